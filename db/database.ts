@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Transaction } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import * as initialSchema from './migrations/0001-initial-schema';
+import { initModels } from './models';
+
+/** Migrations in order. A new schema change is a new file appended here. */
+const MIGRATIONS = [{ name: '0001-initial-schema', ...initialSchema }];
+
+export interface Database {
+  sequelize: Sequelize;
+  /** Runs `work` in a transaction that takes write locks up front (IMMEDIATE on SQLite, row locks on MySQL). */
+  transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** MySQL/MariaDB when `mysqlUrl` is given; otherwise a SQLite file under `dataDir` (embedded mode). */
+export function createDatabase(options: { mysqlUrl?: string; dataDir: string; logging?: (sql: string) => void }): Database {
+  const logging = options.logging ?? false;
+  let sequelize: Sequelize;
+  if (options.mysqlUrl) {
+    sequelize = new Sequelize(options.mysqlUrl, {
+      dialect: 'mysql',
+      logging,
+      pool: { max: 20, min: 0, idle: 10_000 },
+      dialectOptions: { dateStrings: false },
+      timezone: '+00:00',
+    });
+  } else {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    sequelize = new Sequelize({
+      dialect: 'sqlite',
+      storage: path.join(options.dataDir, 'evcp.sqlite'),
+      logging,
+      retry: { match: [/SQLITE_BUSY/], max: 20 },
+    });
+    sequelize.addHook('afterConnect', async (connection: unknown) => {
+      const db = connection as { exec(sql: string, cb: (err: Error | null) => void): void };
+      await new Promise<void>((resolve, reject) => db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;', (err) => (err ? reject(err) : resolve())));
+    });
+  }
+  initModels(sequelize);
+  const isSqlite = sequelize.getDialect() === 'sqlite';
+  return {
+    sequelize,
+    transaction: (work) => sequelize.transaction(isSqlite ? { type: Transaction.TYPES.IMMEDIATE } : {}, work),
+    async migrate() {
+      const umzug = new Umzug({
+        migrations: MIGRATIONS,
+        context: sequelize.getQueryInterface(),
+        storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+        logger: undefined,
+      });
+      await umzug.up();
+    },
+    close: () => sequelize.close(),
+  };
+}

@@ -1,0 +1,70 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+
+/**
+ * Platform → pile commands travel as a compact JWS (HS256) signed with the pile's own secret, so a pile
+ * rejects forged commands (bad signature), stale ones (`exp`) and replays (a `jti` it has seen).
+ */
+export const COMMAND_TYPES = ['start', 'stop', 'configure', 'reset'] as const;
+export type CommandType = (typeof COMMAND_TYPES)[number];
+
+export const commandClaims = z.object({
+  jti: z.string().min(1).max(64),
+  sub: z.string().min(1),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  cmd: z.enum(COMMAND_TYPES),
+  sessionId: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type CommandClaims = z.infer<typeof commandClaims>;
+
+export interface PileCommand {
+  commandId: string;
+  pileId: string;
+  type: CommandType;
+  sessionId?: string;
+  params?: Record<string, string | number | boolean>;
+  ttlSeconds: number;
+}
+
+/** Each pile's secret is derived from the platform's master key, so the platform stores one secret. */
+export function derivePileSecret(masterKey: string, pileId: string): string {
+  return createHmac('sha256', masterKey).update(`pile:${pileId}`).digest('base64url');
+}
+
+export function newCommandId(): string {
+  return randomUUID();
+}
+
+export function signCommand(command: PileCommand, pileSecret: string, nowMs: number): string {
+  const iat = Math.floor(nowMs / 1000);
+  const claims: CommandClaims = {
+    jti: command.commandId,
+    sub: command.pileId,
+    iat,
+    exp: iat + command.ttlSeconds,
+    cmd: command.type,
+    ...(command.sessionId ? { sessionId: command.sessionId } : {}),
+    ...(command.params ? { params: command.params } : {}),
+  };
+  return jwt.sign(claims, pileSecret, { algorithm: 'HS256', noTimestamp: true });
+}
+
+export type CommandVerdict = { ok: true; claims: CommandClaims } | { ok: false; reason: 'bad_signature' | 'expired' | 'wrong_pile' | 'malformed' };
+
+/** What a pile does with a command it receives (the simulator uses it; firmware implements the same). */
+export function verifyCommand(token: string, pileId: string, pileSecret: string, nowMs: number): CommandVerdict {
+  let decoded: unknown;
+  try {
+    decoded = jwt.verify(token, pileSecret, { algorithms: ['HS256'], clockTimestamp: Math.floor(nowMs / 1000) });
+  } catch (error) {
+    if (error instanceof jwt.TokenExpiredError) return { ok: false, reason: 'expired' };
+    return { ok: false, reason: error instanceof jwt.JsonWebTokenError && /signature/.test(error.message) ? 'bad_signature' : 'malformed' };
+  }
+  const claims = commandClaims.safeParse(decoded);
+  if (!claims.success) return { ok: false, reason: 'malformed' };
+  if (claims.data.sub !== pileId) return { ok: false, reason: 'wrong_pile' };
+  return { ok: true, claims: claims.data };
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { UplinkKind } from './topics';
+
+/**
+ * Schemas of protocol v1, used by the gateway to validate what piles send and by the simulator to
+ * build what it sends: one schema set for both sides.
+ */
+const envelope = {
+  v: z.literal(1),
+  /** Unique per message; a repeated msgId is a duplicate delivery. */
+  msgId: z.string().min(1).max(64),
+  /** Pile clock, epoch milliseconds. */
+  ts: z.number().int().positive(),
+};
+
+const sessionId = z.string().min(1).max(64);
+const wh = z.number().int().nonnegative();
+
+export const PILE_STATES = ['idle', 'plugged', 'charging', 'faulted', 'unavailable', 'offline'] as const;
+export type PileState = (typeof PILE_STATES)[number];
+
+export const statusMessage = z.object({
+  ...envelope,
+  state: z.enum(PILE_STATES),
+  /** Present when the state is `faulted`. */
+  faultCode: z.string().max(64).optional(),
+});
+
+export const heartbeatMessage = z.object({ ...envelope });
+
+export const telemetryMessage = z.object({
+  ...envelope,
+  sessionId: sessionId.optional(),
+  voltageV: z.number().nonnegative().max(2000),
+  currentA: z.number().nonnegative().max(1000),
+  powerW: z.number().int().nonnegative().max(1_000_000),
+  /** The pile's cumulative energy register, never reset by a session. */
+  energyRegisterWh: wh,
+  socPercent: z.number().int().min(0).max(100).optional(),
+  temperatureC: z.number().min(-60).max(200),
+});
+
+export const STOP_REASONS = ['remote', 'local', 'unplugged', 'ev_full', 'fault', 'power_loss'] as const;
+
+export const eventMessage = z.discriminatedUnion('event', [
+  z.object({ ...envelope, event: z.literal('sessionStarted'), sessionId, meterStartWh: wh }),
+  z.object({ ...envelope, event: z.literal('sessionStopped'), sessionId, meterStopWh: wh, reason: z.enum(STOP_REASONS) }),
+  z.object({
+    ...envelope,
+    event: z.literal('fault'),
+    code: z.string().min(1).max(64),
+    message: z.string().max(500).optional(),
+    sessionId: sessionId.optional(),
+    meterWh: wh.optional(),
+  }),
+]);
+
+export const ackMessage = z.object({
+  ...envelope,
+  commandId: z.string().min(1).max(64),
+  accepted: z.boolean(),
+  reason: z.string().max(200).optional(),
+});
+
+export const uplinkSchemas = {
+  status: statusMessage,
+  heartbeat: heartbeatMessage,
+  telemetry: telemetryMessage,
+  event: eventMessage,
+  ack: ackMessage,
+} satisfies Record<UplinkKind, z.ZodType>;
+
+export type StatusMessage = z.infer<typeof statusMessage>;
+export type HeartbeatMessage = z.infer<typeof heartbeatMessage>;
+export type TelemetryMessage = z.infer<typeof telemetryMessage>;
+export type EventMessage = z.infer<typeof eventMessage>;
+export type AckMessage = z.infer<typeof ackMessage>;
+export type StopReason = (typeof STOP_REASONS)[number];
+
+export interface UplinkMessages {
+  status: StatusMessage;
+  heartbeat: HeartbeatMessage;
+  telemetry: TelemetryMessage;
+  event: EventMessage;
+  ack: AckMessage;
+}
+
+export type ParseResult<K extends UplinkKind> = { ok: true; message: UplinkMessages[K] } | { ok: false; error: string };
+
+/** Parses and validates one uplink payload; never throws. */
+export function parseUplink<K extends UplinkKind>(kind: K, payload: Buffer | string): ParseResult<K> {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString());
+  } catch {
+    return { ok: false, error: 'payload is not JSON' };
+  }
+  const result = uplinkSchemas[kind].safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, error: `${issue.path.join('.') || '(root)'}: ${issue.message}` };
+  }
+  return { ok: true, message: result.data as UplinkMessages[K] };
+}

@@ -1,0 +1,33 @@
+/**
+ * Errors the platform reports to its callers. Each has a stable `code`; the API maps codes to HTTP
+ * statuses in one place (api/errors.ts), and workflows raise the same codes as ApplicationFailure types.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'PILE_BUSY',
+  'PILE_UNAVAILABLE',
+  'INSUFFICIENT_BALANCE',
+  'SESSION_STATE_CONFLICT',
+  'RATE_LIMITED',
+  'UPSTREAM_FAILED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { field?: string; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,88 @@
+/**
+ * The charging session state machine (docs/architecture.md has the picture).
+ *
+ * RESERVED ─► AUTHORIZING ─► STARTING ─► CHARGING ─► STOPPING ─► SETTLING ─► COMPLETED
+ *    │             │             │                                 │   ▲
+ *    └ CANCELLED,  └ DECLINED    └ START_FAILED                    ▼   │ support retry
+ *      EXPIRED                                              SETTLEMENT_FAILED
+ */
+export const SESSION_STATUSES = [
+  'RESERVED',
+  'AUTHORIZING',
+  'STARTING',
+  'CHARGING',
+  'STOPPING',
+  'SETTLING',
+  'COMPLETED',
+  'SETTLEMENT_FAILED',
+  'CANCELLED',
+  'EXPIRED',
+  'DECLINED',
+  'START_FAILED',
+] as const;
+
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+const NEXT: Record<SessionStatus, readonly SessionStatus[]> = {
+  RESERVED: ['AUTHORIZING', 'CANCELLED', 'EXPIRED'],
+  AUTHORIZING: ['STARTING', 'DECLINED'],
+  STARTING: ['CHARGING', 'STOPPING', 'START_FAILED'],
+  CHARGING: ['STOPPING'],
+  STOPPING: ['SETTLING'],
+  SETTLING: ['COMPLETED', 'SETTLEMENT_FAILED'],
+  SETTLEMENT_FAILED: ['SETTLING'],
+  COMPLETED: [],
+  CANCELLED: [],
+  EXPIRED: [],
+  DECLINED: [],
+  START_FAILED: [],
+};
+
+export const INITIAL_STATUSES: readonly SessionStatus[] = ['RESERVED', 'AUTHORIZING'];
+
+export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: SessionStatus,
+    readonly to: SessionStatus,
+  ) {
+    super(`a session cannot go from ${from} to ${to}`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+export function assertTransition(from: SessionStatus, to: SessionStatus): void {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+}
+
+export function isFinal(status: SessionStatus): boolean {
+  return NEXT[status].length === 0;
+}
+
+/** Statuses in which the session holds the pile (no other session may reserve or start on it). */
+export function occupiesPile(status: SessionStatus): boolean {
+  return ['RESERVED', 'AUTHORIZING', 'STARTING', 'CHARGING', 'STOPPING'].includes(status);
+}
+
+/** Why a session ended or stopped charging; stored on the session and shown on the bill. */
+export const END_REASONS = [
+  'DRIVER_STOPPED',
+  'PREAUTH_EXHAUSTED',
+  'TARGET_AMOUNT_REACHED',
+  'TARGET_ENERGY_REACHED',
+  'TARGET_SOC_REACHED',
+  'MAX_DURATION_REACHED',
+  'PILE_STOPPED',
+  'PILE_FAULT',
+  'PILE_SILENT',
+  'START_REFUSED',
+  'START_NOT_ACKNOWLEDGED',
+  'INSUFFICIENT_BALANCE',
+  'RESERVATION_CANCELLED',
+  'RESERVATION_EXPIRED',
+] as const;
+
+export type EndReason = (typeof END_REASONS)[number];

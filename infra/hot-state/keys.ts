@@ -1,0 +1,24 @@
+/** Every Redis key and pub/sub channel the platform uses, in one place. */
+export const hotKeys = {
+  /** Hash written by the gateway: what the pile itself last reported. */
+  pileDevice: (pileId: string) => `pile:${pileId}:device`,
+  /** Hash written by session activities: which session holds the pile, and in which phase. */
+  pileOccupancy: (pileId: string) => `pile:${pileId}:occupancy`,
+  /** Hash: what the gateway needs to turn a pile's telemetry into a driver's live progress. */
+  sessionLive: (sessionId: string) => `session:${sessionId}:live`,
+  /** One-shot marker: the checkpoint of this slot was already signalled. */
+  checkpointSlot: (sessionId: string, slot: number) => `session:${sessionId}:checkpoint:${slot}`,
+  /** One-shot marker: this pile message was already handled (QoS 1 redelivery). */
+  pileMessage: (pileId: string, msgId: string) => `pile:${pileId}:msg:${msgId}`,
+  /** Geo index of stations for the nearby search. */
+  stationsGeo: 'geo:stations',
+  /** Sorted set of piles by last time heard from, for the offline detector. */
+  pilesLastSeen: 'piles:last-seen',
+};
+
+export const channels = {
+  /** Live progress and status changes of one session (to its driver's sockets). */
+  session: (sessionId: string) => `live:session:${sessionId}`,
+  /** Pile status changes of one station (to anyone looking at it). */
+  station: (stationId: string) => `live:station:${stationId}`,
+};

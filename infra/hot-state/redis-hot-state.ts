@@ -1,0 +1,102 @@
+import Redis from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { GeoHit, GeoPosition, HotState } from './hot-state';
+
+export class RedisHotState implements HotState {
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly listeners = new Map<string, Set<(message: string) => void>>();
+
+  constructor(url: string) {
+    this.commands = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+    this.subscriber = new Redis(url, { lazyConnect: false });
+    this.subscriber.on('message', (channel: string, message: string) => {
+      for (const listener of this.listeners.get(channel) ?? []) listener(message);
+    });
+  }
+
+  async get(key: string) {
+    return (await this.commands.get(key)) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs?: number) {
+    if (ttlMs) await this.commands.set(key, value, 'PX', ttlMs);
+    else await this.commands.set(key, value);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number) {
+    return (await this.commands.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async hashSet(key: string, fields: Record<string, string>, ttlMs?: number) {
+    const pipeline = this.commands.multi().hset(key, fields);
+    if (ttlMs) pipeline.pexpire(key, ttlMs);
+    await pipeline.exec();
+  }
+
+  async hashGetAll(key: string) {
+    return this.commands.hgetall(key);
+  }
+
+  async delete(...keys: string[]) {
+    if (keys.length) await this.commands.del(...keys);
+  }
+
+  async scoreSet(key: string, member: string, score: number) {
+    await this.commands.zadd(key, score, member);
+  }
+
+  async membersScoredBelow(key: string, maxScore: number, limit: number) {
+    return this.commands.zrangebyscore(key, '-inf', maxScore, 'LIMIT', 0, limit);
+  }
+
+  async scoreRemove(key: string, member: string) {
+    await this.commands.zrem(key, member);
+  }
+
+  async publish(channel: string, message: string) {
+    await this.commands.publish(channel, message);
+  }
+
+  async subscribe(channel: string, listener: (message: string) => void) {
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      await this.subscriber.subscribe(channel);
+    }
+    set.add(listener);
+    return async () => {
+      const current = this.listeners.get(channel);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.listeners.delete(channel);
+      await this.subscriber.unsubscribe(channel);
+    };
+  }
+
+  async geoAdd(key: string, member: string, { lng, lat }: GeoPosition) {
+    await this.commands.geoadd(key, lng, lat, member);
+  }
+
+  async geoRemove(key: string, member: string) {
+    await this.commands.zrem(key, member);
+  }
+
+  async geoSearch(key: string, { lng, lat }: GeoPosition, radiusM: number, limit = 200): Promise<GeoHit[]> {
+    const rows = (await this.commands.geosearch(key, 'FROMLONLAT', lng, lat, 'BYRADIUS', radiusM, 'm', 'ASC', 'COUNT', limit, 'WITHDIST')) as [string, string][];
+    return rows.map(([member, distance]) => ({ member, distanceM: Math.round(Number(distance)) }));
+  }
+
+  rateLimiter(options: { keyPrefix: string; points: number; durationSeconds: number }) {
+    return new RateLimiterRedis({ storeClient: this.commands, keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds });
+  }
+
+  async ping() {
+    await this.commands.ping();
+  }
+
+  async close() {
+    this.listeners.clear();
+    await Promise.allSettled([this.subscriber.quit(), this.commands.quit()]);
+  }
+}
