@@ -117,6 +117,8 @@ export class ChargingSession extends Model<InferAttributes<ChargingSession>, Inf
   declare pileId: string;
   declare stationId: string;
   declare status: SessionStatus;
+  /** Sequence number of the transition that wrote `status`; a stale retried write never overwrites a newer one. */
+  declare statusSeq: number;
   declare workflowId: string;
   declare limits: DriverLimits;
   declare tariff: Tariff;
@@ -283,6 +285,7 @@ export function initModels(sequelize: Sequelize) {
       pileId: { type: DataTypes.STRING(64), allowNull: false },
       stationId: { type: DataTypes.STRING(64), allowNull: false },
       status: { type: DataTypes.STRING(24), allowNull: false },
+      statusSeq: { type: DataTypes.INTEGER, allowNull: false },
       workflowId: { type: DataTypes.STRING(100), allowNull: false },
       limits: jsonColumn<DriverLimits>('limits'),
       tariff: jsonColumn<Tariff>('tariff'),

@@ -25,6 +25,6 @@ describe('session state machine', () => {
   it('frees the pile in every final status and while settling', () => {
     const holding = SESSION_STATUSES.filter(occupiesPile);
     expect(holding).toEqual(['RESERVED', 'AUTHORIZING', 'STARTING', 'CHARGING', 'STOPPING']);
-    expect(SESSION_STATUSES.filter(isFinal)).toEqual(['COMPLETED', 'CANCELLED', 'EXPIRED', 'DECLINED', 'START_FAILED']);
+    expect(SESSION_STATUSES.filter(isFinal)).toEqual(['COMPLETED', 'CANCELLED', 'EXPIRED', 'DECLINED', 'START_FAILED', 'REJECTED']);
   });
 });

@@ -5,6 +5,8 @@
  *    │             │             │                                 │   ▲
  *    └ CANCELLED,  └ DECLINED    └ START_FAILED                    ▼   │ support retry
  *      EXPIRED                                              SETTLEMENT_FAILED
+ *
+ * (REJECTED: the request found the pile held by another session; nothing was reserved or charged.)
  */
 export const SESSION_STATUSES = [
   'RESERVED',
@@ -19,6 +21,7 @@ export const SESSION_STATUSES = [
   'EXPIRED',
   'DECLINED',
   'START_FAILED',
+  'REJECTED',
 ] as const;
 
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
@@ -36,9 +39,14 @@ const NEXT: Record<SessionStatus, readonly SessionStatus[]> = {
   EXPIRED: [],
   DECLINED: [],
   START_FAILED: [],
+  REJECTED: [],
 };
 
-export const INITIAL_STATUSES: readonly SessionStatus[] = ['RESERVED', 'AUTHORIZING'];
+/**
+ * A session begins RESERVED or AUTHORIZING once it holds the pile; a request that finds the pile already
+ * held ends REJECTED at once and leaves no record but the workflow's own history.
+ */
+export const INITIAL_STATUSES: readonly SessionStatus[] = ['RESERVED', 'AUTHORIZING', 'REJECTED'];
 
 export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
   return NEXT[from].includes(to);
@@ -83,6 +91,7 @@ export const END_REASONS = [
   'INSUFFICIENT_BALANCE',
   'RESERVATION_CANCELLED',
   'RESERVATION_EXPIRED',
+  'PILE_BUSY',
 ] as const;
 
 export type EndReason = (typeof END_REASONS)[number];

@@ -96,6 +96,7 @@ export async function up({ context: qi }: { context: QueryInterface }) {
     pile_id: id64,
     station_id: id64,
     status: { type: DataTypes.STRING(24), allowNull: false },
+    status_seq: { type: DataTypes.INTEGER, allowNull: false },
     workflow_id: { type: DataTypes.STRING(100), allowNull: false },
     limits: text(false),
     tariff: text(false),

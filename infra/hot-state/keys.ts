@@ -4,6 +4,8 @@ export const hotKeys = {
   pileDevice: (pileId: string) => `pile:${pileId}:device`,
   /** Hash written by session activities: which session holds the pile, and in which phase. */
   pileOccupancy: (pileId: string) => `pile:${pileId}:occupancy`,
+  /** Hash per station: pileId → display status, so a station listing is one read. */
+  stationPiles: (stationId: string) => `station:${stationId}:piles`,
   /** Hash: what the gateway needs to turn a pile's telemetry into a driver's live progress. */
   sessionLive: (sessionId: string) => `session:${sessionId}:live`,
   /** One-shot marker: the checkpoint of this slot was already signalled. */

@@ -1,4 +1,6 @@
-import { Tariff } from '../../domain/tariff';
+import { randomUUID } from 'node:crypto';
+import type { Tariff } from '../../domain/tariff';
+import type { ChargingSessionInput, SessionPolicy } from '../../workflows/charging-session.messages';
 
 /** A three-band tariff in China time: valley 00-08, peak 08-18, flat 18-24. */
 export function aTariff(overrides: Partial<Tariff> = {}): Tariff {
@@ -13,6 +15,35 @@ export function aTariff(overrides: Partial<Tariff> = {}): Tariff {
     ],
     idleFeeFenPerMinute: 0,
     idleGraceMinutes: 0,
+    ...overrides,
+  };
+}
+
+export function aSessionPolicy(overrides: Partial<SessionPolicy> = {}): SessionPolicy {
+  return {
+    reservationMs: 15 * 60_000,
+    startAckTimeoutMs: 60_000,
+    stopAckTimeoutMs: 60_000,
+    pileSilenceTimeoutMs: 5 * 60_000,
+    maxDurationMs: 12 * 3_600_000,
+    idleWaitMaxMs: 4 * 3_600_000,
+    checkpointIntervalMs: 60_000,
+    preauth: { minHoldFen: 1000, maxHoldFen: 20_000 },
+    historyEventLimit: 10_000,
+    ...overrides,
+  };
+}
+
+export function aSessionInput(overrides: Partial<ChargingSessionInput> = {}): ChargingSessionInput {
+  return {
+    sessionId: randomUUID(),
+    userId: 'driver-1',
+    pileId: `pile-${randomUUID().slice(0, 8)}`,
+    stationId: 'station-1',
+    tariff: aTariff(),
+    limits: {},
+    reserve: false,
+    policy: aSessionPolicy(),
     ...overrides,
   };
 }

@@ -1,0 +1,87 @@
+import type { Bill } from '../domain/billing';
+import type { PreauthDecision, PreauthPolicy } from '../domain/preauthorization';
+import type { EndReason, SessionStatus } from '../domain/session-state';
+import type { DriverLimits } from '../domain/stop-conditions';
+import type { Tariff } from '../domain/tariff';
+import type { PileCommand } from '../device-gateway/protocol/commands';
+
+/** The narrow interfaces session activities depend on; each has one production implementation. */
+
+export interface SessionIdentity {
+  sessionId: string;
+  userId: string;
+  pileId: string;
+  stationId: string;
+}
+
+export interface OpenSessionRequest extends SessionIdentity {
+  workflowId: string;
+  status: 'RESERVED' | 'AUTHORIZING';
+  limits: DriverLimits;
+  tariff: Tariff;
+  reservedUntil?: number;
+  at: number;
+}
+
+/** The session record's fields that change as the session moves; times are epoch ms. */
+export interface SessionRecordFields {
+  status: SessionStatus;
+  reservedUntil?: number;
+  heldFen?: number;
+  meterStartWh?: number;
+  meterStopWh?: number;
+  energyWh: number;
+  startedAt?: number;
+  stoppedAt?: number;
+  endReason?: EndReason;
+  needsReview: boolean;
+  reviewReason?: string;
+  bill?: Bill;
+}
+
+export interface TransitionRecord extends SessionIdentity {
+  /** The transition's position in the session's history (1 = opened); makes the write idempotent. */
+  seq: number;
+  from: SessionStatus;
+  to: SessionStatus;
+  reason?: string;
+  at: number;
+  record: SessionRecordFields;
+}
+
+export interface SessionStore {
+  /** Claims the pile and creates the session, atomically; 'pile_busy' when another session holds the pile. */
+  open(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'>;
+  recordTransition(transition: TransitionRecord): Promise<void>;
+  /** Drops this session's claim on the pile (no-op when it holds none). */
+  releasePile(pileId: string, sessionId: string): Promise<void>;
+}
+
+export interface AuthorizeRequest {
+  sessionId: string;
+  userId: string;
+  limits: DriverLimits;
+  policy: PreauthPolicy;
+}
+
+export interface CaptureRequest extends SessionIdentity {
+  bill: Bill;
+}
+
+/** Pre-authorization and settlement. Every call is idempotent per session. */
+export interface PaymentProvider {
+  authorize(request: AuthorizeRequest): Promise<PreauthDecision>;
+  capture(request: CaptureRequest): Promise<void>;
+  release(sessionId: string): Promise<void>;
+}
+
+export interface PileCommands {
+  send(command: PileCommand): Promise<void>;
+}
+
+/** Makes session changes visible at once: hot state for the gateway and API, pub/sub for live sockets. */
+export interface SessionLiveUpdates {
+  sessionOpened(request: OpenSessionRequest): Promise<void>;
+  sessionChanged(session: SessionIdentity, record: SessionRecordFields, at: number): Promise<void>;
+  pileReleased(session: SessionIdentity): Promise<void>;
+}

@@ -1,0 +1,62 @@
+import type { PileCommand } from '../device-gateway/protocol/commands';
+import type { PreauthDecision } from '../domain/preauthorization';
+import type {
+  AuthorizeRequest,
+  CaptureRequest,
+  OpenSessionRequest,
+  PaymentProvider,
+  PileCommands,
+  SessionIdentity,
+  SessionLiveUpdates,
+  SessionStore,
+  TransitionRecord,
+} from './ports';
+
+export interface SessionActivityDeps {
+  sessions: SessionStore;
+  payments: PaymentProvider;
+  pileCommands: PileCommands;
+  live: SessionLiveUpdates;
+}
+
+/**
+ * All I/O of a charging session. Each activity is idempotent (keyed by session id and step), so Temporal
+ * may retry any of them after a crash without double-charging or double-commanding.
+ */
+export function createSessionActivities({ sessions, payments, pileCommands, live }: SessionActivityDeps) {
+  return {
+    async openSession(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'> {
+      const outcome = await sessions.open(request);
+      if (outcome === 'opened') await live.sessionOpened(request);
+      return outcome;
+    },
+
+    async recordTransition(transition: TransitionRecord): Promise<void> {
+      await sessions.recordTransition(transition);
+      await live.sessionChanged(transition, transition.record, transition.at);
+    },
+
+    async authorizePayment(request: AuthorizeRequest): Promise<PreauthDecision> {
+      return payments.authorize(request);
+    },
+
+    async releasePayment(sessionId: string): Promise<void> {
+      await payments.release(sessionId);
+    },
+
+    async captureSettlement(request: CaptureRequest): Promise<void> {
+      await payments.capture(request);
+    },
+
+    async sendPileCommand(command: PileCommand): Promise<void> {
+      await pileCommands.send(command);
+    },
+
+    async releasePile(session: SessionIdentity): Promise<void> {
+      await sessions.releasePile(session.pileId, session.sessionId);
+      await live.pileReleased(session);
+    },
+  };
+}
+
+export type SessionActivities = ReturnType<typeof createSessionActivities>;

@@ -1,0 +1,93 @@
+import { UniqueConstraintError } from 'sequelize';
+import type { OpenSessionRequest, SessionStore, TransitionRecord } from '../activities/ports';
+import { isFinal } from '../domain/session-state';
+import type { Database } from './database';
+import { ChargingSession, PileClaim, SessionEvent } from './models';
+
+const toDate = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
+
+/** Session records in MySQL/SQLite. The pile claim's primary key is the one-session-per-pile guarantee. */
+export class SequelizeSessionStore implements SessionStore {
+  constructor(private readonly db: Database) {}
+
+  async open(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'> {
+    try {
+      return await this.db.transaction(async (transaction) => {
+        if (await ChargingSession.findByPk(request.sessionId, { transaction })) return 'opened';
+        const claim = await PileClaim.findByPk(request.pileId, { transaction });
+        if (claim) return 'pile_busy';
+        await PileClaim.create({ pileId: request.pileId, sessionId: request.sessionId }, { transaction });
+        await ChargingSession.create(
+          {
+            id: request.sessionId,
+            userId: request.userId,
+            pileId: request.pileId,
+            stationId: request.stationId,
+            status: request.status,
+            statusSeq: 1,
+            workflowId: request.workflowId,
+            limits: request.limits,
+            tariff: request.tariff,
+            reservedUntil: toDate(request.reservedUntil),
+            heldFen: null,
+            meterStartWh: null,
+            meterStopWh: null,
+            energyWh: null,
+            startedAt: null,
+            stoppedAt: null,
+            endedAt: null,
+            endReason: null,
+            reviewReason: null,
+            bill: null,
+          },
+          { transaction },
+        );
+        await SessionEvent.create({ sessionId: request.sessionId, seq: 1, fromStatus: null, toStatus: request.status, reason: 'requested', detail: null, at: new Date(request.at) }, { transaction });
+        return 'opened';
+      });
+    } catch (error) {
+      // Two requests raced past the look-up; the primary key let exactly one through.
+      if (error instanceof UniqueConstraintError) return (await ChargingSession.findByPk(request.sessionId)) ? 'opened' : 'pile_busy';
+      throw error;
+    }
+  }
+
+  async recordTransition(t: TransitionRecord): Promise<void> {
+    await this.db.transaction(async (transaction) => {
+      const seen = await SessionEvent.findOne({ where: { sessionId: t.sessionId, seq: t.seq }, transaction });
+      if (!seen) {
+        await SessionEvent.create(
+          { sessionId: t.sessionId, seq: t.seq, fromStatus: t.from, toStatus: t.to, reason: t.reason ?? null, detail: null, at: new Date(t.at) },
+          { transaction },
+        );
+      }
+      const session = await ChargingSession.findByPk(t.sessionId, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!session) throw new Error(`session ${t.sessionId} has no record; it must be opened first`);
+      if (session.statusSeq >= t.seq) return;
+      const r = t.record;
+      await session.update(
+        {
+          status: t.to,
+          statusSeq: t.seq,
+          reservedUntil: toDate(r.reservedUntil),
+          heldFen: r.heldFen ?? null,
+          meterStartWh: r.meterStartWh ?? null,
+          meterStopWh: r.meterStopWh ?? null,
+          energyWh: r.energyWh,
+          startedAt: toDate(r.startedAt),
+          stoppedAt: toDate(r.stoppedAt),
+          endedAt: isFinal(t.to) ? new Date(t.at) : null,
+          endReason: r.endReason ?? null,
+          needsReview: r.needsReview,
+          reviewReason: r.reviewReason ?? null,
+          bill: r.bill ?? null,
+        },
+        { transaction },
+      );
+    });
+  }
+
+  async releasePile(pileId: string, sessionId: string): Promise<void> {
+    await PileClaim.destroy({ where: { pileId, sessionId } });
+  }
+}

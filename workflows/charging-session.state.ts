@@ -1,0 +1,234 @@
+import { Bill, EnergyByBand, addMeteredSegment, idleCharge, priceEnergyByBand, settleBill } from '../domain/billing';
+import { ErrorCode } from '../domain/errors';
+import { EndReason, SessionStatus } from '../domain/session-state';
+import { stopReasonFor } from '../domain/stop-conditions';
+import { priceAt } from '../domain/tariff';
+import type {
+  ChargingSessionInput,
+  ChargingStarted,
+  ChargingStopped,
+  ConnectorFreed,
+  MeterCheckpoint,
+  PileAcknowledgement,
+  PileFaulted,
+  SessionView,
+} from './charging-session.messages';
+
+/** What a session carries into its next run when it continues as new (all plain data). */
+export type CarriedState = ReturnType<SessionState['snapshot']>;
+
+export type Admission = { ok: true } | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * Everything a charging session knows, and the rules for taking in facts from the pile. Plain class, no
+ * Temporal and no I/O: the workflow binds messages to these methods and decides what to do next.
+ */
+export class SessionState {
+  status: SessionStatus;
+  seq = 0;
+  reservedUntil?: number;
+  heldFen?: number;
+  /** Pile clock: when metering began (receipts, tariff bands). */
+  startedAt?: number;
+  /** Workflow clock: when this workflow learnt charging began (duration limits, silence). */
+  chargingSince?: number;
+  meterStartWh?: number;
+  lastCheckpoint?: { at: number; meterWh: number };
+  ledger: EnergyByBand = {};
+  powerW = 0;
+  socPercent?: number;
+  lastHeardAt?: number;
+  acks: Record<string, PileAcknowledgement> = {};
+  pileStop?: ChargingStopped;
+  fault?: PileFaulted;
+  connectorFreedAt?: number;
+  stopRequested = false;
+  startRequested = false;
+  cancelRequested = false;
+  retryRequested = false;
+  retryRequestedBy?: string;
+  stoppedAt?: number;
+  meterStopWh?: number;
+  endReason?: EndReason;
+  needsReview = false;
+  reviewReason?: string;
+  bill?: Bill;
+  settlementAttempts = 0;
+  admission?: Admission;
+  /** Set by every fact that arrives; the workflow's wait loop clears it after looking. */
+  attention = false;
+
+  constructor(
+    readonly input: ChargingSessionInput,
+    requestedAt: number,
+  ) {
+    this.status = input.reserve ? 'RESERVED' : 'AUTHORIZING';
+    if (input.reserve) this.reservedUntil = requestedAt + input.policy.reservationMs;
+  }
+
+  static resume(input: ChargingSessionInput, carried: CarriedState): SessionState {
+    const state = new SessionState(input, 0);
+    Object.assign(state, carried);
+    state.attention = true; // look at the limits straight away, as the previous run would have
+    return state;
+  }
+
+  snapshot() {
+    const { input: _input, attention: _attention, ...data } = this;
+    return { ...data };
+  }
+
+  // ── facts from the pile ──────────────────────────────────────────────────────────────
+
+  acknowledge(ack: PileAcknowledgement) {
+    this.acks[ack.commandId] ??= ack;
+    this.attention = true;
+  }
+
+  chargingStarted(event: ChargingStarted, receivedAt: number) {
+    if (this.startedAt !== undefined) return;
+    this.startedAt = event.at;
+    this.chargingSince = receivedAt;
+    this.meterStartWh = event.meterStartWh;
+    this.lastCheckpoint = { at: event.at, meterWh: event.meterStartWh };
+    this.lastHeardAt = receivedAt;
+    this.attention = true;
+  }
+
+  /** Takes in a meter reading; duplicates, stale and out-of-order readings change nothing. */
+  checkpoint(reading: MeterCheckpoint, receivedAt: number): boolean {
+    const last = this.lastCheckpoint;
+    if (!last || this.pileStop || reading.at <= last.at || reading.meterWh < last.meterWh) return false;
+    this.ledger = addMeteredSegment(this.input.tariff, this.ledger, last, reading);
+    this.lastCheckpoint = { at: reading.at, meterWh: reading.meterWh };
+    this.powerW = reading.powerW;
+    if (reading.socPercent !== undefined) this.socPercent = reading.socPercent;
+    this.lastHeardAt = receivedAt;
+    this.attention = true;
+    return true;
+  }
+
+  chargingStopped(event: ChargingStopped) {
+    this.pileStop ??= event;
+    this.attention = true;
+  }
+
+  faulted(event: PileFaulted) {
+    this.fault ??= event;
+    this.attention = true;
+  }
+
+  connectorFreed(event: ConnectorFreed) {
+    this.connectorFreedAt ??= event.at;
+    this.attention = true;
+  }
+
+  // ── derived ──────────────────────────────────────────────────────────────────────────
+
+  get energyWh(): number {
+    return this.lastCheckpoint && this.meterStartWh !== undefined ? this.lastCheckpoint.meterWh - this.meterStartWh : 0;
+  }
+
+  get costFen(): number {
+    return priceEnergyByBand(this.input.tariff, this.ledger).energyFen;
+  }
+
+  /** Why charging must end now, if it must: pile facts first, then the driver, then the limits. */
+  chargingEndReason(now: number): EndReason | undefined {
+    if (this.fault) return 'PILE_FAULT';
+    if (this.pileStop) return 'PILE_STOPPED';
+    if (this.stopRequested) return 'DRIVER_STOPPED';
+    const { policy, limits, tariff } = this.input;
+    if (now - (this.lastHeardAt ?? now) >= policy.pileSilenceTimeoutMs) return 'PILE_SILENT';
+    return stopReasonFor(
+      { energyWh: this.energyWh, costFen: this.costFen, powerW: this.powerW, socPercent: this.socPercent, elapsedMs: now - (this.chargingSince ?? now) },
+      limits,
+      { heldFen: this.heldFen ?? 0, maxDurationMs: policy.maxDurationMs, checkpointIntervalMs: policy.checkpointIntervalMs, fenPerKwhNow: priceAt(tariff, now).totalFenPerKwh },
+    );
+  }
+
+  /** When the charging loop must look again even if nothing arrives: silence or the maximum duration. */
+  nextDeadline(): number {
+    const { policy } = this.input;
+    return Math.min((this.lastHeardAt ?? 0) + policy.pileSilenceTimeoutMs, (this.chargingSince ?? 0) + policy.maxDurationMs);
+  }
+
+  /** Closes the meter: the pile's final reading when it gave one, else the last checkpoint. */
+  finishMetering(now: number) {
+    const finalReading = this.pileStop
+      ? { at: this.pileStop.at, meterWh: this.pileStop.meterStopWh }
+      : this.fault?.meterWh !== undefined
+        ? { at: this.fault.at, meterWh: this.fault.meterWh }
+        : undefined;
+    const last = this.lastCheckpoint;
+    if (last && finalReading) {
+      if (finalReading.meterWh < last.meterWh) {
+        this.flagForReview(`final meter ${finalReading.meterWh} Wh is below checkpoint ${last.meterWh} Wh`);
+      } else {
+        this.ledger = addMeteredSegment(this.input.tariff, this.ledger, last, { at: Math.max(finalReading.at, last.at), meterWh: finalReading.meterWh });
+        this.lastCheckpoint = { at: Math.max(finalReading.at, last.at), meterWh: finalReading.meterWh };
+      }
+    }
+    this.meterStopWh = this.lastCheckpoint?.meterWh;
+    this.stoppedAt = finalReading?.at ?? this.lastCheckpoint?.at ?? now;
+  }
+
+  flagForReview(reason: string) {
+    this.needsReview = true;
+    this.reviewReason = this.reviewReason ? `${this.reviewReason}; ${reason}` : reason;
+  }
+
+  computeBill(): Bill {
+    const energy = priceEnergyByBand(this.input.tariff, this.ledger);
+    const idle = idleCharge(this.input.tariff, this.stoppedAt ?? 0, this.connectorFreedAt);
+    const bill = settleBill(energy, idle, this.heldFen ?? 0);
+    if (bill.uncollectedFen > 0) this.flagForReview(`billed ${bill.uncollectedFen} fen above the hold`);
+    return bill;
+  }
+
+  /** The fields of the session record, as of now. */
+  record() {
+    return {
+      status: this.status,
+      reservedUntil: this.reservedUntil,
+      heldFen: this.heldFen,
+      meterStartWh: this.meterStartWh,
+      meterStopWh: this.meterStopWh,
+      energyWh: this.energyWh,
+      startedAt: this.startedAt,
+      stoppedAt: this.stoppedAt,
+      endReason: this.endReason,
+      needsReview: this.needsReview,
+      reviewReason: this.reviewReason,
+      bill: this.bill,
+    };
+  }
+
+  view(waitingFor: string): SessionView {
+    const { sessionId, pileId, stationId, userId, limits } = this.input;
+    return {
+      sessionId,
+      pileId,
+      stationId,
+      userId,
+      limits,
+      waitingFor,
+      status: this.status,
+      reservedUntil: this.reservedUntil,
+      heldFen: this.heldFen,
+      startedAt: this.startedAt,
+      stoppedAt: this.stoppedAt,
+      meterStartWh: this.meterStartWh,
+      energyWh: this.energyWh,
+      costFen: this.bill?.totalFen ?? this.costFen,
+      powerW: this.powerW,
+      socPercent: this.socPercent,
+      lastHeardAt: this.lastHeardAt,
+      endReason: this.endReason,
+      needsReview: this.needsReview,
+      reviewReason: this.reviewReason,
+      bill: this.bill,
+      settlementAttempts: this.settlementAttempts,
+    };
+  }
+}
