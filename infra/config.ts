@@ -68,6 +68,10 @@ export const fragments = {
     SIM_TELEMETRY_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
     SIM_STATION_ID: z.string().min(1).default('demo-station'),
   },
+  metrics: {
+    /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */
+    METRICS_PORT: port.default(9464),
+  },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },

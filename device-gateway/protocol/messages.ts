@@ -58,6 +58,8 @@ export const eventMessage = z.discriminatedUnion('event', [
 export const ackMessage = z.object({
   ...envelope,
   commandId: z.string().min(1).max(64),
+  /** Echoed from the command when it belongs to a session. */
+  sessionId: sessionId.optional(),
   accepted: z.boolean(),
   reason: z.string().max(200).optional(),
 });
