@@ -6,7 +6,7 @@ import { DataTypes, ModelAttributeColumnOptions, Model } from 'sequelize';
  */
 export function jsonColumn<T>(field: string, options: { allowNull?: boolean } = {}): ModelAttributeColumnOptions<Model> {
   return {
-    type: DataTypes.TEXT('long'),
+    type: DataTypes.TEXT,
     allowNull: options.allowNull ?? false,
     get(this: Model) {
       const raw = this.getDataValue(field) as unknown;

@@ -7,7 +7,8 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-const port = z.coerce.number().int().min(1).max(65535);
+/** A TCP port; 0 asks for any free port (tests). */
+const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = (protocols: string[]) =>
   z
@@ -51,6 +52,10 @@ export const fragments = {
   pileKeys: {
     /** Master key from which each pile's command-signing secret is derived. */
     PILE_MASTER_KEY: secret.optional(),
+  },
+  gateway: {
+    /** A pile not heard from for this long is marked offline and raises an alarm (its last will usually comes first). */
+    PILE_HEARTBEAT_TIMEOUT_SECONDS: positiveInt.default(90),
   },
   sessionPolicy: {
     RESERVATION_MINUTES: positiveInt.default(15),

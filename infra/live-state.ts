@@ -1,5 +1,5 @@
 import type { OpenSessionRequest, SessionIdentity, SessionLiveUpdates, SessionRecordFields } from '../activities/ports';
-import type { Bill } from '../domain/billing';
+import type { Bill, EnergyByBand } from '../domain/billing';
 import { PileDeviceReport, PileDisplayStatus, pileDisplayStatus } from '../domain/pile-status';
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import { isFinal } from '../domain/session-state';
@@ -31,12 +31,20 @@ export type LiveMessage =
     }
   | { type: 'pile.status'; stationId: string; pileId: string; status: PileDisplayStatus; at: number };
 
+/** The last checkpoint the gateway sent for a session, and the energy per band up to it. */
+export interface LiveCheckpoint {
+  at: number;
+  meterWh: number;
+  ledger: EnergyByBand;
+}
+
 /** What the gateway needs to turn a session's telemetry into live progress and checkpoints. */
 export interface SessionLiveRecord extends SessionIdentity {
   status: SessionStatus;
   tariff: Tariff;
   meterStartWh?: number;
   startedAt?: number;
+  checkpoint?: LiveCheckpoint;
 }
 
 const FINISHED_SESSION_TTL_MS = 24 * 3_600_000;
@@ -97,7 +105,18 @@ export class LiveState implements SessionLiveUpdates {
       tariff: JSON.parse(h.tariff) as Tariff,
       meterStartWh: h.meterStartWh === undefined ? undefined : Number(h.meterStartWh),
       startedAt: h.startedAt === undefined ? undefined : Number(h.startedAt),
+      checkpoint: h.checkpoint === undefined ? undefined : (JSON.parse(h.checkpoint) as LiveCheckpoint),
     };
+  }
+
+  /** The pile reported metering began: progress and checkpoints count from here. */
+  async chargingStarted(sessionId: string, meterStartWh: number, at: number): Promise<void> {
+    const checkpoint: LiveCheckpoint = { at, meterWh: meterStartWh, ledger: {} };
+    await this.hot.hashSet(hotKeys.sessionLive(sessionId), { meterStartWh: String(meterStartWh), startedAt: String(at), checkpoint: JSON.stringify(checkpoint) });
+  }
+
+  async checkpointTaken(sessionId: string, checkpoint: LiveCheckpoint): Promise<void> {
+    await this.hot.hashSet(hotKeys.sessionLive(sessionId), { checkpoint: JSON.stringify(checkpoint) });
   }
 
   /** The session holding the pile right now, if any. */
@@ -109,10 +128,27 @@ export class LiveState implements SessionLiveUpdates {
   // ── pile side (gateway) ─────────────────────────────────────────────────────────────
 
   async pileReported(pileId: string, stationId: string, report: Required<PileDeviceReport> & { at: number; faultCode?: string }): Promise<void> {
-    const fields: Record<string, string> = { state: report.state, at: String(report.at) };
-    if (report.faultCode) fields.faultCode = report.faultCode;
+    const fields: Record<string, string> = { state: report.state, at: String(report.at), stateBeforeSilence: '', faultCode: report.faultCode ?? '' };
     await this.hot.hashSet(hotKeys.pileDevice(pileId), fields);
     await this.refreshPileStatus(pileId, stationId, report.at);
+  }
+
+  /** The gateway stopped hearing from the pile: show it offline, remembering what it was doing. */
+  async pileFellSilent(pileId: string, stationId: string, at: number): Promise<boolean> {
+    const device = await this.pileDevice(pileId);
+    if (device.state === undefined || device.state === 'offline') return false;
+    await this.hot.hashSet(hotKeys.pileDevice(pileId), { state: 'offline', at: String(at), stateBeforeSilence: device.state });
+    await this.refreshPileStatus(pileId, stationId, at);
+    return true;
+  }
+
+  /** Heard from a pile again after it fell silent (without reconnecting): restore what it was doing. */
+  async pileHeardAgain(pileId: string, stationId: string, at: number): Promise<boolean> {
+    const h = await this.hot.hashGetAll(hotKeys.pileDevice(pileId));
+    if (h.state !== 'offline' || !h.stateBeforeSilence) return false;
+    await this.hot.hashSet(hotKeys.pileDevice(pileId), { state: h.stateBeforeSilence, at: String(at), stateBeforeSilence: '' });
+    await this.refreshPileStatus(pileId, stationId, at);
+    return true;
   }
 
   async publishProgress(message: Extract<LiveMessage, { type: 'session.progress' }>): Promise<void> {
@@ -121,7 +157,7 @@ export class LiveState implements SessionLiveUpdates {
 
   async pileDevice(pileId: string): Promise<PileDeviceReport & { at?: number; faultCode?: string }> {
     const h = await this.hot.hashGetAll(hotKeys.pileDevice(pileId));
-    return { state: h.state as PileDeviceReport['state'], at: h.at ? Number(h.at) : undefined, faultCode: h.faultCode };
+    return { state: h.state as PileDeviceReport['state'], at: h.at ? Number(h.at) : undefined, faultCode: h.faultCode || undefined };
   }
 
   // ── readers (API) ───────────────────────────────────────────────────────────────────

@@ -37,7 +37,8 @@ const SEARCH_ATTRIBUTE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.
 };
 
 /** Registers the session search attributes on the namespace if they are missing (safe to call at every start). */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+export async function ensureSearchAttributes(client: Client, namespace: string): Promise<void> {
+  const connection = client.connection as Connection;
   const keys = Object.values(sessionSearchAttributes);
   let registered: Record<string, unknown> = {};
   try {

@@ -39,7 +39,7 @@ let env: TestWorkflowEnvironment;
 // rejected update was seen to leave time skipping locked for the tests after it.
 beforeEach(async () => {
   env = await createTimeSkippingEnv();
-  await ensureSearchAttributes(env.connection, 'default');
+  await ensureSearchAttributes(env.client, 'default');
 }, 120_000);
 
 afterEach(async () => {
@@ -483,7 +483,7 @@ describe('charging session workflow', () => {
 describe('charging session workflow on a real Temporal server', () => {
   beforeEach(async () => {
     env = await createLocalEnv();
-    await ensureSearchAttributes(env.connection, 'default');
+    await ensureSearchAttributes(env.client, 'default');
   }, 120_000);
 
   afterEach(async () => {

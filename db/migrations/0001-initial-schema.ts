@@ -5,7 +5,7 @@ const id36 = { type: DataTypes.STRING(36), allowNull: false };
 const id64 = { type: DataTypes.STRING(64), allowNull: false };
 const fen = { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 };
 const at = (allowNull = false) => ({ type: DataTypes.DATE(3), allowNull });
-const text = (allowNull: boolean) => ({ type: DataTypes.TEXT('long'), allowNull });
+const text = (allowNull: boolean) => ({ type: DataTypes.TEXT, allowNull });
 
 export async function up({ context: qi }: { context: QueryInterface }) {
   await qi.createTable('users', {

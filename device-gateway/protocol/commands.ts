@@ -49,7 +49,8 @@ export function signCommand(command: PileCommand, pileSecret: string, nowMs: num
     ...(command.sessionId ? { sessionId: command.sessionId } : {}),
     ...(command.params ? { params: command.params } : {}),
   };
-  return jwt.sign(claims, pileSecret, { algorithm: 'HS256', noTimestamp: true });
+  // Not `noTimestamp`: jsonwebtoken would then delete the `iat` the claims carry, and verifyCommand requires it.
+  return jwt.sign(claims, pileSecret, { algorithm: 'HS256' });
 }
 
 export type CommandVerdict = { ok: true; claims: CommandClaims } | { ok: false; reason: 'bad_signature' | 'expired' | 'wrong_pile' | 'malformed' };

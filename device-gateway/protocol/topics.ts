@@ -26,9 +26,12 @@ export function commandTopic(pileId: string): string {
   return `${TOPIC_ROOT}/${pileId}/command`;
 }
 
-/** Gateways share the uplink topics (MQTT 5 shared subscription): each message reaches one gateway of the group. */
+/**
+ * Gateways of one group share the uplink topics (shared subscription): each message reaches one gateway.
+ * Without a group (a broker without shared subscriptions, e.g. the embedded one) the topics are plain.
+ */
 export function gatewaySubscriptions(group: string): string[] {
-  return UPLINK_KINDS.map((kind) => `$share/${group}/${TOPIC_ROOT}/+/${kind}`);
+  return UPLINK_KINDS.map((kind) => `${group ? `$share/${group}/` : ''}${TOPIC_ROOT}/+/${kind}`);
 }
 
 export function parseUplinkTopic(topic: string): { pileId: string; kind: UplinkKind } | undefined {

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import { Histogram } from 'prom-client';
+import { authenticate } from './auth';
+import type { ApiDeps } from './context';
+import { errorHandler } from './errors';
+import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { sessionRoutes } from './routes/sessions';
+import { stationRoutes } from './routes/stations';
+import { walletRoutes } from './routes/wallet';
+
+/**
+ * The Koa application. Order: request id → errors → access log and metrics → body → public routes →
+ * authentication → protected routes. `app.callback()` serves tests without a port.
+ */
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa({ proxy: true });
+  const requestSeconds = new Histogram({
+    name: 'evcp_api_request_seconds',
+    help: 'API request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [deps.metrics],
+  });
+
+  app.use(async (ctx, next) => {
+    ctx.state.requestId = ctx.get('X-Request-Id') || randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    await next();
+  });
+  app.use(errorHandler(deps.logger));
+  app.use(async (ctx, next) => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      requestSeconds.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
+      deps.logger.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  });
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', onError: (_err, ctx) => ctx.throw(400, 'body must be valid JSON') }));
+
+  const publicRoutes = [healthRoutes(deps), authRoutes(deps), stationRoutes(deps)];
+  for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/metrics') {
+      ctx.type = deps.metrics.contentType;
+      ctx.body = await deps.metrics.metrics();
+      return;
+    }
+    await next();
+  });
+
+  app.use(async (ctx, next) => (ctx.path.startsWith('/api/v1/') ? authenticate(deps.tokens)(ctx, next) : next()));
+  for (const router of [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps)]) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,29 @@
+import type { Client } from '@temporalio/client';
+import type { Registry } from 'prom-client';
+import type { AlarmLog } from '../db/alarm-log';
+import type { Database } from '../db/database';
+import type { StationDirectory } from '../db/stations';
+import type { UserDirectory } from '../db/users';
+import type { HotState } from '../infra/hot-state';
+import type { LiveState } from '../infra/live-state';
+import type { Logger } from '../infra/logger';
+import type { WalletPayments } from '../payments/wallet';
+import type { TokenService } from './auth';
+import type { SessionService } from './session-service';
+
+/** Everything the API's routes use; built once by the composition root (api/main.ts or system/main.ts). */
+export interface ApiDeps {
+  db: Database;
+  hot: HotState;
+  live: LiveState;
+  temporal: Client;
+  sessions: SessionService;
+  stations: StationDirectory;
+  users: UserDirectory;
+  wallet: WalletPayments;
+  alarms: AlarmLog;
+  tokens: TokenService;
+  logger: Logger;
+  metrics: Registry;
+  devLogin: boolean;
+}

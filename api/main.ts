@@ -1,0 +1,49 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createDatabase } from '../db/database';
+import { fragments, loadConfig } from '../infra/config';
+import { createHotState } from '../infra/hot-state';
+import { createLogger } from '../infra/logger';
+import { runMain } from '../infra/process';
+import { connectClient, ensureSearchAttributes } from '../infra/temporal';
+import { buildApiDeps, startApi } from './server';
+import { sessionPolicyFrom } from './session-policy';
+
+/** The API alone, against real services. */
+runMain('api', async () => {
+  const env = loadConfig(
+    { ...fragments.http, ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.auth, ...fragments.sessionPolicy, ...fragments.logging },
+    process.env,
+    ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'JWT_SECRET'],
+  );
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'api' });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
+  const hot = createHotState(env.REDIS_URL);
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
+  await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE);
+  const api = await startApi(
+    buildApiDeps({
+      db,
+      hot,
+      temporal,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      policy: sessionPolicyFrom(env),
+      jwtSecret: env.JWT_SECRET!,
+      devLogin: env.AUTH_DEV_LOGIN ?? false,
+      logger,
+      metrics,
+    }),
+    { port: env.PORT, host: env.HOST },
+  );
+  logger.info({ url: api.url }, 'API listening');
+  return {
+    logger,
+    stop: async () => {
+      await api.close();
+      await hot.close();
+      await db.close();
+      await temporal.connection.close();
+    },
+  };
+});

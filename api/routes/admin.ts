@@ -1,0 +1,34 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { SESSION_STATUSES } from '../../domain/session-state';
+import { currentUser, requireRole } from '../auth';
+import type { ApiDeps } from '../context';
+import { parseQuery } from '../validation';
+
+const sessionQuery = z.object({
+  status: z.enum(SESSION_STATUSES).optional(),
+  needsReview: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Back office: sessions by status (support's failed settlements, operators' review queue), retries, alarms. */
+export function adminRoutes({ sessions, alarms }: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1/admin' });
+
+  router.get('/sessions', requireRole('support', 'operator', 'admin'), async (ctx) => {
+    const q = parseQuery(ctx, sessionQuery);
+    ctx.body = { sessions: await sessions.list(q) };
+  });
+
+  router.post('/sessions/:id/retry-settlement', requireRole('support', 'admin'), async (ctx) => {
+    ctx.status = 202;
+    ctx.body = await sessions.retrySettlement(currentUser(ctx), ctx.params.id);
+  });
+
+  router.get('/alarms', requireRole('operator', 'admin'), async (ctx) => {
+    const open = await alarms.open();
+    ctx.body = { alarms: open.map((a) => ({ id: a.id, pileId: a.pileId, kind: a.kind, code: a.code, message: a.message, raisedAt: a.raisedAt })) };
+  });
+
+  return router;
+}

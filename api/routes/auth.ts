@@ -1,0 +1,27 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { ROLES } from '../../db/models';
+import { DomainError } from '../../domain/errors';
+import type { ApiDeps } from '../context';
+import { rateLimit } from '../rate-limit';
+import { parseBody } from '../validation';
+
+const devLoginBody = z.object({
+  name: z.string().trim().min(1).max(50),
+  role: z.enum(ROLES).default('driver'),
+});
+
+export function authRoutes(deps: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1/auth' });
+  const limit = rateLimit(deps.hot, { keyPrefix: 'rl:auth', points: 20, durationSeconds: 60 });
+
+  /** Development login by name (and role): enabled by AUTH_DEV_LOGIN, never in production. */
+  router.post('/dev-login', limit, async (ctx) => {
+    if (!deps.devLogin) throw new DomainError('FORBIDDEN', 'dev login is disabled (AUTH_DEV_LOGIN=false)');
+    const { name, role } = parseBody(ctx, devLoginBody);
+    const user = await deps.users.devLogin(name, role);
+    const identity = { id: user.id, name: user.name, role: user.role };
+    ctx.body = { token: deps.tokens.issue(identity), user: identity };
+  });
+  return router;
+}

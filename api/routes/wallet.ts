@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { WalletTransaction } from '../../db/models';
+import { currentUser } from '../auth';
+import type { ApiDeps } from '../context';
+import { rateLimit } from '../rate-limit';
+import { fenAmount, idempotencyKey, parseBody, parseQuery } from '../validation';
+
+const topUpBody = z.object({ amountFen: fenAmount });
+const page = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+
+function walletView(w: { balanceFen: number; heldFen: number }) {
+  return { balanceFen: w.balanceFen, heldFen: w.heldFen };
+}
+
+/** The driver's prepaid wallet. Top-ups go through the sandbox provider, which confirms at once. */
+export function walletRoutes(deps: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1/wallet' });
+
+  router.get('/', async (ctx) => {
+    ctx.body = walletView(await deps.wallet.wallet(currentUser(ctx).id));
+  });
+
+  router.post('/top-ups', rateLimit(deps.hot, { keyPrefix: 'rl:top-up', points: 10, durationSeconds: 60 }), async (ctx) => {
+    const user = currentUser(ctx);
+    const { amountFen } = parseBody(ctx, topUpBody);
+    // Placeholder provider: the sandbox confirms every top-up immediately; WeChat Pay replaces it.
+    const topUp = await deps.wallet.creditTopUp({
+      userId: user.id,
+      amountFen,
+      provider: 'sandbox',
+      providerRef: null,
+      idempotencyKey: `${user.id}:${idempotencyKey(ctx) ?? crypto.randomUUID()}`,
+    });
+    ctx.status = 201;
+    ctx.body = {
+      topUp: { id: topUp.id, amountFen: topUp.amountFen, status: topUp.status, provider: topUp.provider, createdAt: topUp.createdAt },
+      wallet: walletView(await deps.wallet.wallet(user.id)),
+    };
+  });
+
+  router.get('/transactions', async (ctx) => {
+    const { limit } = parseQuery(ctx, page);
+    const rows = await WalletTransaction.findAll({ where: { userId: currentUser(ctx).id }, order: [['id', 'DESC']], limit });
+    ctx.body = {
+      transactions: rows.map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        amountFen: t.amountFen,
+        balanceAfterFen: t.balanceAfterFen,
+        heldAfterFen: t.heldAfterFen,
+        sessionId: t.sessionId,
+        at: t.createdAt,
+      })),
+    };
+  });
+
+  return router;
+}

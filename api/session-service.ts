@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Op } from 'sequelize';
+import { ChargingSession, SessionEvent } from '../db/models';
+import type { StationDirectory } from '../db/stations';
+import { stableId } from '../db/users';
+import { DomainError } from '../domain/errors';
+import { pileDisplayStatus } from '../domain/pile-status';
+import { SessionStatus, isFinal } from '../domain/session-state';
+import type { DriverLimits } from '../domain/stop-conditions';
+import type { LiveState } from '../infra/live-state';
+import {
+  CHARGING_SESSION_WORKFLOW,
+  ChargingSessionInput,
+  SessionPolicy,
+  SessionView,
+  admissionUpdate,
+  cancelReservationUpdate,
+  retrySettlementUpdate,
+  sessionStateQuery,
+  sessionWorkflowId,
+  startReservedUpdate,
+  stopChargingUpdate,
+} from '../workflows/charging-session.messages';
+import { sessionSearchAttributes } from '../workflows/search-attributes';
+import { AuthUser, isStaff } from './auth';
+import { toDomainError } from './errors';
+
+export interface SessionRequest {
+  pileCode: string;
+  reserve: boolean;
+  limits: DriverLimits;
+}
+
+/** The API's use cases for charging sessions: each starts, messages or reads a session workflow. */
+export class SessionService {
+  constructor(
+    private readonly deps: {
+      temporal: Client;
+      taskQueue: string;
+      policy: SessionPolicy;
+      stations: StationDirectory;
+      live: LiveState;
+    },
+  ) {}
+
+  /** Starts (or reserves) a session; resolves once it holds the pile, or fails PILE_BUSY / INSUFFICIENT_BALANCE. */
+  async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionView> {
+    const found = await this.deps.stations.pileByCode(request.pileCode);
+    if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${request.pileCode}`, { field: 'pileCode' });
+    const { pile, station, tariff } = found;
+    const status = pileDisplayStatus(await this.deps.live.pileDevice(pile.id));
+    if (status === 'offline' || status === 'fault') throw new DomainError('PILE_UNAVAILABLE', `pile ${pile.code} is ${status}`);
+
+    const sessionId = idempotencyKey ? stableId(`session:${user.id}:${idempotencyKey}`) : randomUUID();
+    const workflowId = sessionWorkflowId(sessionId);
+    const input: ChargingSessionInput = {
+      sessionId,
+      userId: user.id,
+      pileId: pile.id,
+      stationId: station.id,
+      tariff,
+      limits: request.limits,
+      reserve: request.reserve,
+      policy: this.deps.policy,
+    };
+    const { sessionId: sid, pileId, stationId, userId, status: st } = sessionSearchAttributes;
+    const start = new WithStartWorkflowOperation(CHARGING_SESSION_WORKFLOW, {
+      workflowId,
+      taskQueue: this.deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Charging session on pile ${pile.code} (${station.name})`,
+      typedSearchAttributes: [
+        { key: sid, value: sessionId },
+        { key: pileId, value: pile.id },
+        { key: stationId, value: station.id },
+        { key: userId, value: user.id },
+        { key: st, value: request.reserve ? 'RESERVED' : 'AUTHORIZING' },
+      ],
+    });
+    try {
+      return await this.deps.temporal.workflow.executeUpdateWithStart(admissionUpdate, { startWorkflowOperation: start });
+    } catch (error) {
+      // The same Idempotency-Key after its session ended: answer with that session.
+      if (idempotencyKey && (error instanceof WorkflowExecutionAlreadyStartedError || (error as Error).cause instanceof WorkflowExecutionAlreadyStartedError)) {
+        return this.view(user, sessionId);
+      }
+      throw toDomainError(error);
+    }
+  }
+
+  startReserved = (user: AuthUser, sessionId: string) => this.update(user, sessionId, startReservedUpdate);
+  cancelReservation = (user: AuthUser, sessionId: string) => this.update(user, sessionId, cancelReservationUpdate);
+  stop = (user: AuthUser, sessionId: string) => this.update(user, sessionId, stopChargingUpdate);
+
+  async retrySettlement(staff: AuthUser, sessionId: string): Promise<SessionView> {
+    await this.record(staff, sessionId);
+    try {
+      return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: `${staff.role}:${staff.name}` }] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+
+  /** The stored record, with the workflow's live state while the session is active. */
+  async view(user: AuthUser, sessionId: string): Promise<SessionView> {
+    const record = await this.record(user, sessionId);
+    if (!isFinal(record.status)) {
+      try {
+        return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery);
+      } catch {
+        // Query unavailable (no worker right now): the stored record is still the truth up to its last transition.
+      }
+    }
+    return viewOfRecord(record);
+  }
+
+  async timeline(user: AuthUser, sessionId: string) {
+    await this.record(user, sessionId);
+    const events = await SessionEvent.findAll({ where: { sessionId }, order: [['seq', 'ASC']] });
+    return events.map((e) => ({ seq: e.seq, from: e.fromStatus, to: e.toStatus, reason: e.reason, at: e.at.toISOString() }));
+  }
+
+  async list(filter: { userId?: string; status?: SessionStatus; needsReview?: boolean; before?: Date; limit: number }) {
+    const rows = await ChargingSession.findAll({
+      where: {
+        ...(filter.userId ? { userId: filter.userId } : {}),
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.needsReview !== undefined ? { needsReview: filter.needsReview } : {}),
+        ...(filter.before ? { createdAt: { [Op.lt]: filter.before } } : {}),
+      },
+      order: [['createdAt', 'DESC']],
+      limit: filter.limit,
+    });
+    return rows.map(viewOfRecord);
+  }
+
+  /** A session the user may see: their own, or any for staff. Others' sessions do not exist for them. */
+  private async record(user: AuthUser, sessionId: string): Promise<ChargingSession> {
+    const record = await ChargingSession.findByPk(sessionId);
+    if (!record || (record.userId !== user.id && !isStaff(user))) throw new DomainError('NOT_FOUND', `no session ${sessionId}`);
+    return record;
+  }
+
+  private async update(user: AuthUser, sessionId: string, update: typeof stopChargingUpdate): Promise<SessionView> {
+    await this.record(user, sessionId);
+    try {
+      return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(update);
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+}
+
+const ms = (d: Date | null) => (d ? d.getTime() : undefined);
+
+export function viewOfRecord(r: ChargingSession): SessionView {
+  return {
+    sessionId: r.id,
+    status: r.status,
+    waitingFor: isFinal(r.status) ? 'nothing: the session has ended' : 'see the live workflow',
+    pileId: r.pileId,
+    stationId: r.stationId,
+    userId: r.userId,
+    limits: r.limits,
+    reservedUntil: ms(r.reservedUntil),
+    heldFen: r.heldFen ?? undefined,
+    startedAt: ms(r.startedAt),
+    stoppedAt: ms(r.stoppedAt),
+    meterStartWh: r.meterStartWh ?? undefined,
+    energyWh: r.energyWh ?? 0,
+    costFen: r.bill?.totalFen ?? 0,
+    powerW: 0,
+    endReason: r.endReason ?? undefined,
+    needsReview: r.needsReview,
+    reviewReason: r.reviewReason ?? undefined,
+    bill: r.bill ?? undefined,
+    settlementAttempts: 0,
+  };
+}

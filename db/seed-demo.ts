@@ -1,0 +1,67 @@
+import { fleetPileSpecs } from '../device-gateway/simulator/fleet';
+import { Tariff, tariffSchema } from '../domain/tariff';
+import { fragments, loadConfig } from '../infra/config';
+import { createDatabase, Database } from './database';
+import { Pile, Station, TariffRecord } from './models';
+
+/** A Shanghai-style commercial time-of-use tariff: electricity by band plus a flat service fee, idle fee after 30 min. */
+export const DEMO_TARIFF: Tariff = tariffSchema.parse({
+  id: 'demo-tou',
+  name: 'Demo time-of-use',
+  utcOffsetMinutes: 480,
+  bands: [
+    { name: 'valley', from: '00:00', to: '08:00', electricityFenPerKwh: 32, serviceFenPerKwh: 60 },
+    { name: 'flat', from: '08:00', to: '10:00', electricityFenPerKwh: 68, serviceFenPerKwh: 80 },
+    { name: 'peak', from: '10:00', to: '15:00', electricityFenPerKwh: 112, serviceFenPerKwh: 80 },
+    { name: 'flat', from: '15:00', to: '18:00', electricityFenPerKwh: 68, serviceFenPerKwh: 80 },
+    { name: 'peak', from: '18:00', to: '21:00', electricityFenPerKwh: 112, serviceFenPerKwh: 80 },
+    { name: 'flat', from: '21:00', to: '24:00', electricityFenPerKwh: 68, serviceFenPerKwh: 80 },
+  ],
+  idleFeeFenPerMinute: 50,
+  idleGraceMinutes: 30,
+});
+
+/** The demo station with the simulator's piles (ids and powers match the simulated fleet). Idempotent. */
+export async function seedDemo(db: Database, options: { stationId: string; pileCount: number }): Promise<void> {
+  await db.transaction(async (transaction) => {
+    await TariffRecord.findOrCreate({ where: { id: DEMO_TARIFF.id }, defaults: { id: DEMO_TARIFF.id, definition: DEMO_TARIFF }, transaction });
+    await Station.findOrCreate({
+      where: { id: options.stationId },
+      defaults: {
+        id: options.stationId,
+        name: 'Demo Station · Zhangjiang Hi-Tech Park',
+        address: '88 Keyuan Road, Pudong, Shanghai',
+        lat: 31.2035,
+        lng: 121.5914,
+        openingHours: '00:00-24:00',
+        tariffId: DEMO_TARIFF.id,
+      },
+      transaction,
+    });
+    for (const spec of fleetPileSpecs(options.stationId, options.pileCount)) {
+      await Pile.findOrCreate({
+        where: { id: spec.pileId },
+        defaults: { id: spec.pileId, code: spec.pileId, stationId: options.stationId, type: spec.type, maxPowerW: spec.maxPowerW, connectorType: 'GB/T' },
+        transaction,
+      });
+    }
+  });
+}
+
+async function main() {
+  const env = loadConfig({ ...fragments.database, ...fragments.simulator }, process.env, ['MYSQL_URL']);
+  const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
+  try {
+    await seedDemo(db, { stationId: env.SIM_STATION_ID, pileCount: env.SIM_PILES });
+    console.log(`seeded ${env.SIM_STATION_ID} with ${env.SIM_PILES} piles`);
+  } finally {
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

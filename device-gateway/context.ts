@@ -1,0 +1,29 @@
+import type { AlarmLog } from '../db/alarm-log';
+import type { PileRegistry, RegisteredPile } from '../db/pile-registry';
+import type { HotState } from '../infra/hot-state';
+import type { LiveState } from '../infra/live-state';
+import type { Logger } from '../infra/logger';
+import type { GatewayMetrics } from './metrics';
+import type { SessionSignals } from './session-signals';
+import type { SignalDefinition } from '@temporalio/workflow';
+
+/** Everything a message handler may use; built once by the gateway's composition root. */
+export interface GatewayContext {
+  live: LiveState;
+  hot: HotState;
+  signals: SessionSignals;
+  piles: Pick<PileRegistry, 'lookup'>;
+  alarms: Pick<AlarmLog, 'raise' | 'clear'>;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  checkpointIntervalMs: number;
+  clock: () => number;
+}
+
+export type Handler<M> = (ctx: GatewayContext, pile: RegisteredPile, message: M) => Promise<void>;
+
+/** Sends a signal to a session workflow and counts it. */
+export async function signalSession<T>(ctx: GatewayContext, sessionId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
+  const result = await ctx.signals.send(sessionId, signal, payload);
+  ctx.metrics.signals.inc({ signal: signal.name, result });
+}

@@ -1,0 +1,30 @@
+import { chargingStartedSignal, chargingStoppedSignal, pileFaultedSignal } from '../../workflows/charging-session.messages';
+import type { EventMessage } from '../protocol/messages';
+import { Handler, signalSession } from '../context';
+
+/** Session events: metering began or ended, or the pile faulted. */
+export const handleEvent: Handler<EventMessage> = async (ctx, { pileId, stationId }, message) => {
+  switch (message.event) {
+    case 'sessionStarted': {
+      const session = await ctx.live.session(message.sessionId);
+      if (!session || session.pileId !== pileId) {
+        ctx.metrics.rejected.inc({ reason: 'unknown_session' });
+        ctx.logger.warn({ pileId, sessionId: message.sessionId }, 'pile started a session the platform does not know');
+        return;
+      }
+      if (session.meterStartWh === undefined) await ctx.live.chargingStarted(message.sessionId, message.meterStartWh, message.ts);
+      await signalSession(ctx, message.sessionId, chargingStartedSignal, { at: message.ts, meterStartWh: message.meterStartWh });
+      return;
+    }
+    case 'sessionStopped':
+      await signalSession(ctx, message.sessionId, chargingStoppedSignal, { at: message.ts, meterStopWh: message.meterStopWh, reason: message.reason });
+      return;
+    case 'fault': {
+      await ctx.live.pileReported(pileId, stationId, { state: 'faulted', at: message.ts, faultCode: message.code });
+      await ctx.alarms.raise(pileId, 'fault', message.code, message.message ?? 'pile reported a fault', new Date(message.ts));
+      const sessionId = message.sessionId ?? (await ctx.live.occupant(pileId))?.sessionId;
+      if (sessionId) await signalSession(ctx, sessionId, pileFaultedSignal, { at: message.ts, code: message.code, meterWh: message.meterWh });
+      return;
+    }
+  }
+};

@@ -1,0 +1,40 @@
+import { addMeteredSegment, priceEnergyByBand } from '../../domain/billing';
+import { meterCheckpointSignal } from '../../workflows/charging-session.messages';
+import type { TelemetryMessage } from '../protocol/messages';
+import { hotKeys } from '../../infra/hot-state/keys';
+import { Handler, signalSession } from '../context';
+
+/**
+ * Telemetry of a charging session becomes the driver's live progress (every sample) and, at most once per
+ * checkpoint interval, a meter checkpoint for the workflow: history stays small, the bill stays exact.
+ */
+export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }, sample) => {
+  if (!sample.sessionId) return;
+  const session = await ctx.live.session(sample.sessionId);
+  const checkpoint = session?.checkpoint;
+  if (!session || session.pileId !== pileId || session.meterStartWh === undefined || !checkpoint) return;
+  if (sample.ts < checkpoint.at || sample.energyRegisterWh < checkpoint.meterWh) {
+    ctx.metrics.messages.inc({ kind: 'telemetry', outcome: 'stale' });
+    return;
+  }
+  const reading = { at: sample.ts, meterWh: sample.energyRegisterWh };
+  const ledger = addMeteredSegment(session.tariff, checkpoint.ledger, checkpoint, reading);
+
+  await ctx.live.publishProgress({
+    type: 'session.progress',
+    sessionId: session.sessionId,
+    at: sample.ts,
+    energyWh: sample.energyRegisterWh - session.meterStartWh,
+    powerW: sample.powerW,
+    costFen: priceEnergyByBand(session.tariff, ledger).energyFen,
+    elapsedSeconds: Math.max(0, Math.floor((sample.ts - (session.startedAt ?? sample.ts)) / 1000)),
+    socPercent: sample.socPercent,
+  });
+
+  const slot = Math.floor(sample.ts / ctx.checkpointIntervalMs);
+  if (slot <= Math.floor(checkpoint.at / ctx.checkpointIntervalMs)) return;
+  // Several gateways may see samples of this session; the first to claim the slot sends the checkpoint.
+  if (!(await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(session.sessionId, slot), '1', 2 * ctx.checkpointIntervalMs))) return;
+  await ctx.live.checkpointTaken(session.sessionId, { ...reading, ledger });
+  await signalSession(ctx, session.sessionId, meterCheckpointSignal, { ...reading, powerW: sample.powerW, socPercent: sample.socPercent });
+};

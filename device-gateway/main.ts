@@ -1,0 +1,40 @@
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createDatabase } from '../db/database';
+import { fragments, loadConfig } from '../infra/config';
+import { createHotState } from '../infra/hot-state';
+import { createLogger } from '../infra/logger';
+import { connectMqtt } from '../infra/mqtt';
+import { runMain, serveMetrics } from '../infra/process';
+import { connectClient } from '../infra/temporal';
+import { buildGatewayContext, startGateway } from './gateway';
+
+/** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP. */
+runMain('gateway', async () => {
+  const env = loadConfig(
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging },
+    process.env,
+    ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL'],
+  );
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'gateway' });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
+  const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
+  const hot = createHotState(env.REDIS_URL);
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
+  const mqtt = await connectMqtt(env.MQTT_URL!, 'gateway');
+  const ctx = buildGatewayContext({ hot, temporal, logger, metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
+  const gateway = await startGateway(ctx, mqtt, { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
+  logger.info({ group: env.GATEWAY_SHARED_GROUP }, 'gateway subscribed');
+  return {
+    logger,
+    stop: async () => {
+      await gateway.stop();
+      await mqtt.endAsync();
+      await temporal.connection.close();
+      await hot.close();
+      await db.close();
+      await stopMetrics();
+    },
+  };
+});

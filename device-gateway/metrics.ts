@@ -1,0 +1,34 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+export function createGatewayMetrics(registry: Registry) {
+  return {
+    messages: new Counter({
+      name: 'evcp_gateway_messages_total',
+      help: 'Pile messages by kind and outcome (handled, duplicate, stale, rejected, failed)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'evcp_gateway_messages_rejected_total',
+      help: 'Pile messages rejected, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    signals: new Counter({
+      name: 'evcp_gateway_signals_total',
+      help: 'Signals sent to session workflows, by signal and result',
+      labelNames: ['signal', 'result'] as const,
+      registers: [registry],
+    }),
+    handleSeconds: new Histogram({
+      name: 'evcp_gateway_handle_seconds',
+      help: 'Time to handle one pile message',
+      labelNames: ['kind'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    pilesOffline: new Gauge({ name: 'evcp_piles_offline', help: 'Piles marked offline by the last sweep of this gateway', registers: [registry] }),
+  };
+}

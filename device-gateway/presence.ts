@@ -1,0 +1,44 @@
+import type { RegisteredPile } from '../db/pile-registry';
+import { hotKeys } from '../infra/hot-state/keys';
+import type { GatewayContext } from './context';
+
+/**
+ * Heartbeat-timeout detection, for piles whose MQTT connection stays up while the pile stops talking
+ * (a dead TCP connection is caught sooner by the broker's keep-alive and the pile's last will).
+ * Last-seen times go to a shared sorted set, written at most once per `writeEveryMs` per pile and gateway.
+ */
+export class PilePresence {
+  private readonly lastWritten = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly options: { heartbeatTimeoutMs: number; writeEveryMs?: number },
+  ) {}
+
+  async seen(pile: RegisteredPile): Promise<void> {
+    const now = this.ctx.clock();
+    if (now - (this.lastWritten.get(pile.pileId) ?? 0) < (this.options.writeEveryMs ?? 5_000)) return;
+    this.lastWritten.set(pile.pileId, now);
+    await this.ctx.hot.scoreSet(hotKeys.pilesLastSeen, pile.pileId, now);
+    if (await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now)) {
+      await this.ctx.alarms.clear(pile.pileId, 'offline', new Date(now));
+    }
+  }
+
+  /** Marks piles not heard from within the timeout offline and raises an alarm for each. */
+  async sweep(): Promise<number> {
+    const now = this.ctx.clock();
+    const silent = await this.ctx.hot.membersScoredBelow(hotKeys.pilesLastSeen, now - this.options.heartbeatTimeoutMs, 1000);
+    let marked = 0;
+    for (const pileId of silent) {
+      await this.ctx.hot.scoreRemove(hotKeys.pilesLastSeen, pileId);
+      this.lastWritten.delete(pileId);
+      const pile = await this.ctx.piles.lookup(pileId);
+      if (!pile || !(await this.ctx.live.pileFellSilent(pileId, pile.stationId, now))) continue;
+      await this.ctx.alarms.raise(pileId, 'offline', 'HEARTBEAT_TIMEOUT', `no message for ${Math.round(this.options.heartbeatTimeoutMs / 1000)} s`, new Date(now));
+      marked += 1;
+    }
+    this.ctx.metrics.pilesOffline.set(marked);
+    return marked;
+  }
+}

@@ -1,0 +1,78 @@
+import { hotKeys } from '../infra/hot-state/keys';
+import type { GatewayContext, Handler } from './context';
+import { handleAck } from './handlers/ack';
+import { handleEvent } from './handlers/event';
+import { handleHeartbeat } from './handlers/heartbeat';
+import { handleStatus } from './handlers/status';
+import { handleTelemetry } from './handlers/telemetry';
+import type { PilePresence } from './presence';
+import { UplinkMessages, parseUplink } from './protocol/messages';
+import { UplinkKind, parseUplinkTopic } from './protocol/topics';
+
+/** One handler per uplink message kind. */
+export const ROUTES: { [K in UplinkKind]: Handler<UplinkMessages[K]> } = {
+  status: handleStatus,
+  heartbeat: handleHeartbeat,
+  telemetry: handleTelemetry,
+  event: handleEvent,
+  ack: handleAck,
+};
+
+/** QoS 1 kinds may be redelivered; a message id seen within this window is a duplicate. */
+const DUPLICATE_WINDOW_MS = 3_600_000;
+
+export type Outcome = 'handled' | 'duplicate' | 'rejected' | 'failed';
+
+/** Validates, de-duplicates and dispatches one pile message. Never throws: a bad message is counted, not fatal. */
+export async function routeMessage(ctx: GatewayContext, presence: PilePresence, topic: string, payload: Buffer): Promise<Outcome> {
+  const address = parseUplinkTopic(topic);
+  if (!address) return reject(ctx, 'unknown', 'bad_topic', { topic });
+  const { pileId, kind } = address;
+  const parsed = parseUplink(kind, payload);
+  if (!parsed.ok) return reject(ctx, kind, 'invalid_payload', { pileId, error: parsed.error });
+  const started = process.hrtime.bigint();
+  let dedupeKey: string | undefined;
+  try {
+    const pile = await ctx.piles.lookup(pileId);
+    if (!pile) return reject(ctx, kind, 'unknown_pile', { pileId });
+    if (kind !== 'telemetry' && kind !== 'heartbeat') {
+      dedupeKey = hotKeys.pileMessage(pileId, parsed.message.msgId);
+      if (!(await ctx.hot.setIfAbsent(dedupeKey, '1', DUPLICATE_WINDOW_MS))) {
+        ctx.metrics.messages.inc({ kind, outcome: 'duplicate' });
+        return 'duplicate';
+      }
+    }
+    await presence.seen(pile);
+    const handle = ROUTES[kind] as Handler<UplinkMessages[UplinkKind]>;
+    await withRetries(() => handle(ctx, pile, parsed.message));
+    ctx.metrics.messages.inc({ kind, outcome: 'handled' });
+    return 'handled';
+  } catch (error) {
+    // Let a redelivery of this message be handled again rather than dropped as a duplicate.
+    if (dedupeKey) await ctx.hot.delete(dedupeKey).catch(() => undefined);
+    ctx.metrics.messages.inc({ kind, outcome: 'failed' });
+    ctx.logger.error({ err: error, pileId, kind }, 'failed to handle pile message');
+    return 'failed';
+  } finally {
+    ctx.metrics.handleSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+/** Handlers are idempotent, so a transient failure (Redis, Temporal) is retried a couple of times in place. */
+async function withRetries(work: () => Promise<void>, delaysMs = [100, 1000]): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= delaysMs.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
+    }
+  }
+}
+
+function reject(ctx: GatewayContext, kind: string, reason: string, detail: Record<string, unknown>): Outcome {
+  ctx.metrics.rejected.inc({ reason });
+  ctx.metrics.messages.inc({ kind, outcome: 'rejected' });
+  ctx.logger.warn({ ...detail, reason }, 'rejected pile message');
+  return 'rejected';
+}

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection } from '@temporalio/worker';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { z } from 'zod';
+import { buildApiDeps, startApi } from '../api/server';
+import { sessionPolicyFrom } from '../api/session-policy';
+import { createDatabase } from '../db/database';
+import { seedDemo } from '../db/seed-demo';
+import { buildGatewayContext, startGateway } from '../device-gateway/gateway';
+import { startSimulator } from '../device-gateway/simulator';
+import { fragments } from '../infra/config';
+import { startEmbeddedBroker } from '../infra/embedded-broker';
+import { createHotState } from '../infra/hot-state';
+import { createLogger, Logger } from '../infra/logger';
+import { connectMqtt } from '../infra/mqtt';
+import type { Stop } from '../infra/process';
+import { connectClient, ensureSearchAttributes, resolveExecutable } from '../infra/temporal';
+import { buildSessionActivities, startWorker } from '../worker/worker';
+import { embeddedSecrets } from './embedded-secrets';
+
+export const systemConfig = {
+  ...fragments.http,
+  ...fragments.temporal,
+  ...fragments.embeddedTemporal,
+  ...fragments.database,
+  ...fragments.redis,
+  ...fragments.mqtt,
+  ...fragments.auth,
+  ...fragments.pileKeys,
+  ...fragments.gateway,
+  ...fragments.sessionPolicy,
+  ...fragments.simulator,
+  ...fragments.logging,
+};
+export type SystemEnv = z.infer<z.ZodObject<typeof systemConfig>>;
+
+export interface RunningSystem {
+  apiUrl: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  mqttUrl: string;
+  fleet?: Awaited<ReturnType<typeof startSimulator>>;
+  logger: Logger;
+  stop: Stop;
+}
+
+/**
+ * The whole platform in one process. Every engine whose URL is unset runs embedded: a Temporal dev server
+ * (SQLite file, Web UI), SQLite through the same Sequelize models, the in-process hot store and an in-process
+ * MQTT broker. Set TEMPORAL_ADDRESS, MYSQL_URL, REDIS_URL or MQTT_URL to use real services instead.
+ */
+export async function startSystem(env: SystemEnv): Promise<RunningSystem> {
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'evcp' });
+  const stops: Stop[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'error while stopping'));
+  };
+  try {
+    fs.mkdirSync(env.DATA_DIR, { recursive: true });
+    const secrets = embeddedSecrets(env.DATA_DIR, env);
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+
+    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let temporalUiUrl: string | undefined;
+    if (!temporalAddress) {
+      const devServer = await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: resolveExecutable(env.TEMPORAL_CLI_PATH, 'temporal'),
+          dbFilename: path.resolve(env.DATA_DIR, 'temporal.sqlite'),
+          namespace: env.TEMPORAL_NAMESPACE,
+          port: env.TEMPORAL_PORT || undefined,
+          ui: true,
+          uiPort: env.TEMPORAL_UI_PORT || undefined,
+          log: { format: 'pretty', level: 'warn' },
+        },
+      });
+      stops.push(() => devServer.teardown());
+      temporalAddress = devServer.address;
+      temporalUiUrl = `http://localhost:${env.TEMPORAL_UI_PORT || Number(temporalAddress.split(':').pop()) + 1000}`;
+    }
+    const temporal = await connectClient({ address: temporalAddress, namespace: env.TEMPORAL_NAMESPACE });
+    stops.push(() => temporal.connection.close());
+    await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE);
+
+    const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
+    stops.push(() => db.close());
+    await db.migrate();
+    if (env.SIM_PILES > 0) await seedDemo(db, { stationId: env.SIM_STATION_ID, pileCount: env.SIM_PILES });
+
+    const hot = createHotState(env.REDIS_URL);
+    stops.push(() => hot.close());
+
+    let mqttUrl = env.MQTT_URL;
+    let sharedGroup = env.GATEWAY_SHARED_GROUP;
+    if (!mqttUrl) {
+      const broker = await startEmbeddedBroker(env.MQTT_PORT);
+      stops.push(() => broker.close());
+      mqttUrl = broker.url;
+      sharedGroup = '';
+    }
+
+    const workerMqtt = await connectMqtt(mqttUrl, 'worker');
+    stops.push(() => workerMqtt.endAsync());
+    const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    stops.push(() => workerConnection.close());
+    const worker = await startWorker({
+      connection: workerConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey }),
+    });
+    stops.push(() => worker.stop());
+    worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
+
+    const gatewayMqtt = await connectMqtt(mqttUrl, 'gateway');
+    stops.push(() => gatewayMqtt.endAsync());
+    const gateway = await startGateway(
+      buildGatewayContext({ hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
+      gatewayMqtt,
+      { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
+    );
+    stops.push(() => gateway.stop());
+
+    const api = await startApi(
+      buildApiDeps({
+        db,
+        hot,
+        temporal,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        policy: sessionPolicyFrom(env),
+        jwtSecret: secrets.jwtSecret,
+        devLogin: env.AUTH_DEV_LOGIN ?? true,
+        logger: logger.child({ component: 'api' }),
+        metrics,
+      }),
+      { port: env.PORT, host: env.HOST },
+    );
+    stops.push(() => api.close());
+
+    const fleet =
+      env.SIM_PILES > 0
+        ? await startSimulator({
+            mqttUrl,
+            masterKey: secrets.pileMasterKey,
+            stationId: env.SIM_STATION_ID,
+            count: env.SIM_PILES,
+            telemetryIntervalMs: env.SIM_TELEMETRY_INTERVAL_MS,
+            logger: logger.child({ component: 'simulator' }),
+          })
+        : undefined;
+    if (fleet) stops.push(() => fleet.stop());
+
+    return { apiUrl: api.url, temporalAddress, temporalUiUrl, mqttUrl, fleet, logger, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,55 @@
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createDatabase } from '../db/database';
+import { fragments, loadConfig } from '../infra/config';
+import { createHotState } from '../infra/hot-state';
+import { createLogger } from '../infra/logger';
+import { connectMqtt } from '../infra/mqtt';
+import { runMain, serveMetrics } from '../infra/process';
+import { connectClient, ensureSearchAttributes } from '../infra/temporal';
+import { buildSessionActivities, startWorker } from './worker';
+
+/** The Temporal worker alone (workflows and activities), against real services. */
+runMain('worker', async () => {
+  const env = loadConfig(
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.metrics, ...fragments.logging },
+    process.env,
+    ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
+  );
+  const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
+
+  const client = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
+  await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE);
+  await client.connection.close();
+
+  const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
+  const hot = createHotState(env.REDIS_URL);
+  const mqtt = await connectMqtt(env.MQTT_URL!, 'worker');
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
+  const worker = await startWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    activities: buildSessionActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY! }),
+  });
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker running');
+  worker.done.catch((error) => {
+    logger.fatal({ err: error }, 'worker crashed');
+    process.exit(1);
+  });
+  return {
+    logger,
+    stop: async () => {
+      await worker.stop();
+      await connection.close();
+      await mqtt.endAsync();
+      await hot.close();
+      await db.close();
+      await stopMetrics();
+    },
+  };
+});
