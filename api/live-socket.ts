@@ -7,11 +7,12 @@ import type { Logger } from '../infra/logger';
 import type { AuthUser, TokenService } from './auth';
 import type { SessionService } from './session-service';
 
-const clientMessage = z.discriminatedUnion('type', [
+const target = z
+  .object({ sessionId: z.string().min(1).max(64).optional(), stationId: z.string().min(1).max(64).optional() })
+  .refine((t) => (t.sessionId === undefined) !== (t.stationId === undefined), 'name exactly one of sessionId or stationId');
+const clientMessage = z.union([
   z.object({ type: z.literal('auth'), token: z.string() }),
-  z.object({ type: z.literal('subscribe'), sessionId: z.string().min(1).max(64) }),
-  z.object({ type: z.literal('subscribe'), stationId: z.string().min(1).max(64) }),
-  z.object({ type: z.literal('unsubscribe'), sessionId: z.string().optional(), stationId: z.string().optional() }),
+  z.object({ type: z.literal(['subscribe', 'unsubscribe']) }).and(target),
 ]);
 
 interface LiveSocketDeps {
@@ -77,15 +78,15 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
       if (message.type === 'auth') return authenticate(message.token);
       if (!user) return fail('UNAUTHENTICATED', 'send {"type":"auth","token":...} first');
       try {
-        if (message.type === 'subscribe' && 'sessionId' in message) {
+        if (message.type === 'subscribe' && message.sessionId) {
           const view = await deps.sessions.view(user, message.sessionId); // NOT_FOUND unless it is theirs
           await follow(channels.session(message.sessionId));
           send({ type: 'session.status', sessionId: view.sessionId, status: view.status, at: Date.now(), energyWh: view.energyWh, endReason: view.endReason, bill: view.bill });
-        } else if (message.type === 'subscribe' && 'stationId' in message) {
+        } else if (message.type === 'subscribe' && message.stationId) {
           await follow(channels.station(message.stationId));
           send({ type: 'subscribed', stationId: message.stationId });
         } else if (message.type === 'unsubscribe') {
-          const channel = message.sessionId ? channels.session(message.sessionId) : channels.station(message.stationId ?? '');
+          const channel = message.sessionId ? channels.session(message.sessionId) : channels.station(message.stationId!);
           await subscriptions.get(channel)?.();
           subscriptions.delete(channel);
         }

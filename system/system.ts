@@ -16,7 +16,7 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger, Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import type { Stop } from '../infra/process';
-import { connectClient, ensureSearchAttributes, resolveExecutable } from '../infra/temporal';
+import { connectClient, ensureSearchAttributes, installTemporalRuntime, resolveExecutable } from '../infra/temporal';
 import { buildSessionActivities, startWorker } from '../worker/worker';
 import { embeddedSecrets } from './embedded-secrets';
 
@@ -53,6 +53,7 @@ export interface RunningSystem {
  */
 export async function startSystem(env: SystemEnv): Promise<RunningSystem> {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'evcp' });
+  installTemporalRuntime(env.LOG_LEVEL);
   const stops: Stop[] = [];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'error while stopping'));

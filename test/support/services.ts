@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+
+/**
+ * The real engines tests talk to: MariaDB/MySQL, Redis and Mosquitto on this machine (override with
+ * TEST_MYSQL_URL, TEST_REDIS_URL, TEST_MQTT_URL). Each test file gets its own database and Redis db index.
+ */
+export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+export const TEST_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+const TEST_REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A Redis database of this jest worker's own (1–15), so parallel test files do not share keys. */
+export function testRedisUrl(): string {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
+  return `${TEST_REDIS_BASE}/${(worker % 15) + 1}`;
+}
+
+/** A new, empty database on the test MySQL server; `drop()` removes it. */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `evcp_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = await mysql.createConnection(TEST_MYSQL_URL);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await admin.end();
+  const url = new URL(TEST_MYSQL_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const conn = await mysql.createConnection(TEST_MYSQL_URL);
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
