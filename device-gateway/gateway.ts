@@ -47,9 +47,10 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
   }, options.sweepIntervalMs ?? Math.min(10_000, options.heartbeatTimeoutMs / 3));
 
   return {
+    /** Stops taking messages; a persistent session keeps its subscriptions for the next start. */
     async stop() {
       clearInterval(sweeper);
-      await mqtt.unsubscribeAsync(gatewaySubscriptions(options.sharedGroup)).catch(() => undefined);
+      mqtt.removeAllListeners('message');
       await Promise.allSettled(queues.values());
     },
   };

@@ -7,16 +7,20 @@ const CONNECTOR_IN_USE = ['plugged', 'charging'];
 /** A pile's state changed: update live status, raise or clear the offline alarm, free the connector. */
 export const handleStatus: Handler<StatusMessage> = async (ctx, { pileId, stationId }, message) => {
   const previous = await ctx.live.pileDevice(pileId);
-  if (previous.at !== undefined && message.ts < previous.at) {
+  // A last will carries the time the pile connected, so it is always older than what followed: it is never
+  // stale, and it keeps the newest time seen so the pile's next report after reconnecting is not stale either.
+  const isLastWill = message.state === 'offline';
+  if (!isLastWill && previous.at !== undefined && message.ts < previous.at) {
     ctx.metrics.messages.inc({ kind: 'status', outcome: 'stale' });
     return;
   }
-  await ctx.live.pileReported(pileId, stationId, { state: message.state, at: message.ts, faultCode: message.faultCode });
-  const at = new Date(message.ts);
-  if (message.state === 'offline') await ctx.alarms.raise(pileId, 'offline', 'DISCONNECTED', 'pile disconnected (last will)', at);
-  else if (previous.state === 'offline') await ctx.alarms.clear(pileId, 'offline', at);
-  if (message.state === 'faulted') await ctx.alarms.raise(pileId, 'fault', message.faultCode ?? 'UNKNOWN', 'pile reported a fault state', at);
-  else if (previous.state === 'faulted') await ctx.alarms.clear(pileId, 'fault', at);
+  const at = Math.max(message.ts, previous.at ?? 0);
+  await ctx.live.pileReported(pileId, stationId, { state: message.state, at, faultCode: message.faultCode });
+  const when = new Date(at);
+  if (message.state === 'offline') await ctx.alarms.raise(pileId, 'offline', 'DISCONNECTED', 'pile disconnected (last will)', when);
+  else if (previous.state === 'offline') await ctx.alarms.clear(pileId, 'offline', when);
+  if (message.state === 'faulted') await ctx.alarms.raise(pileId, 'fault', message.faultCode ?? 'UNKNOWN', 'pile reported a fault state', when);
+  else if (previous.state === 'faulted') await ctx.alarms.clear(pileId, 'fault', when);
 
   if (message.state === 'idle' && previous.state && CONNECTOR_IN_USE.includes(previous.state)) {
     const occupant = await ctx.live.occupant(pileId);

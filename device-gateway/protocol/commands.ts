@@ -15,7 +15,7 @@ export const commandClaims = z.object({
   iat: z.number().int(),
   exp: z.number().int(),
   cmd: z.enum(COMMAND_TYPES),
-  sessionId: z.string().optional(),
+  sessionId: z.string().max(64).optional(),
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type CommandClaims = z.infer<typeof commandClaims>;

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { CommandType, derivePileSecret, newCommandId, PileCommand, signCommand } from '../protocol/commands';
+import { PlatformProbe, testMqttUrl } from './platform-probe';
+import { SimulatedPile, SimulatedPileOptions } from './simulated-pile';
+
+const masterKey = 'simulated-pile-test-master-key-0123456789';
+const unplugDelayMs = 100;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let pile: SimulatedPile | undefined;
+let probe: PlatformProbe | undefined;
+
+/** Connects a fresh pile with a unique id, watched by a probe from before its first message. */
+async function startPile(overrides: Partial<SimulatedPileOptions> = {}): Promise<{ pile: SimulatedPile; probe: PlatformProbe }> {
+  const pileId = `sim-${randomUUID().slice(0, 8)}`;
+  probe = await PlatformProbe.attach(pileId);
+  pile = new SimulatedPile({
+    pileId,
+    pileSecret: derivePileSecret(masterKey, pileId),
+    mqttUrl: testMqttUrl,
+    maxPowerW: 120_000,
+    telemetryIntervalMs: 50,
+    unplugDelayMs,
+    ...overrides,
+  });
+  await pile.connect();
+  await probe.waitFor('status', (s) => s.state === 'idle');
+  return { pile, probe };
+}
+
+function signed(type: CommandType, command: Partial<PileCommand> = {}, signing = { key: masterKey, nowMs: Date.now() }) {
+  const pileId = pile!.pileId;
+  const full: PileCommand = { commandId: newCommandId(), pileId, type, ttlSeconds: 60, ...command };
+  return { commandId: full.commandId, token: signCommand(full, derivePileSecret(signing.key, pileId), signing.nowMs) };
+}
+
+async function startSession(sessionId = randomUUID()): Promise<string> {
+  await probe!.sendCommand(signed('start', { sessionId }).token);
+  await probe!.waitFor('event', (e) => e.event === 'sessionStarted');
+  return sessionId;
+}
+
+afterEach(async () => {
+  await pile?.disconnect();
+  await probe?.close();
+  const invalid = probe?.invalid;
+  pile = probe = undefined;
+  expect(invalid).toEqual([]);
+});
+
+it('a signed start makes the pile ack, report sessionStarted with its meter, and send telemetry whose energy register only grows', async () => {
+  const { pile, probe } = await startPile({ energyRegisterWh: 250_000 });
+  const sessionId = randomUUID();
+  const { commandId, token } = signed('start', { sessionId });
+
+  await probe.sendCommand(token);
+
+  expect(await probe.waitFor('ack')).toMatchObject({ commandId, sessionId, accepted: true });
+  expect(await probe.waitFor('event')).toMatchObject({ event: 'sessionStarted', sessionId, meterStartWh: 250_000 });
+  expect(probe.messages('status').map((s) => s.state)).toEqual(['idle', 'charging']);
+  const telemetry = await probe.until(() => (probe.messages('telemetry').length >= 5 ? probe.messages('telemetry') : undefined));
+  const registers = telemetry.map((t) => t.energyRegisterWh);
+  expect(registers).toEqual([...registers].sort((a, b) => a - b));
+  expect(registers[registers.length - 1]).toBeGreaterThan(250_000);
+  expect(telemetry[0]).toMatchObject({ sessionId, powerW: 120_000, socPercent: 30 });
+  expect(pile.state).toBe('charging');
+});
+
+it('a command signed with another key is refused as bad_signature and nothing starts', async () => {
+  const { pile, probe } = await startPile();
+  const { commandId, token } = signed('start', { sessionId: randomUUID() }, { key: 'some-other-master-key-0123456789abcdef', nowMs: Date.now() });
+
+  await probe.sendCommand(token);
+
+  expect(await probe.waitFor('ack')).toMatchObject({ commandId, accepted: false, reason: 'bad_signature' });
+  expect(probe.messages('event')).toEqual([]);
+  expect(pile.state).toBe('idle');
+});
+
+it('an expired command is refused', async () => {
+  const { pile, probe } = await startPile();
+  const { commandId, token } = signed('start', { sessionId: randomUUID(), ttlSeconds: 60 }, { key: masterKey, nowMs: Date.now() - 120_000 });
+
+  await probe.sendCommand(token);
+
+  expect(await probe.waitFor('ack')).toMatchObject({ commandId, accepted: false, reason: 'expired' });
+  expect(pile.state).toBe('idle');
+});
+
+it('a replayed command id is acknowledged again but not executed twice', async () => {
+  const { probe } = await startPile();
+  const { token } = signed('start', { sessionId: randomUUID() });
+
+  await probe.sendCommand(token);
+  await probe.sendCommand(token);
+
+  const [first, second] = await probe.until(() => (probe.messages('ack').length === 2 ? probe.messages('ack') : undefined));
+  expect(second).toEqual({ ...first, msgId: second.msgId, ts: second.ts });
+  expect(second.msgId).not.toBe(first.msgId);
+  expect(probe.messages('event').filter((e) => e.event === 'sessionStarted')).toHaveLength(1);
+});
+
+it('a second session is refused as busy while one is charging', async () => {
+  const { pile, probe } = await startPile();
+  const charging = await startSession();
+  const other = randomUUID();
+
+  await probe.sendCommand(signed('start', { sessionId: other }).token);
+
+  expect(await probe.waitFor('ack', (a) => a.sessionId === other)).toMatchObject({ accepted: false, reason: 'busy' });
+  expect(pile.sessionId).toBe(charging);
+});
+
+it('stop reports the final meter and then, after the unplug delay, the connector is free', async () => {
+  const { pile, probe } = await startPile();
+  const sessionId = await startSession();
+  await probe.until(() => (probe.messages('telemetry').length >= 2 ? true : undefined));
+  const { commandId, token } = signed('stop', { sessionId });
+
+  await probe.sendCommand(token);
+
+  expect(await probe.waitFor('ack', (a) => a.commandId === commandId)).toMatchObject({ sessionId, accepted: true });
+  const stopped = await probe.waitFor('event', (e) => e.event === 'sessionStopped');
+  expect(stopped).toEqual(expect.objectContaining({ sessionId, reason: 'remote', meterStopWh: pile.energyRegisterWh }));
+  const lastTelemetry = probe.messages('telemetry').at(-1)!;
+  expect(pile.energyRegisterWh).toBeGreaterThanOrEqual(lastTelemetry.energyRegisterWh);
+  const plugged = await probe.waitFor('status', (s) => s.state === 'plugged');
+  const idle = await probe.waitFor('status', (s) => s.state === 'idle' && s.ts >= plugged.ts);
+  expect(idle.ts - plugged.ts).toBeGreaterThanOrEqual(unplugDelayMs);
+});
+
+it('a full battery ends the session as ev_full and frees the connector', async () => {
+  const { probe } = await startPile({ batteryCapacityWh: 20, initialSocPercent: 50 });
+  const sessionId = await startSession();
+
+  const stopped = await probe.waitFor('event', (e) => e.event === 'sessionStopped');
+
+  expect(stopped).toMatchObject({ sessionId, reason: 'ev_full', meterStopWh: 100_010 });
+  expect(probe.messages('telemetry').at(-1)).toMatchObject({ socPercent: 100, energyRegisterWh: 100_010 });
+  await probe.waitFor('status', (s) => s.state === 'idle' && s.ts > stopped.ts);
+  expect(probe.messages('status').map((s) => s.state)).toEqual(['idle', 'charging', 'plugged', 'idle']);
+});
+
+it('configure changes the power of the next session and refuses a power out of range', async () => {
+  const { probe } = await startPile();
+  const good = signed('configure', { params: { maxPowerW: 60_000 } });
+  const bad = signed('configure', { params: { maxPowerW: 5_000_000 } });
+
+  await probe.sendCommand(good.token);
+  await probe.sendCommand(bad.token);
+
+  expect(await probe.waitFor('ack', (a) => a.commandId === good.commandId)).toMatchObject({ accepted: true });
+  expect(await probe.waitFor('ack', (a) => a.commandId === bad.commandId)).toMatchObject({ accepted: false, reason: 'invalid_params' });
+  await startSession();
+  expect(await probe.waitFor('telemetry')).toMatchObject({ powerW: 60_000 });
+});
+
+it('unplugging a charging car stops the session as unplugged and frees the connector at once', async () => {
+  const { pile, probe } = await startPile();
+  const sessionId = await startSession();
+
+  pile.unplug();
+
+  expect(await probe.waitFor('event', (e) => e.event === 'sessionStopped')).toMatchObject({ sessionId, reason: 'unplugged' });
+  const states = await probe.until(() => (probe.messages('status').length === 3 ? probe.messages('status').map((s) => s.state) : undefined));
+  expect(states).toEqual(['idle', 'charging', 'idle']);
+});
+
+it('refuse-start behaviour acknowledges a start with accepted:false', async () => {
+  const { pile, probe } = await startPile();
+  pile.behaviour = 'refuse-start';
+  const { commandId, token } = signed('start', { sessionId: randomUUID() });
+
+  await probe.sendCommand(token);
+
+  expect(await probe.waitFor('ack')).toMatchObject({ commandId, accepted: false, reason: 'refused' });
+  expect(pile.state).toBe('idle');
+});
+
+it('ignore-commands behaviour sends no ack and does nothing', async () => {
+  const { pile, probe } = await startPile();
+  pile.behaviour = 'ignore-commands';
+
+  await probe.sendCommand(signed('start', { sessionId: randomUUID() }).token);
+  await pause(300);
+
+  expect(probe.messages('ack')).toEqual([]);
+  expect(pile.state).toBe('idle');
+});
+
+it('fault() reports a fault event with the meter and state faulted', async () => {
+  const { pile, probe } = await startPile();
+  const sessionId = await startSession();
+  await probe.waitFor('telemetry');
+
+  pile.fault('E_OVERHEAT');
+
+  const fault = await probe.waitFor('event', (e) => e.event === 'fault');
+  expect(fault).toMatchObject({ code: 'E_OVERHEAT', sessionId, meterWh: pile.energyRegisterWh });
+  expect(await probe.waitFor('status', (s) => s.state === 'faulted')).toMatchObject({ faultCode: 'E_OVERHEAT' });
+  expect(probe.messages('event').filter((e) => e.event === 'sessionStopped')).toEqual([]);
+  expect(pile.sessionId).toBeUndefined();
+});
+
+it('a silent pile publishes nothing, not even heartbeats, until it resumes', async () => {
+  const { pile, probe } = await startPile({ heartbeatIntervalMs: 50 });
+  await probe.until(() => (probe.messages('heartbeat').length >= 3 ? true : undefined));
+
+  pile.goSilent();
+  await pause(100);
+  const heard = probe.received.length;
+  await pause(200);
+  expect(probe.received).toHaveLength(heard);
+
+  pile.resume();
+  await probe.until(() => (probe.received.length > heard ? true : undefined));
+});
+
+it('dropConnection() makes the broker publish the offline last will', async () => {
+  const { pile, probe } = await startPile();
+
+  await pile.dropConnection();
+
+  expect(await probe.waitFor('status', (s) => s.state === 'offline')).toMatchObject({ v: 1 });
+});

@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import pino from 'pino';
+import { z } from 'zod';
+import type { Logger } from '../../infra/logger';
+import { CommandClaims, verifyCommand } from '../protocol/commands';
+import { ackMessage, PileState, StopReason, UplinkMessages } from '../protocol/messages';
+import { COMMAND_QOS, commandTopic, PILE_ID_PATTERN, UPLINK_QOS, UplinkKind, uplinkTopic } from '../protocol/topics';
+import { chargeStep, electricalReadings, MAX_PILE_POWER_W, socPercentOf, storedWhAt } from './charging-curve';
+import { PileTicker, tickPeriodFor } from './pile-ticker';
+
+export type PileBehaviour = 'normal' | 'refuse-start' | 'ignore-commands';
+
+export interface SimulatedPileOptions {
+  pileId: string;
+  pileSecret: string;
+  mqttUrl: string;
+  maxPowerW: number;
+  telemetryIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long the car stays plugged in after a session stops before the connector is free again. */
+  unplugDelayMs?: number;
+  batteryCapacityWh?: number;
+  /** State of charge of each car that starts a session. */
+  initialSocPercent?: number;
+  energyRegisterWh?: number;
+  clock?: () => number;
+  logger?: Logger;
+  /** A fleet shares one ticker among all its piles; a pile on its own makes its own. */
+  ticker?: PileTicker;
+}
+
+export const PILE_DEFAULTS = {
+  telemetryIntervalMs: 1000,
+  heartbeatIntervalMs: 30_000,
+  unplugDelayMs: 2000,
+  batteryCapacityWh: 60_000,
+  initialSocPercent: 30,
+  energyRegisterWh: 100_000,
+} as const;
+
+type Envelope = 'v' | 'msgId' | 'ts';
+/** A message without its envelope, distributed over unions so each event keeps its own fields. */
+type Body<K extends UplinkKind> = UplinkMessages[K] extends infer M ? (M extends unknown ? Omit<M, Envelope> : never) : never;
+type Outcome = { accepted: true } | { accepted: false; reason: string };
+type Acknowledge = (outcome: Outcome) => void;
+
+const ACCEPTED: Outcome = { accepted: true };
+const refused = (reason: string): Outcome => ({ accepted: false, reason });
+const quiet = pino({ level: 'silent' });
+
+/** The ids an ack echoes, readable before the signature is checked so that a rejection can be acknowledged too. */
+const commandIdentity = z.object({ jti: ackMessage.shape.commandId, sessionId: ackMessage.shape.sessionId });
+
+function readCommandIdentity(token: string): { commandId: string; sessionId?: string } | undefined {
+  const parsed = commandIdentity.safeParse(jwt.decode(token));
+  if (!parsed.success) return undefined;
+  const { jti, sessionId } = parsed.data;
+  return sessionId === undefined ? { commandId: jti } : { commandId: jti, sessionId };
+}
+
+function isPileMaxPower(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1000 && value <= MAX_PILE_POWER_W;
+}
+
+/** One simulated charging pile speaking protocol v1 over its own MQTT connection. */
+export class SimulatedPile {
+  readonly pileId: string;
+  behaviour: PileBehaviour = 'normal';
+
+  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW'>>;
+  private readonly logger: Logger;
+  private readonly ticker: PileTicker;
+  private client?: MqttClient;
+  private silent = false;
+  private currentState: PileState = 'idle';
+  private faultCode?: string;
+  private activeSessionId?: string;
+  private maxPowerW: number;
+  private registerWh: number;
+  private storedWh: number;
+  private carryWattMs = 0;
+  private lastSampleAt = 0;
+  private nextTelemetryAt = 0;
+  private nextHeartbeatAt = 0;
+  private unplugAt?: number;
+  /** Acks of verified commands by command id, kept until the command expires, so a replay gets the same answer. */
+  private acks?: Map<string, { ack: Body<'ack'>; expiresAt: number }>;
+
+  constructor(options: SimulatedPileOptions) {
+    if (!PILE_ID_PATTERN.test(options.pileId)) throw new Error(`invalid pile id "${options.pileId}"`);
+    this.pileId = options.pileId;
+    this.settings = {
+      pileSecret: options.pileSecret,
+      mqttUrl: options.mqttUrl,
+      telemetryIntervalMs: options.telemetryIntervalMs ?? PILE_DEFAULTS.telemetryIntervalMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? PILE_DEFAULTS.heartbeatIntervalMs,
+      unplugDelayMs: options.unplugDelayMs ?? PILE_DEFAULTS.unplugDelayMs,
+      batteryCapacityWh: options.batteryCapacityWh ?? PILE_DEFAULTS.batteryCapacityWh,
+      initialSocPercent: options.initialSocPercent ?? PILE_DEFAULTS.initialSocPercent,
+      clock: options.clock ?? Date.now,
+    };
+    this.logger = options.logger ?? quiet;
+    this.ticker = options.ticker ?? new PileTicker(tickPeriodFor(this.settings.telemetryIntervalMs));
+    this.maxPowerW = options.maxPowerW;
+    this.registerWh = options.energyRegisterWh ?? PILE_DEFAULTS.energyRegisterWh;
+    this.storedWh = storedWhAt(this.settings.initialSocPercent, this.settings.batteryCapacityWh);
+  }
+
+  get state(): PileState {
+    return this.currentState;
+  }
+
+  get sessionId(): string | undefined {
+    return this.activeSessionId;
+  }
+
+  get energyRegisterWh(): number {
+    return this.registerWh;
+  }
+
+  get socPercent(): number {
+    return socPercentOf(this.storedWh, this.settings.batteryCapacityWh);
+  }
+
+  async connect(): Promise<void> {
+    if (this.client) return;
+    const options: IClientOptions = {
+      protocolVersion: 4,
+      clientId: `pile-${this.pileId}`,
+      clean: true,
+      will: this.lastWill(),
+    };
+    const client = await connectAsync(this.settings.mqttUrl, options, false);
+    this.client = client;
+    // A will's msgId must be new on every connection, or the gateway would drop a second will as a duplicate.
+    client.on('reconnect', () => (client.options.will = this.lastWill()));
+    client.on('connect', () => this.announce());
+    client.on('message', (_topic, payload) => this.onCommand(payload.toString()));
+    client.on('error', (error) => this.logger.warn({ pileId: this.pileId, err: error }, 'pile connection error'));
+    await client.subscribeAsync(commandTopic(this.pileId), { qos: COMMAND_QOS });
+    this.announce();
+    this.ticker.add(this);
+  }
+
+  /** Ends the connection cleanly, saying offline itself (the broker discards the will on a clean disconnect). */
+  async disconnect(): Promise<void> {
+    const { client } = this;
+    if (!client) return;
+    this.send('status', { state: 'offline' });
+    this.detach();
+    await client.endAsync();
+  }
+
+  /** Destroys the socket without a DISCONNECT, as a power cut would, so the broker publishes the will. */
+  async dropConnection(): Promise<void> {
+    const { client } = this;
+    if (!client) return;
+    this.detach();
+    await client.endAsync(true);
+  }
+
+  tick(): void {
+    const now = this.settings.clock();
+    if (this.activeSessionId !== undefined && now >= this.nextTelemetryAt) this.sampleTelemetry(now);
+    if (this.unplugAt !== undefined && now >= this.unplugAt) this.setState('idle');
+    if (now >= this.nextHeartbeatAt) this.heartbeat(now);
+  }
+
+  fault(code: string): void {
+    const sessionId = this.activeSessionId;
+    if (sessionId !== undefined) {
+      this.accrue(this.settings.clock());
+      this.activeSessionId = undefined;
+    }
+    this.faultCode = code;
+    this.send('event', { event: 'fault', code, ...(sessionId === undefined ? {} : { sessionId }), meterWh: this.registerWh });
+    this.setState('faulted');
+  }
+
+  clearFault(): void {
+    if (this.currentState !== 'faulted') return;
+    this.faultCode = undefined;
+    this.setState('idle');
+  }
+
+  /** The driver pulls the plug: ends a running session, or frees a connector still held after one. */
+  unplug(): void {
+    if (this.activeSessionId !== undefined) this.endSession('unplugged', 'idle');
+    else if (this.currentState === 'plugged') this.setState('idle');
+  }
+
+  /** Stops publishing anything while staying connected, like a pile whose uplink has hung. */
+  goSilent(): void {
+    this.silent = true;
+  }
+
+  resume(): void {
+    this.silent = false;
+  }
+
+  private detach(): void {
+    this.ticker.remove(this);
+    this.client = undefined;
+  }
+
+  private lastWill(): NonNullable<IClientOptions['will']> {
+    return { topic: uplinkTopic(this.pileId, 'status'), payload: JSON.stringify(this.envelope<'status'>({ state: 'offline' })), qos: 1, retain: true };
+  }
+
+  /** Tells the platform where the pile stands, on every (re)connection. */
+  private announce(): void {
+    this.send('status', this.statusBody());
+    this.heartbeat(this.settings.clock());
+  }
+
+  private heartbeat(now: number): void {
+    this.send('heartbeat', {});
+    this.nextHeartbeatAt = now + this.settings.heartbeatIntervalMs;
+  }
+
+  private onCommand(token: string): void {
+    if (this.behaviour === 'ignore-commands') return;
+    const identity = readCommandIdentity(token);
+    if (!identity) {
+      this.logger.warn({ pileId: this.pileId }, 'dropped a command without a readable command id');
+      return;
+    }
+    const now = this.settings.clock();
+    // Answered before the signature is checked, so a forged copy of a known command id cannot contradict its ack.
+    const remembered = this.acks?.get(identity.commandId);
+    if (remembered && remembered.expiresAt > now) {
+      this.send('ack', remembered.ack);
+      return;
+    }
+    const verdict = verifyCommand(token, this.pileId, this.settings.pileSecret, now);
+    if (!verdict.ok) {
+      this.send('ack', { ...identity, accepted: false, reason: verdict.reason });
+      return;
+    }
+    const { claims } = verdict;
+    this.obey(claims, now, (outcome) => {
+      const ack = { ...identity, ...outcome };
+      this.remember(ack, claims.exp * 1000, now);
+      this.send('ack', ack);
+    });
+  }
+
+  private remember(ack: Body<'ack'>, expiresAt: number, now: number): void {
+    this.acks ??= new Map();
+    for (const [commandId, entry] of this.acks) if (entry.expiresAt <= now) this.acks.delete(commandId);
+    this.acks.set(ack.commandId, { ack, expiresAt });
+  }
+
+  /** Each command acknowledges first, then acts, so the platform hears the ack before its effects. */
+  private obey(claims: CommandClaims, now: number, acknowledge: Acknowledge): void {
+    switch (claims.cmd) {
+      case 'start':
+        return this.start(claims.sessionId, now, acknowledge);
+      case 'stop':
+        acknowledge(ACCEPTED);
+        if (claims.sessionId === undefined || claims.sessionId === this.activeSessionId) this.endSession('remote', 'plugged');
+        return;
+      case 'configure':
+        return this.configure(claims.params?.maxPowerW, now, acknowledge);
+      case 'reset':
+        acknowledge(ACCEPTED);
+        return this.clearFault();
+    }
+  }
+
+  private start(sessionId: string | undefined, now: number, acknowledge: Acknowledge): void {
+    if (this.behaviour === 'refuse-start') return acknowledge(refused('refused'));
+    if (sessionId === undefined) return acknowledge(refused('missing_session'));
+    if (this.currentState === 'faulted') return acknowledge(refused('faulted'));
+    if (this.activeSessionId !== undefined && this.activeSessionId !== sessionId) return acknowledge(refused('busy'));
+    acknowledge(ACCEPTED);
+    if (this.activeSessionId === sessionId) return;
+    this.activeSessionId = sessionId;
+    this.storedWh = storedWhAt(this.settings.initialSocPercent, this.settings.batteryCapacityWh);
+    this.carryWattMs = 0;
+    this.lastSampleAt = now;
+    this.nextTelemetryAt = now + this.settings.telemetryIntervalMs;
+    this.setState('charging');
+    this.send('event', { event: 'sessionStarted', sessionId, meterStartWh: this.registerWh });
+  }
+
+  private configure(maxPowerW: unknown, now: number, acknowledge: Acknowledge): void {
+    if (maxPowerW === undefined) return acknowledge(ACCEPTED);
+    if (!isPileMaxPower(maxPowerW)) return acknowledge(refused('invalid_params'));
+    acknowledge(ACCEPTED);
+    // Energy so far was drawn at the old power.
+    if (this.activeSessionId !== undefined) this.accrue(now);
+    this.maxPowerW = maxPowerW;
+  }
+
+  private endSession(reason: StopReason, then: 'plugged' | 'idle'): void {
+    const sessionId = this.activeSessionId;
+    if (sessionId === undefined) return;
+    this.accrue(this.settings.clock());
+    this.activeSessionId = undefined;
+    this.send('event', { event: 'sessionStopped', sessionId, meterStopWh: this.registerWh, reason });
+    this.setState(then);
+  }
+
+  private sampleTelemetry(now: number): void {
+    const powerW = this.accrue(now);
+    const socPercent = this.socPercent;
+    this.send('telemetry', {
+      sessionId: this.activeSessionId,
+      ...electricalReadings(powerW, this.maxPowerW, socPercent),
+      powerW,
+      energyRegisterWh: this.registerWh,
+      socPercent,
+    });
+    this.nextTelemetryAt += this.settings.telemetryIntervalMs;
+    // After a stall, skip the missed samples rather than publish them in a burst.
+    if (this.nextTelemetryAt <= now) this.nextTelemetryAt = now + this.settings.telemetryIntervalMs;
+    if (socPercent === 100) this.endSession('ev_full', 'plugged');
+  }
+
+  /** Adds the energy drawn since the last sample to the car and the register; returns the power drawn. */
+  private accrue(now: number): number {
+    const step = chargeStep({
+      storedWh: this.storedWh,
+      capacityWh: this.settings.batteryCapacityWh,
+      maxPowerW: this.maxPowerW,
+      elapsedMs: now - this.lastSampleAt,
+      carryWattMs: this.carryWattMs,
+    });
+    this.storedWh = step.storedWh;
+    this.carryWattMs = step.carryWattMs;
+    this.registerWh += step.deliveredWh;
+    this.lastSampleAt = now;
+    return step.powerW;
+  }
+
+  private setState(state: PileState): void {
+    this.currentState = state;
+    // A car left plugged in after a session is driven away after a while, which frees the connector.
+    this.unplugAt = state === 'plugged' ? this.settings.clock() + this.settings.unplugDelayMs : undefined;
+    this.send('status', this.statusBody());
+  }
+
+  private statusBody(): Body<'status'> {
+    return this.faultCode === undefined ? { state: this.currentState } : { state: this.currentState, faultCode: this.faultCode };
+  }
+
+  private envelope<K extends UplinkKind>(body: Body<K>): Pick<UplinkMessages[K], Envelope> & Body<K> {
+    return { v: 1, msgId: randomUUID(), ts: this.settings.clock(), ...body };
+  }
+
+  /**
+   * Publishes without waiting: messages of one connection reach the broker in the order they are sent, and
+   * state changes stay synchronous, so a command arriving meanwhile always sees the state its predecessor left.
+   */
+  private send<K extends UplinkKind>(kind: K, body: Body<K>): void {
+    const qos = UPLINK_QOS[kind];
+    // QoS 0 messages of an outage are simply lost, as their QoS allows; QoS 1 ones wait in the client's store.
+    if (this.silent || !this.client || (qos === 0 && !this.client.connected)) return;
+    const payload = JSON.stringify(this.envelope<K>(body));
+    this.client
+      .publishAsync(uplinkTopic(this.pileId, kind), payload, { qos, retain: kind === 'status' })
+      .catch((error: unknown) => this.logger.warn({ pileId: this.pileId, kind, err: error }, 'pile could not publish'));
+  }
+}
