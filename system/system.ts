@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
+import type { PaymentProvider } from '../activities/ports';
 import { buildApiDeps, startApi } from '../api/server';
 import { sessionPolicyFrom } from '../api/session-policy';
 import { createDatabase } from '../db/database';
@@ -51,7 +52,7 @@ export interface RunningSystem {
  * (SQLite file, Web UI), SQLite through the same Sequelize models, the in-process hot store and an in-process
  * MQTT broker. Set TEMPORAL_ADDRESS, MYSQL_URL, REDIS_URL or MQTT_URL to use real services instead.
  */
-export async function startSystem(env: SystemEnv): Promise<RunningSystem> {
+export async function startSystem(env: SystemEnv, options: { wrapPayments?: (payments: PaymentProvider) => PaymentProvider } = {}): Promise<RunningSystem> {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'evcp' });
   installTemporalRuntime(env.LOG_LEVEL);
   const stops: Stop[] = [];
@@ -111,12 +112,12 @@ export async function startSystem(env: SystemEnv): Promise<RunningSystem> {
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey }),
+      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, wrapPayments: options.wrapPayments }),
     });
     stops.push(() => worker.stop());
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
-    const gatewayMqtt = await connectMqtt(mqttUrl, 'gateway');
+    const gatewayMqtt = await connectMqtt(mqttUrl, 'gateway', env.GATEWAY_PERSISTENT_SESSION ? env.GATEWAY_CLIENT_ID : undefined);
     stops.push(() => gatewayMqtt.endAsync());
     const gateway = await startGateway(
       buildGatewayContext({ hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),

@@ -1,4 +1,4 @@
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createDatabase } from '../db/database';
 import { fragments, loadConfig } from '../infra/config';
@@ -6,7 +6,7 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
-import { connectClient, ensureSearchAttributes } from '../infra/temporal';
+import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { buildSessionActivities, startWorker } from './worker';
 
 /** The Temporal worker alone (workflows and activities), against real services. */
@@ -17,7 +17,7 @@ runMain('worker', async () => {
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  installTemporalRuntime(env.LOG_LEVEL);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);

@@ -1,4 +1,5 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type { PaymentProvider } from '../activities/ports';
 import { createSessionActivities } from '../activities/session-activities';
 import type { Database } from '../db/database';
 import { SequelizeSessionStore } from '../db/session-store';
@@ -8,11 +9,21 @@ import { LiveState } from '../infra/live-state';
 import type { MqttClient } from '../infra/mqtt';
 import { WalletPayments } from '../payments/wallet';
 
-/** The session activities with their production dependencies. */
-export function buildSessionActivities(deps: { db: Database; hot: HotState; mqtt: MqttClient; pileMasterKey: string }) {
+/**
+ * The session activities with their production dependencies. `wrapPayments` lets a caller put something in
+ * front of the payment provider (the tests use it to make captures fail as an unreachable provider would).
+ */
+export function buildSessionActivities(deps: {
+  db: Database;
+  hot: HotState;
+  mqtt: MqttClient;
+  pileMasterKey: string;
+  wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
+}) {
+  const payments = new WalletPayments(deps.db);
   return createSessionActivities({
     sessions: new SequelizeSessionStore(deps.db),
-    payments: new WalletPayments(deps.db),
+    payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,
     pileCommands: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey }),
     live: new LiveState(deps.hot),
   });

@@ -197,18 +197,18 @@ const PHASES = {
 
   async STOPPING(s: SessionState) {
     const { sessionId, pileId, policy, tariff } = s.input;
-    const pileEndedItself = s.pileStop !== undefined || s.fault !== undefined;
-    if (!pileEndedItself) {
+    let pileResponsive = s.endReason !== 'PILE_SILENT' && s.fault === undefined;
+    if (s.pileStop === undefined && s.fault === undefined) {
       setCurrentDetails('Waiting for the pile to confirm the stop and report its final meter');
       await io.sendPileCommand({ commandId: `${sessionId}:stop`, pileId, sessionId, type: 'stop', ttlSeconds: Math.ceil(policy.stopAckTimeoutMs / 1000) });
-      if (s.endReason !== 'PILE_SILENT') {
-        const confirmed = await condition(() => s.pileStop !== undefined || s.fault !== undefined, policy.stopAckTimeoutMs);
-        if (!confirmed) s.flagForReview('the pile never confirmed the stop; billed from the last checkpoint');
+      if (pileResponsive && !(await condition(() => s.pileStop !== undefined || s.fault !== undefined, policy.stopAckTimeoutMs))) {
+        s.flagForReview('the pile never confirmed the stop; billed from the last checkpoint');
+        pileResponsive = false;
       }
     }
     s.finishMetering(Date.now());
-    const pileReachable = s.endReason !== 'PILE_SILENT' && s.fault === undefined;
-    if (tariff.idleFeeFenPerMinute > 0 && pileReachable && s.connectorFreedAt === undefined) {
+    // Occupancy is billed only when the pile can tell us the connector is free again.
+    if (tariff.idleFeeFenPerMinute > 0 && pileResponsive && s.fault === undefined && s.connectorFreedAt === undefined) {
       setCurrentDetails(`Charging done: waiting for the connector to be unplugged (idle fee after ${tariff.idleGraceMinutes} min)`);
       const freed = await condition(() => s.connectorFreedAt !== undefined, policy.idleWaitMaxMs);
       if (!freed) {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import Redis from 'ioredis';
 import { loadConfig } from '../../infra/config';
-import { installTemporalRuntime } from '../../infra/temporal';
+import type { Client } from '@temporalio/client';
+import { connectClient, installTemporalRuntime } from '../../infra/temporal';
 import { RunningSystem, startSystem, systemConfig } from '../../system/system';
 import { createTestDatabase, testRedisUrl, TEST_MQTT_URL, uniqueId } from './services';
 import { createLocalEnv } from './temporal';
@@ -13,6 +14,8 @@ export type Mode = 'real services' | 'embedded';
 
 export interface TestSystem {
   system: RunningSystem;
+  /** A Temporal client of the system's server (for visibility queries). */
+  temporal: Client;
   api: string;
   stationId: string;
   stop(): Promise<void>;
@@ -26,7 +29,7 @@ export interface TestSystem {
  * dev server; 'embedded': exactly what `npm start` runs on a fresh machine (SQLite, in-process hot store and
  * broker, a dev server on a SQLite file). Ports are free ones; the station and pile ids are unique per call.
  */
-export async function startTestSystem(mode: Mode, env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startTestSystem(mode: Mode, env: Record<string, string> = {}, options: Parameters<typeof startSystem>[1] = {}): Promise<TestSystem> {
   const stationId = uniqueId('station');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'evcp-test-'));
   const cleanups: (() => Promise<void>)[] = [async () => fs.rmSync(dataDir, { recursive: true, force: true })];
@@ -42,6 +45,8 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
     TEMPORAL_UI_PORT: '0',
     MQTT_PORT: '0',
     TEMPORAL_TASK_QUEUE: uniqueId('sessions'),
+    GATEWAY_CLIENT_ID: uniqueId('gateway'),
+    GATEWAY_PERSISTENT_SESSION: 'false',
   };
   installTemporalRuntime(env.LOG_LEVEL ?? base.LOG_LEVEL);
   let temporal: TestWorkflowEnvironment | undefined;
@@ -63,11 +68,13 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
   }
   let system: RunningSystem;
   try {
-    system = await startSystem(loadConfig(systemConfig, { ...base, ...env }));
+    system = await startSystem(loadConfig(systemConfig, { ...base, ...env }), options);
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup();
     throw error;
   }
+  const temporalClient = await connectClient({ address: system.temporalAddress, namespace: 'default' });
+  cleanups.push(() => temporalClient.connection.close());
   const call: TestSystem['call'] = async (method, url, options = {}) => {
     const response = await fetch(`${system.apiUrl}${url}`, {
       method,
@@ -83,6 +90,7 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
   };
   return {
     system,
+    temporal: temporalClient,
     api: system.apiUrl,
     stationId,
     call,
