@@ -26,4 +26,5 @@ export interface ApiDeps {
   logger: Logger;
   metrics: Registry;
   devLogin: boolean;
+  rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
 }

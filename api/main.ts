@@ -31,6 +31,7 @@ runMain('api', async () => {
       policy: sessionPolicyFrom(env),
       jwtSecret: env.JWT_SECRET!,
       devLogin: env.AUTH_DEV_LOGIN ?? false,
+      rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
       logger,
       metrics,
     }),

@@ -25,6 +25,7 @@ export interface ApiOptions {
   policy: SessionPolicy;
   jwtSecret: string;
   devLogin: boolean;
+  rateLimits: ApiDeps['rateLimits'];
   logger: Logger;
   metrics: Registry;
 }
@@ -47,6 +48,7 @@ export function buildApiDeps(o: ApiOptions): ApiDeps {
     logger: o.logger,
     metrics: o.metrics,
     devLogin: o.devLogin,
+    rateLimits: o.rateLimits,
   };
 }
 

@@ -16,6 +16,19 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** InnoDB picks a deadlock victim and SQLite may stay busy; the whole transaction is then safe to run again. */
+async function retryOnConflict<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { parent?: { code?: string } }).parent?.code;
+      if (attempt >= attempts || !['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY'].includes(code ?? '')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+    }
+  }
+}
+
 /** MySQL/MariaDB when `mysqlUrl` is given; otherwise a SQLite file under `dataDir` (embedded mode). */
 export function createDatabase(options: { mysqlUrl?: string; dataDir: string; logging?: (sql: string) => void }): Database {
   const logging = options.logging ?? false;
@@ -45,7 +58,7 @@ export function createDatabase(options: { mysqlUrl?: string; dataDir: string; lo
   const isSqlite = sequelize.getDialect() === 'sqlite';
   return {
     sequelize,
-    transaction: (work) => sequelize.transaction(isSqlite ? { type: Transaction.TYPES.IMMEDIATE } : {}, work),
+    transaction: (work) => retryOnConflict(() => sequelize.transaction(isSqlite ? { type: Transaction.TYPES.IMMEDIATE } : {}, work)),
     async migrate() {
       const umzug = new Umzug({
         migrations: MIGRATIONS,

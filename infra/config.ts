@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -44,10 +45,20 @@ export const fragments = {
     MQTT_PORT: port.default(11883),
     /** MQTT 5 shared-subscription group of the gateways; empty for a broker without shared subscriptions. */
     GATEWAY_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]*$/).default('evcp-gateway'),
+    /**
+     * Keep the gateway's MQTT session across restarts (clean=false) under GATEWAY_CLIENT_ID, so pile events sent
+     * while it restarts are queued by the broker. Give each gateway instance a stable id of its own.
+     */
+    GATEWAY_PERSISTENT_SESSION: bool.default(true),
+    /** Stable MQTT client id of this gateway instance. */
+    GATEWAY_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`evcp-gateway-${os.hostname()}`.slice(0, 64).replace(/[^A-Za-z0-9_.-]/g, '-')),
   },
   auth: {
     JWT_SECRET: secret.optional(),
     AUTH_DEV_LOGIN: bool.optional(),
+    /** Per client (user, else IP): logins and top-ups allowed per minute. */
+    LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
+    TOP_UP_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
   },
   pileKeys: {
     /** Master key from which each pile's command-signing secret is derived. */

@@ -17,6 +17,7 @@ export class WalletPayments implements PaymentProvider {
   constructor(private readonly db: Database) {}
 
   async authorize({ sessionId, userId, limits, policy }: AuthorizeRequest): Promise<PreauthDecision> {
+    await this.ensureWallet(userId);
     return this.db.transaction(async (transaction) => {
       const existing = await PaymentHold.findByPk(sessionId, { transaction });
       if (existing) return { approved: true, holdFen: existing.amountFen };
@@ -76,6 +77,7 @@ export class WalletPayments implements PaymentProvider {
     if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) {
       throw new DomainError('VALIDATION_FAILED', 'amountFen must be a positive whole number of fen', { field: 'amountFen' });
     }
+    await this.ensureWallet(request.userId);
     try {
       return await this.db.transaction(async (transaction) => {
         const existing = await TopUp.findOne({ where: { idempotencyKey: request.idempotencyKey }, transaction });
@@ -95,14 +97,22 @@ export class WalletPayments implements PaymentProvider {
   }
 
   async wallet(userId: string): Promise<Wallet> {
-    const [wallet] = await Wallet.findOrCreate({ where: { userId }, defaults: { userId, balanceFen: 0, heldFen: 0 } });
-    return wallet;
+    await this.ensureWallet(userId);
+    return (await Wallet.findByPk(userId))!;
+  }
+
+  /**
+   * Creates the wallet row if missing, outside any money transaction: locking a row that does not exist yet
+   * takes a gap lock, and concurrent first top-ups would then deadlock on the insert.
+   */
+  private async ensureWallet(userId: string): Promise<void> {
+    await Wallet.bulkCreate([{ userId, balanceFen: 0, heldFen: 0 }], { ignoreDuplicates: true });
   }
 
   private async lockWallet(userId: string, transaction: Transaction): Promise<Wallet> {
     const wallet = await Wallet.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
-    if (wallet) return wallet;
-    return Wallet.create({ userId, balanceFen: 0, heldFen: 0 }, { transaction });
+    if (!wallet) throw new DomainError('NOT_FOUND', `user ${userId} has no wallet`);
+    return wallet;
   }
 
   private async move(

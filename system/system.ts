@@ -135,6 +135,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
         policy: sessionPolicyFrom(env),
         jwtSecret: secrets.jwtSecret,
         devLogin: env.AUTH_DEV_LOGIN ?? true,
+        rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
         logger: logger.child({ component: 'api' }),
         metrics,
       }),

@@ -13,7 +13,7 @@ const devLoginBody = z.object({
 
 export function authRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/auth' });
-  const limit = rateLimit(deps.hot, { keyPrefix: 'rl:auth', points: 20, durationSeconds: 60 });
+  const limit = rateLimit(deps.hot, { keyPrefix: 'rl:auth', points: deps.rateLimits.loginsPerMinute, durationSeconds: 60 });
 
   /** Development login by name (and role): enabled by AUTH_DEV_LOGIN, never in production. */
   router.post('/dev-login', limit, async (ctx) => {

@@ -21,7 +21,7 @@ export function walletRoutes(deps: ApiDeps): Router {
     ctx.body = walletView(await deps.wallet.wallet(currentUser(ctx).id));
   });
 
-  router.post('/top-ups', rateLimit(deps.hot, { keyPrefix: 'rl:top-up', points: 10, durationSeconds: 60 }), async (ctx) => {
+  router.post('/top-ups', rateLimit(deps.hot, { keyPrefix: 'rl:top-up', points: deps.rateLimits.topUpsPerMinute, durationSeconds: 60 }), async (ctx) => {
     const user = currentUser(ctx);
     const { amountFen } = parseBody(ctx, topUpBody);
     // Placeholder provider: the sandbox confirms every top-up immediately; WeChat Pay replaces it.

@@ -16,6 +16,8 @@ export interface TestSystem {
   system: RunningSystem;
   /** A Temporal client of the system's server (for visibility queries). */
   temporal: Client;
+  /** The test database, in 'real services' mode (to check invariants the API does not show). */
+  databaseUrl?: string;
   api: string;
   stationId: string;
   stop(): Promise<void>;
@@ -47,14 +49,18 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
     TEMPORAL_TASK_QUEUE: uniqueId('sessions'),
     GATEWAY_CLIENT_ID: uniqueId('gateway'),
     GATEWAY_PERSISTENT_SESSION: 'false',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    TOP_UP_RATE_LIMIT_PER_MINUTE: '100000',
   };
   installTemporalRuntime(env.LOG_LEVEL ?? base.LOG_LEVEL);
   let temporal: TestWorkflowEnvironment | undefined;
+  let databaseUrl: string | undefined;
   if (mode === 'real services') {
     temporal = await createLocalEnv();
     cleanups.push(() => temporal!.teardown());
     const database = await createTestDatabase();
     cleanups.push(() => database.drop());
+    databaseUrl = database.url;
     Object.assign(base, {
       TEMPORAL_ADDRESS: temporal.address,
       MYSQL_URL: database.url,
@@ -91,6 +97,7 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
   return {
     system,
     temporal: temporalClient,
+    databaseUrl,
     api: system.apiUrl,
     stationId,
     call,
