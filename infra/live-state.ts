@@ -127,8 +127,9 @@ export class LiveState implements SessionLiveUpdates {
 
   // ── pile side (gateway) ─────────────────────────────────────────────────────────────
 
-  async pileReported(pileId: string, stationId: string, report: Required<PileDeviceReport> & { at: number; faultCode?: string }): Promise<void> {
+  async pileReported(pileId: string, stationId: string, report: Required<PileDeviceReport> & { at: number; connectedAt?: number; faultCode?: string }): Promise<void> {
     const fields: Record<string, string> = { state: report.state, at: String(report.at), stateBeforeSilence: '', faultCode: report.faultCode ?? '' };
+    if (report.connectedAt !== undefined) fields.connectedAt = String(report.connectedAt);
     await this.hot.hashSet(hotKeys.pileDevice(pileId), fields);
     await this.refreshPileStatus(pileId, stationId, report.at);
   }
@@ -155,9 +156,14 @@ export class LiveState implements SessionLiveUpdates {
     await this.publish(channels.session(message.sessionId), message);
   }
 
-  async pileDevice(pileId: string): Promise<PileDeviceReport & { at?: number; faultCode?: string }> {
+  async pileDevice(pileId: string): Promise<PileDeviceReport & { at?: number; connectedAt?: number; faultCode?: string }> {
     const h = await this.hot.hashGetAll(hotKeys.pileDevice(pileId));
-    return { state: h.state as PileDeviceReport['state'], at: h.at ? Number(h.at) : undefined, faultCode: h.faultCode || undefined };
+    return {
+      state: h.state as PileDeviceReport['state'],
+      at: h.at ? Number(h.at) : undefined,
+      connectedAt: h.connectedAt ? Number(h.connectedAt) : undefined,
+      faultCode: h.faultCode || undefined,
+    };
   }
 
   // ── readers (API) ───────────────────────────────────────────────────────────────────

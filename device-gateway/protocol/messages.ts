@@ -22,6 +22,11 @@ export type PileState = (typeof PILE_STATES)[number];
 export const statusMessage = z.object({
   ...envelope,
   state: z.enum(PILE_STATES),
+  /**
+   * When the MQTT connection this status was sent on was established. The last will carries it too (as its
+   * `ts`), so a will from an older connection that arrives after the pile reconnected is recognised as stale.
+   */
+  connectedAt: z.number().int().positive(),
   /** Present when the state is `faulted`. */
   faultCode: z.string().max(64).optional(),
 });

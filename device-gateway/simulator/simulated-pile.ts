@@ -76,6 +76,8 @@ export class SimulatedPile {
   private silent = false;
   private currentState: PileState = 'idle';
   private faultCode?: string;
+  /** When the current MQTT connection was made; stamped on its will and on every status it sends. */
+  private connectedAt = 0;
   private activeSessionId?: string;
   private maxPowerW: number;
   private registerWh: number;
@@ -148,7 +150,7 @@ export class SimulatedPile {
   async disconnect(): Promise<void> {
     const { client } = this;
     if (!client) return;
-    this.send('status', { state: 'offline' });
+    this.send('status', { state: 'offline', connectedAt: this.connectedAt });
     this.detach();
     await client.endAsync();
   }
@@ -205,11 +207,13 @@ export class SimulatedPile {
     this.client = undefined;
   }
 
+  /** Each connection gets a fresh will stamped with its own connection time (and a new msgId). */
   private lastWill(): NonNullable<IClientOptions['will']> {
-    return { topic: uplinkTopic(this.pileId, 'status'), payload: JSON.stringify(this.envelope<'status'>({ state: 'offline' })), qos: 1, retain: true };
+    this.connectedAt = this.settings.clock();
+    const will = { ...this.envelope<'status'>({ state: 'offline', connectedAt: this.connectedAt }), ts: this.connectedAt };
+    return { topic: uplinkTopic(this.pileId, 'status'), payload: JSON.stringify(will), qos: 1, retain: true };
   }
 
-  /** Tells the platform where the pile stands, on every (re)connection. */
   private announce(): void {
     this.send('status', this.statusBody());
     this.heartbeat(this.settings.clock());
@@ -344,7 +348,8 @@ export class SimulatedPile {
   }
 
   private statusBody(): Body<'status'> {
-    return this.faultCode === undefined ? { state: this.currentState } : { state: this.currentState, faultCode: this.faultCode };
+    const body = { state: this.currentState, connectedAt: this.connectedAt };
+    return this.faultCode === undefined ? body : { ...body, faultCode: this.faultCode };
   }
 
   private envelope<K extends UplinkKind>(body: Body<K>): Pick<UplinkMessages[K], Envelope> & Body<K> {

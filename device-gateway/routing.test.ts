@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { aTariff } from '../test/support/builders';
+import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
+import { PilePresence } from './presence';
+import { UplinkKind, uplinkTopic } from './protocol/topics';
+import { routeMessage } from './routing';
+
+let f: GatewayFixture;
+let presence: PilePresence;
+let pileId: string;
+const T0 = Date.parse('2026-03-02T10:00:00+08:00');
+
+beforeEach(async () => {
+  f = await gatewayFixture({ checkpointIntervalMs: 60_000 });
+  presence = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
+  pileId = f.pileIds[0];
+}, 60_000);
+
+afterEach(async () => {
+  await f.close();
+});
+
+const send = (kind: UplinkKind, body: object, pile = pileId) =>
+  routeMessage(f.ctx, presence, uplinkTopic(pile, kind), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, ...body })));
+const counter = async (name: string) => (await f.metrics.getSingleMetric(name)!.get()).values;
+
+async function openSession(sessionId: string) {
+  await f.live.sessionOpened({ sessionId, userId: 'u1', pileId, stationId: f.stationId, workflowId: 'wf', status: 'AUTHORIZING', limits: {}, tariff: aTariff(), at: T0 });
+}
+
+describe('the gateway router', () => {
+  it.each([
+    ['a payload that is not JSON', 'status', Buffer.from('{not json')],
+    ['a status without its state', 'status', Buffer.from(JSON.stringify({ v: 1, msgId: 'm1', ts: T0, connectedAt: T0 }))],
+    ['telemetry with a fractional energy register', 'telemetry', Buffer.from(JSON.stringify({ v: 1, msgId: 'm2', ts: T0, voltageV: 1, currentA: 1, powerW: 1, energyRegisterWh: 1.5, temperatureC: 20 }))],
+    ['an unknown protocol version', 'heartbeat', Buffer.from(JSON.stringify({ v: 2, msgId: 'm3', ts: T0 }))],
+  ] as const)('rejects and counts %s without throwing', async (_, kind, payload) => {
+    expect(await routeMessage(f.ctx, presence, uplinkTopic(pileId, kind), payload)).toBe('rejected');
+    expect(await counter('evcp_gateway_messages_rejected_total')).toEqual([expect.objectContaining({ labels: { reason: 'invalid_payload' }, value: 1 })]);
+  });
+
+  it('rejects messages from a pile it does not know', async () => {
+    expect(await send('heartbeat', {}, 'not-a-registered-pile')).toBe('rejected');
+    expect(await counter('evcp_gateway_messages_rejected_total')).toEqual([expect.objectContaining({ labels: { reason: 'unknown_pile' } })]);
+  });
+
+  it('handles a redelivered QoS 1 message once', async () => {
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    const payload = Buffer.from(JSON.stringify({ v: 1, msgId: 'same-id', ts: T0, commandId: `${sessionId}:start`, sessionId, accepted: true }));
+    expect(await routeMessage(f.ctx, presence, uplinkTopic(pileId, 'ack'), payload)).toBe('handled');
+    expect(await routeMessage(f.ctx, presence, uplinkTopic(pileId, 'ack'), payload)).toBe('duplicate');
+    expect(f.signals.named('pileAcknowledged')).toHaveLength(1);
+  });
+});
+
+describe('pile status', () => {
+  it('shows the pile, raises an offline alarm on its last will and clears it when the pile is back', async () => {
+    await send('status', { state: 'idle', connectedAt: T0 });
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
+    await send('status', { state: 'offline', connectedAt: T0, ts: T0 });
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'offline' });
+    expect((await f.alarms(pileId)).map((a) => [a.kind, a.code, a.clearedAt])).toEqual([['offline', 'DISCONNECTED', null]]);
+    await send('status', { state: 'idle', connectedAt: T0 + 5000, ts: T0 + 5000 });
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
+    expect((await f.alarms(pileId))[0].clearedAt).not.toBeNull();
+  });
+
+  it('ignores the last will of an earlier connection that arrives after the pile reconnected', async () => {
+    await send('status', { state: 'idle', connectedAt: T0 + 10_000, ts: T0 + 10_001 });
+    expect(await send('status', { state: 'offline', connectedAt: T0, ts: T0 })).toBe('handled');
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
+    expect(await f.alarms(pileId)).toEqual([]);
+  });
+
+  it('ignores a status older than the last one of the same connection', async () => {
+    await send('status', { state: 'charging', connectedAt: T0, ts: T0 + 2000 });
+    await send('status', { state: 'idle', connectedAt: T0, ts: T0 + 1000 });
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'charging' });
+  });
+
+  it('tells the session holding the pile that the connector is free once the car is unplugged', async () => {
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    await send('status', { state: 'plugged', connectedAt: T0, ts: T0 + 1000 });
+    await send('status', { state: 'idle', connectedAt: T0, ts: T0 + 2000 });
+    expect(f.signals.named('connectorFreed')).toEqual([{ sessionId, signal: 'connectorFreed', payload: { at: T0 + 2000 } }]);
+  });
+});
+
+describe('telemetry of a charging session', () => {
+  it('publishes live progress priced by the tariff and sends one checkpoint per interval', async () => {
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    const progress: any[] = [];
+    const unsubscribe = await f.live.subscribe(`live:session:${sessionId}`, (m) => progress.push(m));
+    await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 10_000 });
+    const sample = (secondsIn: number, registerWh: number) =>
+      send('telemetry', { ts: T0 + secondsIn * 1000, sessionId, voltageV: 400, currentA: 150, powerW: 60_000, energyRegisterWh: registerWh, temperatureC: 35, socPercent: 40 });
+    await sample(30, 10_500);
+    await sample(61, 11_000);
+    await sample(62, 11_020);
+    await sample(121, 12_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await unsubscribe();
+
+    expect(f.signals.named('chargingStarted')).toEqual([{ sessionId, signal: 'chargingStarted', payload: { at: T0, meterStartWh: 10_000 } }]);
+    expect(f.signals.named('meterCheckpoint').map((s) => s.payload.meterWh)).toEqual([11_000, 12_000]);
+    const last = progress.filter((m) => m.type === 'session.progress').pop();
+    // 2,000 Wh in the peak band (110 + 80 fen/kWh)
+    expect(last).toMatchObject({ energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: 121, socPercent: 40 });
+  });
+
+  it('sends a checkpoint slot once even when two gateways see samples of it', async () => {
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 0 });
+    const otherGateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
+    const sample = (ms: number, wh: number) => ({ v: 1, msgId: randomUUID(), ts: T0 + ms, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: wh, temperatureC: 30 });
+    await Promise.all([
+      routeMessage(f.ctx, presence, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(61_000, 100)))),
+      routeMessage(f.ctx, otherGateway, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(61_500, 101)))),
+    ]);
+    expect(f.signals.named('meterCheckpoint')).toHaveLength(1);
+  });
+
+  it('ignores telemetry for a session the pile does not hold', async () => {
+    await send('telemetry', { sessionId: randomUUID(), voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: 5, temperatureC: 30 });
+    expect(f.signals.sent).toEqual([]);
+  });
+});
+
+describe('pile faults and presence', () => {
+  it('raises a fault alarm and ends the session on the pile with its meter', async () => {
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    await send('event', { event: 'fault', code: 'GROUND_FAULT', sessionId, meterWh: 1234 });
+    expect(f.signals.named('pileFaulted')).toEqual([{ sessionId, signal: 'pileFaulted', payload: { at: T0, code: 'GROUND_FAULT', meterWh: 1234 } }]);
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'fault' });
+    expect((await f.alarms(pileId)).map((a) => a.code)).toEqual(['GROUND_FAULT']);
+  });
+
+  it('marks a pile that stops talking offline after the heartbeat timeout, and back when it speaks again', async () => {
+    let now = T0;
+    f.ctx.clock = () => now;
+    const sweeper = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000, writeEveryMs: 0 });
+    await routeMessage(f.ctx, sweeper, uplinkTopic(pileId, 'status'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, state: 'idle', connectedAt: T0 })));
+    now += 60_000;
+    expect(await sweeper.sweep()).toBe(0);
+    now += 31_000;
+    expect(await sweeper.sweep()).toBe(1);
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'offline' });
+    expect((await f.alarms(pileId)).map((a) => a.code)).toEqual(['HEARTBEAT_TIMEOUT']);
+    await routeMessage(f.ctx, sweeper, uplinkTopic(pileId, 'heartbeat'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: now })));
+    expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
+    expect((await f.alarms(pileId))[0].clearedAt).not.toBeNull();
+  });
+});

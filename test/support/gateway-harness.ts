@@ -1,0 +1,88 @@
+import type { SignalDefinition } from '@temporalio/workflow';
+import { Registry } from 'prom-client';
+import { AlarmLog } from '../../db/alarm-log';
+import { Database, createDatabase } from '../../db/database';
+import { Alarm, Pile, Station, TariffRecord } from '../../db/models';
+import { PileRegistry } from '../../db/pile-registry';
+import type { GatewayContext } from '../../device-gateway/context';
+import { createGatewayMetrics } from '../../device-gateway/metrics';
+import type { SessionSignals } from '../../device-gateway/session-signals';
+import { RedisHotState } from '../../infra/hot-state';
+import { LiveState } from '../../infra/live-state';
+import { createLogger } from '../../infra/logger';
+import { aTariff } from './builders';
+import { createTestDatabase, testRedisUrl, uniqueId } from './services';
+
+/** The gateway's session-side port, recording what would be sent to workflows (tested for real end to end). */
+export class RecordedSignals implements SessionSignals {
+  readonly sent: { sessionId: string; signal: string; payload: any }[] = [];
+  closedSessions = new Set<string>();
+
+  async send<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T) {
+    if (this.closedSessions.has(sessionId)) return 'session_closed' as const;
+    this.sent.push({ sessionId, signal: signal.name, payload });
+    return 'delivered' as const;
+  }
+
+  named(signal: string) {
+    return this.sent.filter((s) => s.signal === signal);
+  }
+}
+
+export interface GatewayFixture {
+  ctx: GatewayContext;
+  signals: RecordedSignals;
+  hot: RedisHotState;
+  live: LiveState;
+  db: Database;
+  stationId: string;
+  pileIds: string[];
+  metrics: Registry;
+  alarms(pileId: string): Promise<Alarm[]>;
+  close(): Promise<void>;
+}
+
+/** A gateway context on real Redis and MariaDB with one station and its piles registered. */
+export async function gatewayFixture(options: { pileCount?: number; checkpointIntervalMs?: number } = {}): Promise<GatewayFixture> {
+  const database = await createTestDatabase();
+  const db = createDatabase({ mysqlUrl: database.url, dataDir: '/tmp' });
+  await db.migrate();
+  const stationId = uniqueId('gw-station');
+  const tariff = aTariff({ id: uniqueId('tariff') });
+  await TariffRecord.create({ id: tariff.id, definition: tariff });
+  await Station.create({ id: stationId, name: 'Gateway test', address: 'x', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: tariff.id });
+  const pileIds = Array.from({ length: options.pileCount ?? 2 }, (_, i) => `${stationId}-p${i + 1}`);
+  for (const id of pileIds) await Pile.create({ id, code: id, stationId, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T' });
+
+  const hot = new RedisHotState(testRedisUrl());
+  const live = new LiveState(hot);
+  const signals = new RecordedSignals();
+  const metrics = new Registry();
+  const ctx: GatewayContext = {
+    live,
+    hot,
+    signals,
+    piles: new PileRegistry(),
+    alarms: new AlarmLog(),
+    metrics: createGatewayMetrics(metrics),
+    logger: createLogger({ level: 'silent', name: 'gateway-test' }),
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
+    clock: Date.now,
+  };
+  return {
+    ctx,
+    signals,
+    hot,
+    live,
+    db,
+    stationId,
+    pileIds,
+    metrics,
+    alarms: (pileId) => Alarm.findAll({ where: { pileId }, order: [['id', 'ASC']] }),
+    async close() {
+      await hot.close();
+      await db.close();
+      await database.drop();
+    },
+  };
+}
