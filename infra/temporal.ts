@@ -13,7 +13,7 @@ let runtimeInstalled = false;
 export function installTemporalRuntime(level: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN' } as const)[level] ?? 'ERROR';
+  const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN' } as const)[level] ?? 'ERROR';
   Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
 }
 

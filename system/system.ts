@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
@@ -17,9 +15,10 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger, Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import type { Stop } from '../infra/process';
-import { connectClient, ensureSearchAttributes, installTemporalRuntime, resolveExecutable } from '../infra/temporal';
+import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { buildSessionActivities, startWorker } from '../worker/worker';
 import { embeddedSecrets } from './embedded-secrets';
+import { startDevServer } from './temporal-dev-server';
 
 export const systemConfig = {
   ...fragments.http,
@@ -68,17 +67,10 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let temporalUiUrl: string | undefined;
     if (!temporalAddress) {
-      const devServer = await TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: resolveExecutable(env.TEMPORAL_CLI_PATH, 'temporal'),
-          dbFilename: path.resolve(env.DATA_DIR, 'temporal.sqlite'),
-          namespace: env.TEMPORAL_NAMESPACE,
-          port: env.TEMPORAL_PORT || undefined,
-          ui: true,
-          uiPort: env.TEMPORAL_UI_PORT || undefined,
-          log: { format: 'pretty', level: 'warn' },
-        },
-      });
+      const devServer = await startDevServer(
+        { cliPath: env.TEMPORAL_CLI_PATH, dataDir: env.DATA_DIR, namespace: env.TEMPORAL_NAMESPACE, port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT },
+        logger,
+      );
       stops.push(() => devServer.teardown());
       temporalAddress = devServer.address;
       temporalUiUrl = `http://localhost:${env.TEMPORAL_UI_PORT || Number(temporalAddress.split(':').pop()) + 1000}`;
