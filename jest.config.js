@@ -1,9 +1,23 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  transform: { '^.+\\.ts$': 'ts-jest' },
-  testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/mini-program/'],
+  projects: [
+    {
+      displayName: 'platform',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': 'ts-jest' },
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/mini-program/'],
+    },
+    {
+      // The WeChat mini-program: plain JS components and pages rendered by miniprogram-simulate in jsdom.
+      displayName: 'mini-program',
+      rootDir: '<rootDir>/mini-program',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/**/*.test.js'],
+      setupFiles: ['<rootDir>/test/support/setup.js'],
+      transform: {},
+    },
+  ],
   testTimeout: 60_000,
   maxWorkers: 2,
 };

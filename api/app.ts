@@ -7,6 +7,7 @@ import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
+import { driverRoutes, publicDriverRoutes } from './routes/driver';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/sessions';
 import { stationRoutes } from './routes/stations';
@@ -45,7 +46,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', onError: (_err, ctx) => ctx.throw(400, 'body must be valid JSON') }));
 
-  const publicRoutes = [healthRoutes(deps), authRoutes(deps), stationRoutes(deps)];
+  const publicRoutes = [healthRoutes(deps), authRoutes(deps), stationRoutes(deps), ...publicDriverRoutes(deps)];
   for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path === '/metrics') {
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
 
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/v1/') ? authenticate(deps.tokens)(ctx, next) : next()));
-  for (const router of [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps)]) app.use(router.routes()).use(router.allowedMethods());
+  const protectedRoutes = [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), ...driverRoutes(deps)];
+  for (const router of protectedRoutes) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

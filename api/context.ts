@@ -7,7 +7,10 @@ import type { UserDirectory } from '../db/users';
 import type { HotState } from '../infra/hot-state';
 import type { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
+import type { WeChatConfig } from '../infra/wechat/code2session';
+import type { TopUpProvider } from '../payments/top-ups';
 import type { WalletPayments } from '../payments/wallet';
+import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { TokenService } from './auth';
 import type { SessionService } from './session-service';
 
@@ -26,5 +29,11 @@ export interface ApiDeps {
   logger: Logger;
   metrics: Registry;
   devLogin: boolean;
+  /** WeChat login (code2Session); unset app id/secret: /auth/wechat-login answers that it is off. */
+  wechat: WeChatConfig;
+  /** Set when WeChat Pay is configured; its notifications are refused otherwise. */
+  wechatPay?: WeChatPayTopUps;
+  /** Where POST /wallet/top-ups goes: WeChat Pay when configured, else the sandbox. */
+  topUps: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
 }

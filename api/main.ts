@@ -5,13 +5,12 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { runMain } from '../infra/process';
 import { connectClient, ensureSearchAttributes } from '../infra/temporal';
-import { buildApiDeps, startApi } from './server';
-import { sessionPolicyFrom } from './session-policy';
+import { apiConfig, buildApiDeps, startApi } from './server';
 
 /** The API alone, against real services. */
 runMain('api', async () => {
   const env = loadConfig(
-    { ...fragments.http, ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.auth, ...fragments.sessionPolicy, ...fragments.logging },
+    { ...apiConfig, ...fragments.database, ...fragments.redis, ...fragments.logging },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'JWT_SECRET'],
   );
@@ -19,24 +18,13 @@ runMain('api', async () => {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  const hot = createHotState(env.REDIS_URL);
+  const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE);
-  const api = await startApi(
-    buildApiDeps({
-      db,
-      hot,
-      temporal,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      policy: sessionPolicyFrom(env),
-      jwtSecret: env.JWT_SECRET!,
-      devLogin: env.AUTH_DEV_LOGIN ?? false,
-      rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
-      logger,
-      metrics,
-    }),
-    { port: env.PORT, host: env.HOST },
-  );
+  const api = await startApi(buildApiDeps(env, { db, hot, temporal, logger, metrics }, { jwtSecret: env.JWT_SECRET!, devLoginByDefault: false }), {
+    port: env.PORT,
+    host: env.HOST,
+  });
   logger.info({ url: api.url }, 'API listening');
   return {
     logger,

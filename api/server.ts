@@ -2,53 +2,65 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
+import { z } from 'zod';
 import { AlarmLog } from '../db/alarm-log';
 import type { Database } from '../db/database';
 import { StationDirectory } from '../db/stations';
 import { UserDirectory } from '../db/users';
+import { fragments } from '../infra/config';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
+import { wechatConfigFrom } from '../infra/wechat/code2session';
+import { SandboxTopUps } from '../payments/top-ups';
 import { WalletPayments } from '../payments/wallet';
-import type { SessionPolicy } from '../workflows/charging-session.messages';
+import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
+import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import { createApp } from './app';
 import { TokenService } from './auth';
 import type { ApiDeps } from './context';
 import { attachLiveSocket } from './live-socket';
 import { SessionService } from './session-service';
+import { sessionPolicyFrom } from './session-policy';
 
-export interface ApiOptions {
+/** The environment the API reads (the all-in-one launcher parses a superset). */
+export const apiConfig = { ...fragments.http, ...fragments.temporal, ...fragments.auth, ...fragments.sessionPolicy, ...fragments.wechat };
+export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
+
+export interface ApiEngines {
   db: Database;
   hot: HotState;
   temporal: Client;
-  taskQueue: string;
-  policy: SessionPolicy;
-  jwtSecret: string;
-  devLogin: boolean;
-  rateLimits: ApiDeps['rateLimits'];
   logger: Logger;
   metrics: Registry;
 }
 
-/** Builds every dependency of the API once. */
-export function buildApiDeps(o: ApiOptions): ApiDeps {
-  const live = new LiveState(o.hot);
-  const stations = new StationDirectory(o.hot);
+/** Builds every dependency of the API once. Secrets come resolved (embedded mode generates its own). */
+export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; devLoginByDefault: boolean }): ApiDeps {
+  const { db, hot, temporal, logger, metrics } = engines;
+  const live = new LiveState(hot);
+  const stations = new StationDirectory(hot);
+  const wallet = new WalletPayments(db);
+  const wechatPayConfig = wechatPayConfigFrom(env);
+  const wechatPay = wechatPayConfig && new WeChatPayTopUps({ config: wechatPayConfig, wallet });
   return {
-    db: o.db,
-    hot: o.hot,
+    db,
+    hot,
     live,
-    temporal: o.temporal,
+    temporal,
     stations,
-    sessions: new SessionService({ temporal: o.temporal, taskQueue: o.taskQueue, policy: o.policy, stations, live }),
+    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, live }),
     users: new UserDirectory(),
-    wallet: new WalletPayments(o.db),
+    wallet,
+    wechat: wechatConfigFrom(env),
+    wechatPay,
+    topUps: wechatPay ?? new SandboxTopUps(wallet),
     alarms: new AlarmLog(),
-    tokens: new TokenService({ secret: o.jwtSecret }),
-    logger: o.logger,
-    metrics: o.metrics,
-    devLogin: o.devLogin,
-    rateLimits: o.rateLimits,
+    tokens: new TokenService({ secret: resolved.jwtSecret }),
+    logger,
+    metrics,
+    devLogin: env.AUTH_DEV_LOGIN ?? resolved.devLoginByDefault,
+    rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
   };
 }
 

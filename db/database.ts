@@ -3,10 +3,14 @@ import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initialSchema from './migrations/0001-initial-schema';
+import * as driverFeatures from './migrations/0002-driver-features';
 import { initModels } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
-const MIGRATIONS = [{ name: '0001-initial-schema', ...initialSchema }];
+const MIGRATIONS = [
+  { name: '0001-initial-schema', ...initialSchema },
+  { name: '0002-driver-features', ...driverFeatures },
+];
 
 export interface Database {
   sequelize: Sequelize;

@@ -351,4 +351,153 @@ export function initModels(sequelize: Sequelize) {
   Pile.belongsTo(Station, { foreignKey: 'stationId', as: 'station' });
   Station.hasMany(Pile, { foreignKey: 'stationId', as: 'piles' });
   Station.belongsTo(TariffRecord, { foreignKey: 'tariffId', as: 'tariff' });
+  initDriverModels(sequelize);
+}
+
+// ── driver features: favourites, vehicles, reviews, complaints and suggestions ───────────────────
+
+export class FavouriteStation extends Model<InferAttributes<FavouriteStation>, InferCreationAttributes<FavouriteStation>> {
+  declare userId: string;
+  declare stationId: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export const CONNECTOR_TYPES = ['GB/T', 'CCS1', 'CCS2', 'Type 2', 'CHAdeMO', 'NACS'] as const;
+export type ConnectorType = (typeof CONNECTOR_TYPES)[number];
+
+export class Vehicle extends Model<InferAttributes<Vehicle>, InferCreationAttributes<Vehicle>> {
+  declare id: string;
+  declare userId: string;
+  declare plate: string;
+  declare model: string;
+  declare connectorType: ConnectorType;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+/** A driver's rating of one of their completed sessions; the unique session id makes it one per session. */
+export class Review extends Model<InferAttributes<Review>, InferCreationAttributes<Review>> {
+  declare id: string;
+  declare sessionId: string;
+  declare userId: string;
+  declare stationId: string;
+  declare stars: number;
+  declare text: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export const FEEDBACK_KINDS = ['complaint', 'suggestion'] as const;
+export const FEEDBACK_STATUSES = ['open', 'replied', 'closed'] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
+
+export class Feedback extends Model<InferAttributes<Feedback>, InferCreationAttributes<Feedback>> {
+  declare id: string;
+  declare userId: string;
+  declare kind: (typeof FEEDBACK_KINDS)[number];
+  declare status: FeedbackStatus;
+  declare content: string;
+  declare stationId: string | null;
+  declare sessionId: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class FeedbackReply extends Model<InferAttributes<FeedbackReply>, InferCreationAttributes<FeedbackReply>> {
+  declare id: CreationOptional<number>;
+  declare feedbackId: string;
+  declare authorId: string;
+  declare authorRole: Role;
+  declare content: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+export const WECHAT_PAY_ORDER_STATUSES = ['pending', 'paid', 'failed'] as const;
+
+/** A WeChat Pay top-up from prepay to the notification that confirms it; the wallet is credited once, keyed by out_trade_no. */
+export class WeChatPayOrder extends Model<InferAttributes<WeChatPayOrder>, InferCreationAttributes<WeChatPayOrder>> {
+  declare outTradeNo: string;
+  declare userId: string;
+  declare amountFen: number;
+  declare status: (typeof WECHAT_PAY_ORDER_STATUSES)[number];
+  declare prepayId: string | null;
+  declare transactionId: string | null;
+  declare idempotencyKey: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+function initDriverModels(sequelize: Sequelize) {
+  const common = { sequelize, underscored: true };
+  // A fresh object per column: Sequelize writes into the definitions it is given.
+  const id36 = () => ({ type: DataTypes.STRING(36), allowNull: false });
+  FavouriteStation.init(
+    { userId: { ...id36(), primaryKey: true }, stationId: { type: DataTypes.STRING(64), primaryKey: true }, createdAt: timestamp() },
+    { ...common, tableName: 'favourite_stations', updatedAt: false },
+  );
+  Vehicle.init(
+    {
+      id: { ...id36(), primaryKey: true },
+      userId: id36(),
+      plate: { type: DataTypes.STRING(16), allowNull: false },
+      model: { type: DataTypes.STRING(100), allowNull: false },
+      connectorType: { type: DataTypes.STRING(16), allowNull: false },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { ...common, tableName: 'vehicles' },
+  );
+  Review.init(
+    {
+      id: { ...id36(), primaryKey: true },
+      sessionId: { ...id36(), unique: true },
+      userId: id36(),
+      stationId: { type: DataTypes.STRING(64), allowNull: false },
+      stars: { type: DataTypes.INTEGER, allowNull: false },
+      text: { type: DataTypes.STRING(500), allowNull: false },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { ...common, tableName: 'reviews' },
+  );
+  Feedback.init(
+    {
+      id: { ...id36(), primaryKey: true },
+      userId: id36(),
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      content: { type: DataTypes.STRING(1000), allowNull: false },
+      stationId: { type: DataTypes.STRING(64), allowNull: true },
+      sessionId: { type: DataTypes.STRING(36), allowNull: true },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { ...common, tableName: 'feedback' },
+  );
+  FeedbackReply.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      feedbackId: id36(),
+      authorId: id36(),
+      authorRole: { type: DataTypes.STRING(16), allowNull: false },
+      content: { type: DataTypes.STRING(1000), allowNull: false },
+      createdAt: timestamp(),
+    },
+    { ...common, tableName: 'feedback_replies', updatedAt: false },
+  );
+  Feedback.hasMany(FeedbackReply, { foreignKey: 'feedbackId', as: 'replies' });
+  WeChatPayOrder.init(
+    {
+      outTradeNo: { type: DataTypes.STRING(32), primaryKey: true },
+      userId: id36(),
+      amountFen: { type: DataTypes.INTEGER, allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      prepayId: { type: DataTypes.STRING(64), allowNull: true },
+      transactionId: { type: DataTypes.STRING(32), allowNull: true },
+      idempotencyKey: { type: DataTypes.STRING(128), allowNull: false, unique: true },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { ...common, tableName: 'wechat_pay_orders' },
+  );
 }

@@ -13,7 +13,7 @@ function walletView(w: { balanceFen: number; heldFen: number }) {
   return { balanceFen: w.balanceFen, heldFen: w.heldFen };
 }
 
-/** The driver's prepaid wallet. Top-ups go through the sandbox provider, which confirms at once. */
+/** The driver's prepaid wallet. Top-ups go to WeChat Pay when it is configured, else to the sandbox, which confirms at once. */
 export function walletRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/wallet' });
 
@@ -24,19 +24,9 @@ export function walletRoutes(deps: ApiDeps): Router {
   router.post('/top-ups', rateLimit(deps.hot, { keyPrefix: 'rl:top-up', points: deps.rateLimits.topUpsPerMinute, durationSeconds: 60 }), async (ctx) => {
     const user = currentUser(ctx);
     const { amountFen } = parseBody(ctx, topUpBody);
-    // Placeholder provider: the sandbox confirms every top-up immediately; WeChat Pay replaces it.
-    const topUp = await deps.wallet.creditTopUp({
-      userId: user.id,
-      amountFen,
-      provider: 'sandbox',
-      providerRef: null,
-      idempotencyKey: `${user.id}:${idempotencyKey(ctx) ?? crypto.randomUUID()}`,
-    });
+    const started = await deps.topUps.start({ userId: user.id, amountFen, idempotencyKey: `${user.id}:${idempotencyKey(ctx) ?? crypto.randomUUID()}` });
     ctx.status = 201;
-    ctx.body = {
-      topUp: { id: topUp.id, amountFen: topUp.amountFen, status: topUp.status, provider: topUp.provider, createdAt: topUp.createdAt },
-      wallet: walletView(await deps.wallet.wallet(user.id)),
-    };
+    ctx.body = { ...started, wallet: walletView(await deps.wallet.wallet(user.id)) };
   });
 
   router.get('/transactions', async (ctx) => {

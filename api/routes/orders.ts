@@ -1,0 +1,60 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { ChargingSession, Review } from '../../db/models';
+import { OrderHistory } from '../../db/order-history';
+import { Places, placesOf } from '../../db/places';
+import { currentUser } from '../auth';
+import type { ApiDeps } from '../context';
+import { parseQuery } from '../validation';
+import { reviewView } from './reviews';
+
+const page = z.object({
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  before: z.coerce.date().optional(),
+});
+
+/** One line of the Orders page. Paid and refunded amounts are zero until the payment is settled. */
+function orderView(s: ChargingSession, places: Places) {
+  const bill = s.bill!;
+  const paid = s.status === 'COMPLETED';
+  return {
+    id: s.id,
+    status: paid ? 'paid' : 'payment_pending',
+    station: places.station(s.stationId) ?? { id: s.stationId, name: '', address: '' },
+    pile: places.pile(s.pileId) ?? { id: s.pileId, code: '', type: '', maxPowerW: 0 },
+    createdAt: s.createdAt,
+    startedAt: s.startedAt,
+    stoppedAt: s.stoppedAt,
+    endReason: s.endReason,
+    energyWh: bill.energyWh,
+    totalFen: bill.totalFen,
+    paidFen: paid ? bill.capturedFen : 0,
+    refundFen: paid ? bill.releasedFen : 0,
+    uncollectedFen: bill.uncollectedFen,
+  };
+}
+
+/** The driver's orders (sessions that produced a bill), newest first, paged with `before`; each with its bill and timeline. */
+export function orderRoutes({ sessions }: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1/orders' });
+  const history = new OrderHistory();
+
+  router.get('/', async (ctx) => {
+    const q = parseQuery(ctx, page);
+    const rows = await history.orders(currentUser(ctx).id, q);
+    const places = await placesOf(rows);
+    ctx.body = {
+      orders: rows.map((s) => orderView(s, places)),
+      nextBefore: rows.length === q.limit ? rows[rows.length - 1].createdAt.toISOString() : null,
+    };
+  });
+
+  router.get('/:id', async (ctx) => {
+    const user = currentUser(ctx);
+    const session = await history.order(user.id, ctx.params.id);
+    const [places, timeline, review] = await Promise.all([placesOf([session]), sessions.timeline(user, session.id), Review.findOne({ where: { sessionId: session.id } })]);
+    ctx.body = { ...orderView(session, places), limits: session.limits, bill: session.bill, timeline, review: review && reviewView(review) };
+  });
+
+  return router;
+}

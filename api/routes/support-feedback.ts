@@ -1,0 +1,36 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { FeedbackDesk } from '../../db/feedback';
+import { FEEDBACK_STATUSES } from '../../db/models';
+import { currentUser, requireRole } from '../auth';
+import { parseBody, parseQuery } from '../validation';
+import { feedbackView, replyBody } from './feedback-shared';
+
+const query = z.object({
+  status: z.enum(FEEDBACK_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** Support's side of complaints and suggestions: the queue, replies, closing. */
+export function supportFeedbackRoutes(): Router {
+  const router = new Router({ prefix: '/api/v1/admin/feedback' });
+  const desk = new FeedbackDesk();
+  const staff = requireRole('support', 'admin');
+
+  router.get('/', staff, async (ctx) => {
+    const q = parseQuery(ctx, query);
+    ctx.body = { feedback: (await desk.list(q)).map((f) => ({ ...feedbackView(f), userId: f.userId })) };
+  });
+
+  router.post('/:id/replies', staff, async (ctx) => {
+    const { content } = parseBody(ctx, replyBody);
+    ctx.status = 201;
+    ctx.body = feedbackView(await desk.reply(currentUser(ctx), ctx.params.id, content));
+  });
+
+  router.post('/:id/close', staff, async (ctx) => {
+    ctx.body = feedbackView(await desk.close(currentUser(ctx), ctx.params.id));
+  });
+
+  return router;
+}

@@ -1,0 +1,7 @@
+const api = require('../../utils/api');
+
+function removeFavourite(stationId) {
+  return api.delete(`/favourites/${encodeURIComponent(stationId)}`);
+}
+
+module.exports = { removeFavourite };

@@ -1,0 +1,11 @@
+const api = require('../../utils/api');
+
+/**
+ * Starts charging on a pile now, or reserves it (`reserve: true`). `limits`: {maxAmountFen} or {targetEnergyWh},
+ * or none to charge until full. The same `idempotencyKey` answers a repeated tap with the same session.
+ */
+function requestSession({ pileCode, reserve = false, limits = {} }, idempotencyKey) {
+  return api.post('/sessions', { pileCode, reserve, limits }, { headers: { 'Idempotency-Key': idempotencyKey } });
+}
+
+module.exports = { requestSession };

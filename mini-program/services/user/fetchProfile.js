@@ -1,0 +1,7 @@
+const api = require('../../utils/api');
+
+function fetchProfile() {
+  return api.get('/me');
+}
+
+module.exports = { fetchProfile };

@@ -1,0 +1,8 @@
+const api = require('../../utils/api');
+
+/** `{plate, model, connectorType}`. */
+function addVehicle(vehicle) {
+  return api.post('/vehicles', vehicle);
+}
+
+module.exports = { addVehicle };

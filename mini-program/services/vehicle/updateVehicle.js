@@ -1,0 +1,7 @@
+const api = require('../../utils/api');
+
+function updateVehicle(vehicleId, changes) {
+  return api.patch(`/vehicles/${encodeURIComponent(vehicleId)}`, changes);
+}
+
+module.exports = { updateVehicle };

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import { ConfigError, WeChatEnv } from '../../infra/config';
+
+export interface WeChatPayConfig {
+  apiBase: string;
+  appId: string;
+  mchId: string;
+  serialNo: string;
+  privateKeyPem: string;
+  platformPublicKeyId: string;
+  platformPublicKeyPem: string;
+  apiV3Key: string;
+  notifyUrl: string;
+}
+
+const PAY_SETTINGS = [
+  'WECHAT_PAY_MCH_ID',
+  'WECHAT_PAY_MCH_SERIAL_NO',
+  'WECHAT_PAY_MCH_PRIVATE_KEY_FILE',
+  'WECHAT_PAY_PUBLIC_KEY_FILE',
+  'WECHAT_PAY_PUBLIC_KEY_ID',
+  'WECHAT_PAY_API_V3_KEY',
+  'WECHAT_PAY_NOTIFY_URL',
+] as const;
+
+/** WeChat Pay's settings, or undefined when none is set (top-ups stay with the sandbox); some but not all is an error. */
+export function wechatPayConfigFrom(env: WeChatEnv): WeChatPayConfig | undefined {
+  if (PAY_SETTINGS.every((name) => env[name] === undefined)) return undefined;
+  const missing = (['WECHAT_APP_ID', ...PAY_SETTINGS] as const).filter((name) => env[name] === undefined);
+  if (missing.length) throw new ConfigError(missing.map((name) => `${name}: is required once any WECHAT_PAY_ setting is given`));
+  const read = (name: 'WECHAT_PAY_MCH_PRIVATE_KEY_FILE' | 'WECHAT_PAY_PUBLIC_KEY_FILE') => {
+    try {
+      return fs.readFileSync(env[name]!, 'utf8');
+    } catch (error) {
+      throw new ConfigError([`${name}: cannot read ${env[name]} (${(error as Error).message})`]);
+    }
+  };
+  return {
+    apiBase: env.WECHAT_PAY_API_BASE,
+    appId: env.WECHAT_APP_ID!,
+    mchId: env.WECHAT_PAY_MCH_ID!,
+    serialNo: env.WECHAT_PAY_MCH_SERIAL_NO!,
+    privateKeyPem: read('WECHAT_PAY_MCH_PRIVATE_KEY_FILE'),
+    platformPublicKeyId: env.WECHAT_PAY_PUBLIC_KEY_ID!,
+    platformPublicKeyPem: read('WECHAT_PAY_PUBLIC_KEY_FILE'),
+    apiV3Key: env.WECHAT_PAY_API_V3_KEY!,
+    notifyUrl: env.WECHAT_PAY_NOTIFY_URL!,
+  };
+}

@@ -1,0 +1,59 @@
+import type { Client } from '@temporalio/client';
+import { Registry } from 'prom-client';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { ApiDeps } from '../../api/context';
+import type { DriverFeatureDeps } from '../../api/routes/driver';
+import { apiConfig, buildApiDeps } from '../../api/server';
+import { createDatabase, Database } from '../../db/database';
+import { loadConfig } from '../../infra/config';
+import { RedisHotState } from '../../infra/hot-state';
+import { createLogger } from '../../infra/logger';
+import { createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from './services';
+
+export interface TestApi {
+  deps: ApiDeps;
+  db: Database;
+  hot: RedisHotState;
+  /** supertest over `app.callback()`: no port. */
+  http: ReturnType<typeof request>;
+  /** Another app over the same database and hot store, with some dependencies replaced. */
+  httpWith(overrides: Partial<ApiDeps> & DriverFeatureDeps): ReturnType<typeof request>;
+  /** Signs in by dev login; the token and the user's id. */
+  login(name: string, role?: string): Promise<{ token: string; userId: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The API alone over a fresh MariaDB database and this worker's Redis db, without Temporal: for routes that
+ * read and write the database and the hot store only. Sessions are written straight into the tables.
+ */
+export async function startTestApi(extra: DriverFeatureDeps = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const db = createDatabase({ mysqlUrl: database.url, dataDir: '.unused' });
+  await db.migrate();
+  const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
+  const env = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000' });
+  const engines = { db, hot, temporal: {} as Client, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
+  const deps: ApiDeps = {
+    ...buildApiDeps(env, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', devLoginByDefault: true }),
+    ...extra,
+  };
+  const http = request(createApp(deps).callback());
+  return {
+    deps,
+    db,
+    hot,
+    http,
+    httpWith: (overrides) => request(createApp({ ...deps, metrics: new Registry(), ...overrides }).callback()),
+    async login(name, role = 'driver') {
+      const { body } = await http.post('/api/v1/auth/dev-login').send({ name, role }).expect(200);
+      return { token: body.token, userId: body.user.id };
+    },
+    async stop() {
+      await hot.close();
+      await db.close();
+      await database.drop();
+    },
+  };
+}
