@@ -1,8 +1,9 @@
 import { fleetPileSpecs } from '../device-gateway/simulator/fleet';
 import { Tariff, tariffSchema } from '../domain/tariff';
-import { fragments, loadConfig } from '../infra/config';
-import { createDatabase, Database } from './database';
+import { fragments } from '../infra/config';
+import type { Database } from './database';
 import { Pile, Station, TariffRecord } from './models';
+import { runDatabaseScript } from './script';
 
 /** A Shanghai-style commercial time-of-use tariff: electricity by band plus a flat service fee, idle fee after 30 min. */
 export const DEMO_TARIFF: Tariff = tariffSchema.parse({
@@ -48,20 +49,9 @@ export async function seedDemo(db: Database, options: { stationId: string; pileC
   });
 }
 
-async function main() {
-  const env = loadConfig({ ...fragments.database, ...fragments.simulator }, process.env, ['MYSQL_URL']);
-  const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  try {
-    await seedDemo(db, { stationId: env.SIM_STATION_ID, pileCount: env.SIM_PILES });
-    console.log(`seeded ${env.SIM_STATION_ID} with ${env.SIM_PILES} piles`);
-  } finally {
-    await db.close();
-  }
-}
-
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
+  runDatabaseScript(fragments.simulator, async (db, env) => {
+    await seedDemo(db, { stationId: env.SIM_STATION_ID, pileCount: env.SIM_PILES });
+    return `seeded ${env.SIM_STATION_ID} with ${env.SIM_PILES} piles`;
   });
 }

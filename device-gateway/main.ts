@@ -20,7 +20,7 @@ runMain('gateway', async () => {
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  const hot = createHotState(env.REDIS_URL);
+  const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
   const mqtt = await connectMqtt(env.MQTT_URL!, 'gateway', env.GATEWAY_PERSISTENT_SESSION ? env.GATEWAY_CLIENT_ID : undefined);
   const ctx = buildGatewayContext({ hot, temporal, logger, metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });

@@ -39,6 +39,8 @@ export const fragments = {
   },
   redis: {
     REDIS_URL: url(['redis', 'rediss']).optional(),
+    /** Prefix of every Redis key, to share one Redis between deployments (or test runs). */
+    REDIS_KEY_PREFIX: z.string().max(64).default(''),
   },
   mqtt: {
     MQTT_URL: url(['mqtt', 'mqtts', 'ws', 'wss', 'tcp']).optional(),
@@ -84,9 +86,35 @@ export const fragments = {
     SIM_TELEMETRY_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
     SIM_STATION_ID: z.string().min(1).default('demo-station'),
   },
+  worker: {
+    /** Workflows a worker keeps in memory between tasks; unset: the SDK's default, sized from the heap limit (about 2,400 at 4 GiB). */
+    WORKER_MAX_CACHED_WORKFLOWS: positiveInt.optional(),
+    /** Workflow tasks a worker runs at once (SDK default 40). */
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.optional(),
+    /** Activities a worker runs at once (SDK default 100). */
+    WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.optional(),
+  },
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */
     METRICS_PORT: port.default(9464),
+  },
+  wechat: {
+    /** WeChat's server API; a local fake in tests. */
+    WECHAT_API_BASE: url(['https', 'http']).default('https://api.weixin.qq.com'),
+    /** The mini-program's AppID and AppSecret; without both, /auth/wechat-login answers that it is not configured. */
+    WECHAT_APP_ID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx followed by 16 hex digits').optional(),
+    WECHAT_APP_SECRET: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits').optional(),
+    /** WeChat Pay API v3 (JSAPI top-ups). All of the merchant's settings, or none: the sandbox provider then stays. */
+    WECHAT_PAY_API_BASE: url(['https', 'http']).default('https://api.mch.weixin.qq.com'),
+    WECHAT_PAY_MCH_ID: z.string().regex(/^\d{8,12}$/, 'must be the merchant number (digits)').optional(),
+    WECHAT_PAY_MCH_SERIAL_NO: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, "must be the merchant certificate's serial number (hex)").optional(),
+    WECHAT_PAY_MCH_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    /** WeChat Pay's public key that signs notifications, and its id (PUB_KEY_ID_…), from the merchant platform. */
+    WECHAT_PAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+    WECHAT_PAY_PUBLIC_KEY_ID: z.string().min(1).max(64).optional(),
+    WECHAT_PAY_API_V3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+    /** Public HTTPS address of POST /api/v1/payments/wechat-pay/notify. */
+    WECHAT_PAY_NOTIFY_URL: url(['https']).optional(),
   },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -123,3 +151,5 @@ export function loadConfig<S extends z.ZodRawShape>(
 }
 
 export type SessionPolicyEnv = z.infer<z.ZodObject<typeof fragments.sessionPolicy>>;
+export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;
+export type WeChatEnv = z.infer<z.ZodObject<typeof fragments.wechat>>;

@@ -3,8 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { PaymentProvider } from '../activities/ports';
-import { buildApiDeps, startApi } from '../api/server';
-import { sessionPolicyFrom } from '../api/session-policy';
+import { apiConfig, buildApiDeps, startApi } from '../api/server';
 import { createDatabase } from '../db/database';
 import { seedDemo } from '../db/seed-demo';
 import { buildGatewayContext, startGateway } from '../device-gateway/gateway';
@@ -21,16 +20,13 @@ import { embeddedSecrets } from './embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
 export const systemConfig = {
-  ...fragments.http,
-  ...fragments.temporal,
+  ...apiConfig,
   ...fragments.embeddedTemporal,
   ...fragments.database,
   ...fragments.redis,
   ...fragments.mqtt,
-  ...fragments.auth,
   ...fragments.pileKeys,
   ...fragments.gateway,
-  ...fragments.sessionPolicy,
   ...fragments.simulator,
   ...fragments.logging,
 };
@@ -84,7 +80,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     await db.migrate();
     if (env.SIM_PILES > 0) await seedDemo(db, { stationId: env.SIM_STATION_ID, pileCount: env.SIM_PILES });
 
-    const hot = createHotState(env.REDIS_URL);
+    const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
     stops.push(() => hot.close());
 
     let mqttUrl = env.MQTT_URL;
@@ -119,18 +115,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     stops.push(() => gateway.stop());
 
     const api = await startApi(
-      buildApiDeps({
-        db,
-        hot,
-        temporal,
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        policy: sessionPolicyFrom(env),
-        jwtSecret: secrets.jwtSecret,
-        devLogin: env.AUTH_DEV_LOGIN ?? true,
-        rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
-        logger: logger.child({ component: 'api' }),
-        metrics,
-      }),
+      buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, devLoginByDefault: true }),
       { port: env.PORT, host: env.HOST },
     );
     stops.push(() => api.close());

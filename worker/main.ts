@@ -12,7 +12,7 @@ import { buildSessionActivities, startWorker } from './worker';
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.metrics, ...fragments.logging },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.metrics, ...fragments.logging },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -27,7 +27,7 @@ runMain('worker', async () => {
   await client.connection.close();
 
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  const hot = createHotState(env.REDIS_URL);
+  const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const mqtt = await connectMqtt(env.MQTT_URL!, 'worker');
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
   const worker = await startWorker({
@@ -35,8 +35,9 @@ runMain('worker', async () => {
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     activities: buildSessionActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY! }),
+    tuning: env,
   });
-  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker running');
+  logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, ...worker.settings }, 'worker running');
   worker.done.catch((error) => {
     logger.fatal({ err: error }, 'worker crashed');
     process.exit(1);

@@ -4,6 +4,7 @@ import { createSessionActivities } from '../activities/session-activities';
 import type { Database } from '../db/database';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../device-gateway/pile-commands';
+import type { WorkerEnv } from '../infra/config';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { MqttClient } from '../infra/mqtt';
@@ -34,12 +35,21 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: ReturnType<typeof buildSessionActivities>;
-  maxCachedWorkflows?: number;
+  /** Cache and concurrency limits; each one unset keeps the SDK's default. */
+  tuning?: WorkerEnv;
+}
+
+/** The limits a worker actually runs with, defaults included (logged at start, read by the benchmarks). */
+export interface WorkerSettings {
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTasks?: number;
+  maxConcurrentActivities?: number;
 }
 
 export interface RunningWorker {
   /** Settles when the worker stops (rejects if it crashed). */
   done: Promise<void>;
+  settings: WorkerSettings;
   stop(): Promise<void>;
 }
 
@@ -50,11 +60,21 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     taskQueue: options.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: options.activities,
-    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: options.tuning?.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTaskExecutions: options.tuning?.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: options.tuning?.WORKER_MAX_CONCURRENT_ACTIVITIES,
   });
   const done = worker.run();
+  const { tuner } = worker.options;
+  // Fixed-size slot suppliers (the default) have a number of slots; a resource-based tuner has none.
+  const slots = (supplier: object) => ('numSlots' in supplier ? (supplier.numSlots as number) : undefined);
   return {
     done,
+    settings: {
+      maxCachedWorkflows: worker.options.maxCachedWorkflows,
+      maxConcurrentWorkflowTasks: slots(tuner.workflowTaskSlotSupplier),
+      maxConcurrentActivities: slots(tuner.activityTaskSlotSupplier),
+    },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;

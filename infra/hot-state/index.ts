@@ -5,6 +5,6 @@ import { RedisHotState } from './redis-hot-state';
 export * from './hot-state';
 export { MemoryHotState, RedisHotState };
 
-export function createHotState(redisUrl: string | undefined): HotState {
-  return redisUrl ? new RedisHotState(redisUrl) : new MemoryHotState();
+export function createHotState(redisUrl: string | undefined, keyPrefix = ''): HotState {
+  return redisUrl ? new RedisHotState(redisUrl, { keyPrefix }) : new MemoryHotState();
 }

@@ -7,8 +7,11 @@ export class RedisHotState implements HotState {
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
 
-  constructor(url: string) {
-    this.commands = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  /** `keyPrefix` namespaces every key (not pub/sub channels), so several deployments or test runs can share a Redis. */
+  constructor(url: string, options: { keyPrefix?: string } = {}) {
+    // Auto-pipelining sends every command issued in the same tick in one write: the gateway issues thousands a
+    // second, and one socket write per command was its largest cost (benchmarks: docs/performance.md).
+    this.commands = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, keyPrefix: options.keyPrefix || undefined, enableAutoPipelining: true });
     this.subscriber = new Redis(url, { lazyConnect: false });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);

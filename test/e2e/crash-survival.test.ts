@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import Redis from 'ioredis';
 import mysql from 'mysql2/promise';
 import { PileFleet, startSimulator } from '../../device-gateway/simulator';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
 import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
-import { TEST_MQTT_URL, createTestDatabase, testRedisUrl, uniqueId } from '../support/services';
+import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
 import { createLocalEnv } from '../support/temporal';
 
 /**
@@ -28,16 +27,14 @@ describe('crash survival of the worker, gateway and API processes', () => {
     installTemporalRuntime('error');
     temporal = await createLocalEnv();
     database = await createTestDatabase();
-    const redis = new Redis(testRedisUrl());
-    await redis.flushdb();
-    await redis.quit();
     const port = await freePort();
     apiUrl = `http://127.0.0.1:${port}`;
     const env = {
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: uniqueId('crash-sessions'),
       MYSQL_URL: database.url,
-      REDIS_URL: testRedisUrl(),
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: testRedisPrefix(),
       MQTT_URL: TEST_MQTT_URL,
       JWT_SECRET: randomBytes(32).toString('hex'),
       PILE_MASTER_KEY: randomBytes(32).toString('hex'),

@@ -1,7 +1,6 @@
 import mysql from 'mysql2/promise';
 import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { fleetPileSpecs } from '../../device-gateway/simulator';
 import { uplinkTopic } from '../../device-gateway/protocol/topics';
 import { eventually } from '../support/live-client';
 import { TEST_MQTT_URL } from '../support/services';
@@ -11,7 +10,6 @@ import { TestSystem, startTestSystem } from '../support/system-harness';
 describe('platform guarantees', () => {
   let t: TestSystem;
   let sql: mysql.Connection;
-  const taken = new Set<string>();
 
   beforeAll(async () => {
     t = await startTestSystem('real services', {
@@ -31,11 +29,6 @@ describe('platform guarantees', () => {
   });
 
   const pileStatus = async (code: string) => (await t.call('GET', `/api/v1/piles/${code}`)).body.pile?.status;
-  const takePile = (type: 'fast' | 'slow') => {
-    const spec = fleetPileSpecs(t.stationId, t.system.fleet!.size).find((p) => p.type === type && !taken.has(p.pileId))!;
-    taken.add(spec.pileId);
-    return spec.pileId;
-  };
   const session = async (token: string, id: string) => (await t.call('GET', `/api/v1/sessions/${id}`, { token })).body;
   const ended = (token: string, id: string) => eventually(() => session(token, id), (s) => ['COMPLETED', 'START_FAILED', 'CANCELLED', 'DECLINED'].includes(s.status), 40_000);
 
@@ -46,7 +39,7 @@ describe('platform guarantees', () => {
   }
 
   it('lets exactly one of 50 concurrent start or reserve requests have a pile; the rest get 409', async () => {
-    const pileCode = takePile('slow');
+    const pileCode = t.takePile('slow');
     const drivers = await Promise.all(Array.from({ length: 10 }, (_, i) => driverWith(`racer-${i}`, 3000)));
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) => t.call('POST', '/api/v1/sessions', { token: drivers[i % 10], body: { pileCode, reserve: i % 2 === 0 } })),
@@ -69,7 +62,7 @@ describe('platform guarantees', () => {
   }, 90_000);
 
   it('bills once and from the real meter when pile messages arrive duplicated and out of order', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const pile = t.system.fleet!.pile(pileCode);
     const token = await driverWith('idempotency-driver', 3000);
     const { body: started } = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode } });
@@ -116,7 +109,7 @@ describe('platform guarantees', () => {
         const token = await driverWith(`mix-${i}-${branch}`, amount);
         topUps.set(token, amount);
         const charges = ['stop', 'fault', 'unplug', 'reserve-start-stop', 'target'].includes(branch);
-        const pileCode = takePile(charges ? 'fast' : 'slow');
+        const pileCode = t.takePile(charges ? 'fast' : 'slow');
         const pile = t.system.fleet!.pile(pileCode);
         if (branch === 'refuse') pile.behaviour = 'refuse-start';
         if (branch === 'ignore') pile.behaviour = 'ignore-commands';

@@ -1,4 +1,3 @@
-import { fleetPileSpecs } from '../../device-gateway/simulator';
 import { eventually } from '../support/live-client';
 import { TestSystem, startTestSystem } from '../support/system-harness';
 
@@ -8,7 +7,6 @@ import { TestSystem, startTestSystem } from '../support/system-harness';
  */
 describe('charging session branches through the API with simulated piles', () => {
   let t: TestSystem;
-  const taken = new Set<string>();
 
   beforeAll(async () => {
     t = await startTestSystem('real services', {
@@ -28,12 +26,6 @@ describe('charging session branches through the API with simulated piles', () =>
 
   const pileStatus = async (code: string) => (await t.call('GET', `/api/v1/piles/${code}`)).body.pile?.status;
   const simulated = (code: string) => t.system.fleet!.pile(code);
-  /** A pile no other test uses; 'fast' ones meter energy within a second. */
-  const takePile = (type: 'fast' | 'slow' = 'slow') => {
-    const spec = fleetPileSpecs(t.stationId, t.system.fleet!.size).find((p) => p.type === type && !taken.has(p.pileId));
-    taken.add(spec!.pileId);
-    return spec!.pileId;
-  };
 
   async function driverWith(name: string, balanceFen: number) {
     const token = await t.login(name);
@@ -52,7 +44,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }
 
   it('holds a reserved pile against everyone else until its driver starts it', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const owner = await driverWith('reserving-driver', 3000);
     const other = await driverWith('other-driver', 3000);
     const reserved = await t.call('POST', '/api/v1/sessions', { token: owner, body: { pileCode, reserve: true } });
@@ -78,7 +70,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('releases the pile when the driver cancels a reservation, holding no money', async () => {
-    const pileCode = takePile();
+    const pileCode = t.takePile();
     const token = await driverWith('cancelling-driver', 3000);
     const { body } = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode, reserve: true } });
     const cancelled = await t.call('POST', `/api/v1/sessions/${body.sessionId}/cancel`, { token });
@@ -89,7 +81,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('declines an insufficient balance with 402 before any command reaches the pile', async () => {
-    const pileCode = takePile();
+    const pileCode = t.takePile();
     const token = await driverWith('poor-driver', 500);
     const attempt = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode } });
     expect(attempt.status).toBe(402);
@@ -104,7 +96,7 @@ describe('charging session branches through the API with simulated piles', () =>
     ['refuses the start', 'refuse-start', 'START_REFUSED'],
     ['never acknowledges the start', 'ignore-commands', 'START_NOT_ACKNOWLEDGED'],
   ] as const)('ends as start failed and gives back the hold when the pile %s', async (_, behaviour, reason) => {
-    const pileCode = takePile();
+    const pileCode = t.takePile();
     simulated(pileCode).behaviour = behaviour;
     const token = await driverWith(`driver-${behaviour}`, 3000);
     const sessionId = await startCharging(token, pileCode);
@@ -116,7 +108,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('ends with what was metered when the pile faults while charging', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const token = await driverWith('fault-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
     const charging = await eventually(() => session(token, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
@@ -129,7 +121,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('ends with the last checkpoint when the pile goes silent', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const token = await driverWith('silence-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
     await eventually(() => session(token, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
@@ -142,7 +134,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('ends when the driver unplugs the cable, billing the final meter', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const token = await driverWith('unplug-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
     const charging = await eventually(() => session(token, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
@@ -153,7 +145,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('settles from the last checkpoint and flags review when the pile never confirms the stop', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const token = await driverWith('unconfirmed-stop-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
     await eventually(() => session(token, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
@@ -168,7 +160,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('stops by itself when the driver energy target is reached', async () => {
-    const pileCode = takePile('fast');
+    const pileCode = t.takePile('fast');
     const token = await driverWith('target-driver', 3000);
     const sessionId = await startCharging(token, pileCode, { targetEnergyWh: 60 });
     const done = await settled(token, sessionId);
@@ -177,7 +169,7 @@ describe('charging session branches through the API with simulated piles', () =>
   }, 60_000);
 
   it('lets an operator find the session in Temporal by its search attributes', async () => {
-    const pileCode = takePile();
+    const pileCode = t.takePile();
     const token = await driverWith('visible-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
     await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token });

@@ -11,7 +11,7 @@ import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../infra/live-state';
 import { createLogger } from '../../infra/logger';
 import { aTariff } from './builders';
-import { createTestDatabase, testRedisUrl, uniqueId } from './services';
+import { createTestDatabase, TEST_REDIS_URL, testRedisPrefix, uniqueId } from './services';
 
 /** The gateway's session-side port, recording what would be sent to workflows (tested for real end to end). */
 export class RecordedSignals implements SessionSignals {
@@ -54,7 +54,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const pileIds = Array.from({ length: options.pileCount ?? 2 }, (_, i) => `${stationId}-p${i + 1}`);
   for (const id of pileIds) await Pile.create({ id, code: id, stationId, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T' });
 
-  const hot = new RedisHotState(testRedisUrl());
+  const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
   const live = new LiveState(hot);
   const signals = new RecordedSignals();
   const metrics = new Registry();

@@ -9,11 +9,10 @@ export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.
 export const TEST_MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const TEST_REDIS_BASE = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A Redis database of this jest worker's own (1–15), so parallel test files do not share keys. */
-export function testRedisUrl(): string {
-  const worker = Number(process.env.JEST_WORKER_ID ?? 1);
-  return `${TEST_REDIS_BASE}/${(worker % 15) + 1}`;
-}
+export const TEST_REDIS_URL = TEST_REDIS_BASE;
+
+/** A key prefix of this test's own: runs sharing the Redis (other files, other people) never see each other's keys. */
+export const testRedisPrefix = () => `${uniqueId('test')}:`;
 
 /** A new, empty database on the test MySQL server; `drop()` removes it. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
