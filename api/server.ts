@@ -17,6 +17,7 @@ import { WalletPayments } from '../payments/wallet';
 import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
 import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import { createApp } from './app';
+import { registerBusinessMetrics } from './business-metrics';
 import { TokenService } from './auth';
 import type { ApiDeps } from './context';
 import { attachLiveSocket } from './live-socket';
@@ -40,6 +41,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
   const stations = new StationDirectory(hot);
+  registerBusinessMetrics(metrics);
   const wallet = new WalletPayments(db);
   const wechatPayConfig = wechatPayConfigFrom(env);
   const wechatPay = wechatPayConfig && new WeChatPayTopUps({ config: wechatPayConfig, wallet });

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
@@ -29,6 +29,10 @@ export function createGatewayMetrics(registry: Registry) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
-    pilesOffline: new Gauge({ name: 'evcp_piles_offline', help: 'Piles marked offline by the last sweep of this gateway', registers: [registry] }),
+    pilesMarkedOffline: new Counter({
+      name: 'evcp_gateway_piles_marked_offline_total',
+      help: 'Piles this gateway marked offline after the heartbeat timeout',
+      registers: [registry],
+    }),
   };
 }

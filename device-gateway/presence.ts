@@ -38,7 +38,7 @@ export class PilePresence {
       await this.ctx.alarms.raise(pileId, 'offline', 'HEARTBEAT_TIMEOUT', `no message for ${Math.round(this.options.heartbeatTimeoutMs / 1000)} s`, new Date(now));
       marked += 1;
     }
-    this.ctx.metrics.pilesOffline.set(marked);
+    this.ctx.metrics.pilesMarkedOffline.inc(marked);
     return marked;
   }
 }

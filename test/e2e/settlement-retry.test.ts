@@ -48,6 +48,8 @@ describe('a settlement that fails and is retried by support', () => {
     expect((await t.call('GET', '/api/v1/admin/sessions?status=SETTLEMENT_FAILED', { token: driver })).status).toBe(403);
     const queue = await t.call('GET', '/api/v1/admin/sessions?status=SETTLEMENT_FAILED', { token: support });
     expect(queue.body.sessions.map((s: any) => s.sessionId)).toEqual([id]);
+    const metrics = await (await fetch(`${t.api}/metrics`)).text();
+    expect(metrics).toMatch(/^evcp_sessions_settlement_failed 1$/m);
     expect((await t.call('POST', `/api/v1/admin/sessions/${id}/retry-settlement`, { token: driver })).status).toBe(403);
 
     outage.down = false;
