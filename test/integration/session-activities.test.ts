@@ -1,0 +1,129 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import mqtt from 'mqtt';
+import type { SessionActivities } from '../../activities/session-activities';
+import { createDatabase, Database } from '../../db/database';
+import { ChargingSession, Order, PileClaim, SessionEvent, Wallet, WalletTransaction } from '../../db/models';
+import { derivePileSecret, verifyCommand } from '../../device-gateway/protocol/commands';
+import { commandTopic } from '../../device-gateway/protocol/topics';
+import { settleBill, priceEnergyByBand, idleCharge } from '../../domain/billing';
+import { RedisHotState } from '../../infra/hot-state';
+import { LiveState } from '../../infra/live-state';
+import { connectMqtt, MqttClient } from '../../infra/mqtt';
+import { WalletPayments } from '../../payments/wallet';
+import { buildSessionActivities } from '../../worker/worker';
+import { aTariff } from '../support/builders';
+import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
+
+/** The session activities with their production dependencies on MariaDB, Redis and Mosquitto. */
+describe('session activities on real engines', () => {
+  const masterKey = randomBytes(32).toString('hex');
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Database;
+  let hot: RedisHotState;
+  let broker: MqttClient;
+  let activities: SessionActivities;
+  let wallet: WalletPayments;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDatabase({ mysqlUrl: database.url, dataDir: '/tmp' });
+    await db.migrate();
+    hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
+    broker = await connectMqtt(TEST_MQTT_URL, 'activities-test');
+    activities = buildSessionActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey });
+    wallet = new WalletPayments(db);
+  }, 60_000);
+
+  afterAll(async () => {
+    await broker?.endAsync();
+    await hot?.close();
+    await db?.close();
+    await database?.drop();
+  });
+
+  const policy = { minHoldFen: 1000, maxHoldFen: 20_000 };
+  function aSession(pileId = uniqueId('pile')) {
+    const identity = { sessionId: randomUUID(), userId: uniqueId('user'), pileId, stationId: 'station-1' };
+    return { identity, open: { ...identity, workflowId: 'wf', status: 'AUTHORIZING' as const, limits: {}, tariff: aTariff(), at: Date.now() } };
+  }
+  async function fundedDriver(userId: string, fen: number) {
+    await wallet.creditTopUp({ userId, amountFen: fen, provider: 'sandbox', providerRef: null, idempotencyKey: uniqueId('topup') });
+  }
+
+  it('opens a session once, however often the activity is retried', async () => {
+    const { open } = aSession();
+    expect(await activities.openSession(open)).toBe('opened');
+    expect(await activities.openSession(open)).toBe('opened');
+    expect(await ChargingSession.count({ where: { id: open.sessionId } })).toBe(1);
+    expect(await SessionEvent.count({ where: { sessionId: open.sessionId } })).toBe(1);
+    expect(await new LiveState(hot).occupant(open.pileId)).toEqual({ sessionId: open.sessionId, status: 'AUTHORIZING' });
+  });
+
+  it('lets exactly one of many sessions racing for the same pile claim it', async () => {
+    const pileId = uniqueId('pile');
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => activities.openSession(aSession(pileId).open)));
+    expect(outcomes.filter((o) => o === 'opened')).toHaveLength(1);
+    expect(await PileClaim.count({ where: { pileId } })).toBe(1);
+  });
+
+  it('frees the pile for the next session once released', async () => {
+    const first = aSession();
+    await activities.openSession(first.open);
+    await activities.releasePile(first.identity);
+    await activities.releasePile(first.identity);
+    expect(await activities.openSession(aSession(first.identity.pileId).open)).toBe('opened');
+  });
+
+  it('ignores a late, stale transition write after a newer one', async () => {
+    const { open, identity } = aSession();
+    await activities.openSession(open);
+    const record = { status: 'STARTING' as const, energyWh: 0, needsReview: false, heldFen: 2000 };
+    await activities.recordTransition({ ...identity, seq: 3, from: 'STARTING', to: 'CHARGING', at: Date.now(), record: { ...record, status: 'CHARGING' } });
+    await activities.recordTransition({ ...identity, seq: 2, from: 'AUTHORIZING', to: 'STARTING', at: Date.now(), record });
+    await activities.recordTransition({ ...identity, seq: 2, from: 'AUTHORIZING', to: 'STARTING', at: Date.now(), record });
+    expect((await ChargingSession.findByPk(open.sessionId))!.status).toBe('CHARGING');
+    expect(await SessionEvent.count({ where: { sessionId: open.sessionId } })).toBe(3);
+  });
+
+  it('holds, captures and releases money exactly once per session, whatever is retried', async () => {
+    const { identity } = aSession();
+    await fundedDriver(identity.userId, 5000);
+    const hold = await activities.authorizePayment({ sessionId: identity.sessionId, userId: identity.userId, limits: {}, policy });
+    expect(await activities.authorizePayment({ sessionId: identity.sessionId, userId: identity.userId, limits: {}, policy })).toEqual(hold);
+    expect(hold).toEqual({ approved: true, holdFen: 5000 });
+    const tariff = aTariff();
+    const bill = settleBill(priceEnergyByBand(tariff, { 'peak|110|80': 10_000 }), idleCharge(tariff, 0, undefined), 5000);
+    await Promise.all([activities.captureSettlement({ ...identity, bill }), activities.captureSettlement({ ...identity, bill })]);
+    await activities.captureSettlement({ ...identity, bill });
+    await activities.releasePayment(identity.sessionId);
+
+    expect(bill).toMatchObject({ totalFen: 1900, capturedFen: 1900, releasedFen: 3100 });
+    expect(await Wallet.findByPk(identity.userId)).toMatchObject({ balanceFen: 3100, heldFen: 0 });
+    expect(await Order.count({ where: { sessionId: identity.sessionId } })).toBe(1);
+    const kinds = (await WalletTransaction.findAll({ where: { userId: identity.userId }, order: [['id', 'ASC']] })).map((t) => [t.kind, t.amountFen]);
+    expect(kinds).toEqual([['top_up', 5000], ['hold', 5000], ['capture', 1900], ['release', 3100]]);
+  });
+
+  it('declines a balance below the minimum and holds nothing', async () => {
+    const { identity } = aSession();
+    await fundedDriver(identity.userId, 900);
+    expect(await activities.authorizePayment({ sessionId: identity.sessionId, userId: identity.userId, limits: {}, policy })).toEqual({ approved: false, availableFen: 900, requiredFen: 1000 });
+    expect(await Wallet.findByPk(identity.userId)).toMatchObject({ balanceFen: 900, heldFen: 0 });
+  });
+
+  it('publishes a start command the pile can verify with its own secret', async () => {
+    const pileId = uniqueId('pile');
+    const pile = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
+    const received = new Promise<string>((resolve) => pile.on('message', (_topic, payload) => resolve(payload.toString())));
+    await pile.subscribeAsync(commandTopic(pileId), { qos: 1 });
+    const sessionId = randomUUID();
+    await activities.sendPileCommand({ commandId: `${sessionId}:start`, pileId, sessionId, type: 'start', ttlSeconds: 60 });
+    const token = await received;
+    await pile.endAsync();
+    expect(verifyCommand(token, pileId, derivePileSecret(masterKey, pileId), Date.now())).toMatchObject({
+      ok: true,
+      claims: { jti: `${sessionId}:start`, sub: pileId, cmd: 'start', sessionId },
+    });
+    expect(verifyCommand(token, pileId, derivePileSecret('another-master-key-of-32-characters!!', pileId), Date.now())).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+});
