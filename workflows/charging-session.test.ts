@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -156,7 +159,9 @@ describe('charging session workflow', () => {
       await pile.charge(handle, 60, 60_000); // 17:00 → 18:00, peak
       await pile.charge(handle, 30, 42_000); // 18:00 → 18:30, flat
       await handle.executeUpdate(stopChargingUpdate);
-      return handle.result();
+      const result = await handle.result();
+      await recordHistory(handle, 'driver-stop-across-bands');
+      return result;
     });
 
     expect(result.status).toBe('COMPLETED');
@@ -220,7 +225,9 @@ describe('charging session workflow', () => {
         await handle.executeUpdate(admissionUpdate);
         const cancelled = await handle.executeUpdate(cancelReservationUpdate);
         expect(cancelled.status).toBe('CANCELLED');
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'reservation-cancelled');
+        return result;
       });
       expect(result).toMatchObject({ status: 'CANCELLED', endReason: 'RESERVATION_CANCELLED' });
       expect(world.holds.size).toBe(0);
@@ -424,7 +431,9 @@ describe('charging session workflow', () => {
         const retried = await handle.executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: 'support-1' }] });
         expect(['SETTLING', 'COMPLETED']).toContain(retried.status);
         expect(await refusalOf(handle.executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: 'support-2' }] }))).toBe('SESSION_STATE_CONFLICT');
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'settlement-failed-then-retried');
+        return result;
       });
       expect(result.status).toBe('COMPLETED');
       expect(world.captures).toHaveLength(1);
@@ -509,6 +518,14 @@ describe('charging session workflow on a real Temporal server', () => {
     expect(new Set(world.transitions.map((t) => t.seq)).size).toBe(world.transitions.length);
   }, 120_000);
 });
+
+/** With RECORD_HISTORIES=1, keeps the history as a fixture that charging-session.replay.test.ts replays from then on. */
+async function recordHistory(handle: Handle, name: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const dir = path.join(__dirname, '../test/fixtures/histories');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+}
 
 async function eventually(assertion: () => Promise<void>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
