@@ -18,9 +18,11 @@ export class StationDirectory {
     return found;
   }
 
-  async load(stationIds?: string[]): Promise<StationWithPiles[]> {
+  /** The given stations in that order, or (without ids) the first `limit` by id. */
+  async load(stationIds?: string[], limit = 200): Promise<StationWithPiles[]> {
     const stations = await Station.findAll({
       where: stationIds ? { id: stationIds } : undefined,
+      limit: stationIds ? undefined : limit,
       include: [
         { model: Pile, as: 'piles' },
         { model: TariffRecord, as: 'tariff' },

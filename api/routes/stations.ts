@@ -12,6 +12,7 @@ const nearbyQuery = z
     radiusKm: z.coerce.number().positive().max(100).default(10),
     type: z.enum(['fast', 'slow']).optional(),
     available: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .refine((q) => (q.lat === undefined) === (q.lng === undefined), { message: 'give both lat and lng, or neither', path: ['lat'] });
 
@@ -21,8 +22,8 @@ export function stationRoutes({ stations, live }: ApiDeps): Router {
 
   router.get('/stations', async (ctx) => {
     const q = parseQuery(ctx, nearbyQuery);
-    const hits = q.lat !== undefined && q.lng !== undefined ? await stations.nearby({ lat: q.lat, lng: q.lng }, q.radiusKm * 1000) : undefined;
-    const found = await stations.load(hits?.map((h) => h.member));
+    const hits = q.lat !== undefined && q.lng !== undefined ? await stations.nearby({ lat: q.lat, lng: q.lng }, q.radiusKm * 1000, q.limit) : undefined;
+    const found = await stations.load(hits?.map((h) => h.member), q.limit);
     const distance = new Map(hits?.map((h) => [h.member, h.distanceM]));
     const now = Date.now();
     const views = await Promise.all(found.map(async (s) => stationView(s, await live.stationPiles(s.station.id), now, distance.get(s.station.id))));
