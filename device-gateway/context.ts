@@ -27,3 +27,15 @@ export async function signalSession<T>(ctx: GatewayContext, sessionId: string, s
   const result = await ctx.signals.send(sessionId, signal, payload);
   ctx.metrics.signals.inc({ signal: signal.name, result });
 }
+
+/**
+ * Hands a signal over without waiting for Temporal, so the pile's next messages are not held up behind the
+ * round trip; it still leaves after the session's earlier signals. A failure is counted and logged: retrying the
+ * message would not resend it anyway, because its checkpoint slot is already claimed.
+ */
+export function relayToSession<T>(ctx: GatewayContext, sessionId: string, signal: SignalDefinition<[T]>, payload: T): void {
+  signalSession(ctx, sessionId, signal, payload).catch((err: unknown) => {
+    ctx.metrics.signals.inc({ signal: signal.name, result: 'failed' });
+    ctx.logger.error({ err, sessionId, signal: signal.name }, 'could not signal the session');
+  });
+}

@@ -8,10 +8,23 @@ export interface SessionSignals {
   send<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T): Promise<'delivered' | 'session_closed'>;
 }
 
+/**
+ * Signals to one session leave in the order they were sent, even when a caller does not wait for delivery (a
+ * checkpoint must not overtake, or be overtaken by, the stop that follows it).
+ */
 export class TemporalSessionSignals implements SessionSignals {
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   constructor(private readonly client: Client) {}
 
-  async send<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T) {
+  send<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T) {
+    const sent = (this.inFlight.get(sessionId) ?? Promise.resolve()).catch(() => undefined).then(() => this.deliver(sessionId, signal, payload));
+    this.inFlight.set(sessionId, sent);
+    void sent.catch(() => undefined).finally(() => this.inFlight.get(sessionId) === sent && this.inFlight.delete(sessionId));
+    return sent;
+  }
+
+  private async deliver<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T) {
     try {
       await this.client.workflow.getHandle(sessionWorkflowId(sessionId)).signal(signal, payload);
       return 'delivered' as const;

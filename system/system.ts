@@ -28,6 +28,7 @@ export const systemConfig = {
   ...fragments.pileKeys,
   ...fragments.gateway,
   ...fragments.simulator,
+  ...fragments.worker,
   ...fragments.logging,
 };
 export type SystemEnv = z.infer<z.ZodObject<typeof systemConfig>>;
@@ -101,6 +102,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, wrapPayments: options.wrapPayments }),
+      tuning: env,
     });
     stops.push(() => worker.stop());
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { installTemporalRuntime } from '../infra/temporal';
 import { workflowBundle } from '../test/support/temporal';
 
 /**
@@ -9,6 +10,7 @@ import { workflowBundle } from '../test/support/temporal';
  * workflows/charging-session.test.ts writes them) must replay with today's code: a change that would break
  * sessions already running in production fails here, before it is deployed.
  */
+installTemporalRuntime('warn');
 const dir = path.join(__dirname, '../test/fixtures/histories');
 const fixtures = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
 

@@ -2,7 +2,7 @@ import { addMeteredSegment, priceEnergyByBand } from '../../domain/billing';
 import { meterCheckpointSignal } from '../../workflows/charging-session.messages';
 import type { TelemetryMessage } from '../protocol/messages';
 import { hotKeys } from '../../infra/hot-state/keys';
-import { Handler, signalSession } from '../context';
+import { Handler, relayToSession } from '../context';
 
 /**
  * Telemetry of a charging session becomes the driver's live progress (every sample) and, at most once per
@@ -31,10 +31,13 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
     socPercent: sample.socPercent,
   });
 
-  const slot = Math.floor(sample.ts / ctx.checkpointIntervalMs);
-  if (slot <= Math.floor(checkpoint.at / ctx.checkpointIntervalMs)) return;
+  // Slots count from the session's own start, not from the clock's round minutes: with wall-clock slots every
+  // session of the fleet crossed into a new slot in the same second, and 10,000 signals at once stalled the gateway.
+  const slotOf = (at: number) => Math.floor((at - (session.startedAt ?? 0)) / ctx.checkpointIntervalMs);
+  const slot = slotOf(sample.ts);
+  if (slot <= slotOf(checkpoint.at)) return;
   // Several gateways may see samples of this session; the first to claim the slot sends the checkpoint.
   if (!(await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(session.sessionId, slot), '1', 2 * ctx.checkpointIntervalMs))) return;
   await ctx.live.checkpointTaken(session.sessionId, { ...reading, ledger });
-  await signalSession(ctx, session.sessionId, meterCheckpointSignal, { ...reading, powerW: sample.powerW, socPercent: sample.socPercent });
+  relayToSession(ctx, session.sessionId, meterCheckpointSignal, { ...reading, powerW: sample.powerW, socPercent: sample.socPercent });
 };

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { Child, freePort, startChild } from './child';
+import type { Engines } from './engines';
+import { note } from './report';
+
+export type Role = 'gateway' | 'api' | 'worker';
+
+const DIST = path.resolve(__dirname, '..', '..');
+const ENTRY: Record<Role, string> = { gateway: 'device-gateway/main.js', api: 'api/main.js', worker: 'worker/main.js' };
+/** The log line each process writes once it serves. */
+const READY: Record<Role, string> = { gateway: '"msg":"gateway subscribed"', api: '"msg":"API listening"', worker: '"msg":"worker running"' };
+
+export interface PlatformProcess {
+  role: Role;
+  pid: number;
+  /** The API's base URL. */
+  url: string;
+  /** Prometheus endpoint (the API serves it on its own port). */
+  metricsUrl: string;
+  child: Child;
+}
+
+/**
+ * The platform's own entry points (dist/api/main.js, dist/device-gateway/main.js, dist/worker/main.js), each a
+ * separate process configured only through the environment, as in production.
+ */
+export class Platform {
+  readonly jwtSecret = randomBytes(32).toString('hex');
+  readonly pileMasterKey = randomBytes(32).toString('hex');
+  readonly taskQueue = 'bench-charging-sessions';
+  private readonly running: PlatformProcess[] = [];
+
+  constructor(
+    readonly engines: Engines,
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  async start(role: Role, env: Record<string, string> = {}): Promise<PlatformProcess> {
+    const port = await freePort();
+    // BENCH_CPU_PROFILE_DIR=dir: every platform process writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+    const child = startChild(process.execPath, [...profile, path.join(DIST, ENTRY[role])], {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: this.engines.temporalAddress,
+        TEMPORAL_TASK_QUEUE: this.taskQueue,
+        MYSQL_URL: this.engines.mysqlUrl,
+        REDIS_URL: this.engines.redisUrl,
+        MQTT_URL: this.engines.mqttUrl,
+        JWT_SECRET: this.jwtSecret,
+        PILE_MASTER_KEY: this.pileMasterKey,
+        GATEWAY_SHARED_GROUP: 'bench-gateways',
+        GATEWAY_CLIENT_ID: `bench-gateway-${this.running.length}`,
+        GATEWAY_PERSISTENT_SESSION: 'false',
+        AUTH_DEV_LOGIN: 'true',
+        LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
+        TOP_UP_RATE_LIMIT_PER_MINUTE: '1000000',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        METRICS_PORT: String(port),
+        DATA_DIR: os.tmpdir(),
+        LOG_LEVEL: 'info',
+        ...this.env,
+        ...env,
+      },
+      raiseFileLimit: true,
+    });
+    await child.waitForLine((line) => line.includes(READY[role]), 90_000);
+    if (process.env.BENCH_CPU_PROFILE_DIR) note(`${role} is pid ${child.pid} (its CPU profile is named after the pid)`);
+    const url = `http://127.0.0.1:${port}`;
+    const started = { role, pid: child.pid, url, metricsUrl: `${url}/metrics`, child };
+    this.running.push(started);
+    return started;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.running.splice(0).map((p) => p.child.stop()));
+  }
+}
+
+/** Sums a Prometheus counter over the series whose labels include `labels`. */
+export async function readCounter(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (wanted.every((w) => line.includes(w))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}
