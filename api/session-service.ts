@@ -9,7 +9,7 @@ import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
 import { SessionStatus, isFinal } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
-import type { LiveState } from '../infra/live-state';
+import type { LiveProgress, LiveState } from '../infra/live-state';
 import {
   CHARGING_SESSION_WORKFLOW,
   ChargingSessionInput,
@@ -110,7 +110,8 @@ export class SessionService {
     const record = await this.record(user, sessionId);
     if (!isFinal(record.status)) {
       try {
-        return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery);
+        const view = await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery);
+        return withLatestProgress(view, (await this.deps.live.session(sessionId))?.progress);
       } catch {
         // Query unavailable (no worker right now): the stored record is still the truth up to its last transition.
       }
@@ -153,6 +154,15 @@ export class SessionService {
       throw toDomainError(error);
     }
   }
+}
+
+/**
+ * The workflow knows energy as of its last checkpoint (up to a minute old); the gateway's saved progress is a few
+ * seconds old. While charging, show whichever is newer.
+ */
+export function withLatestProgress(view: SessionView, progress: LiveProgress | undefined): SessionView {
+  if (view.status !== 'CHARGING' || !progress || progress.energyWh < view.energyWh) return view;
+  return { ...view, energyWh: progress.energyWh, powerW: progress.powerW, costFen: progress.costFen, socPercent: progress.socPercent ?? view.socPercent };
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : undefined);

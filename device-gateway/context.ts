@@ -4,12 +4,15 @@ import type { HotState } from '../infra/hot-state';
 import type { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import type { GatewayMetrics } from './metrics';
+import type { SessionRecordCache } from './session-cache';
 import type { SessionSignals } from './session-signals';
 import type { SignalDefinition } from '@temporalio/workflow';
 
 /** Everything a message handler may use; built once by the gateway's composition root. */
 export interface GatewayContext {
   live: LiveState;
+  /** Charging sessions' live records, read through on the telemetry path. */
+  sessions: SessionRecordCache;
   hot: HotState;
   signals: SessionSignals;
   piles: Pick<PileRegistry, 'lookup'>;

@@ -8,6 +8,7 @@ import type { Logger } from '../infra/logger';
 import type { MqttClient } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
+import { SessionRecordCache } from './session-cache';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
 import { gatewaySubscriptions, parseUplinkTopic } from './protocol/topics';
@@ -58,11 +59,13 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
 
 /** The gateway's dependencies with their production implementations. */
 export function buildGatewayContext(deps: { hot: HotState; temporal: Client; logger: Logger; metrics: Registry; checkpointIntervalMs: number }): GatewayContext {
+  const live = new LiveState(deps.hot);
   return {
-    live: new LiveState(deps.hot),
+    live,
+    sessions: new SessionRecordCache(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),
-    piles: new PileRegistry(),
+    piles: new PileRegistry({ ttlMs: 10 * 60_000 }),
     alarms: new AlarmLog(),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,

@@ -17,7 +17,7 @@ export class PilePresence {
 
   async seen(pile: RegisteredPile): Promise<void> {
     const now = this.ctx.clock();
-    if (now - (this.lastWritten.get(pile.pileId) ?? 0) < (this.options.writeEveryMs ?? 5_000)) return;
+    if (now - (this.lastWritten.get(pile.pileId) ?? 0) < (this.options.writeEveryMs ?? 15_000)) return;
     this.lastWritten.set(pile.pileId, now);
     await this.ctx.hot.scoreSet(hotKeys.pilesLastSeen, pile.pileId, now);
     if (await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now)) {

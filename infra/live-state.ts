@@ -45,7 +45,11 @@ export interface SessionLiveRecord extends SessionIdentity {
   meterStartWh?: number;
   startedAt?: number;
   checkpoint?: LiveCheckpoint;
+  /** The latest progress the gateway saved (every few seconds), for readers without a socket. */
+  progress?: LiveProgress;
 }
+
+export type LiveProgress = Extract<LiveMessage, { type: 'session.progress' }>;
 
 const FINISHED_SESSION_TTL_MS = 24 * 3_600_000;
 
@@ -106,6 +110,7 @@ export class LiveState implements SessionLiveUpdates {
       meterStartWh: h.meterStartWh === undefined ? undefined : Number(h.meterStartWh),
       startedAt: h.startedAt === undefined ? undefined : Number(h.startedAt),
       checkpoint: h.checkpoint === undefined ? undefined : (JSON.parse(h.checkpoint) as LiveCheckpoint),
+      progress: h.progress === undefined ? undefined : (JSON.parse(h.progress) as LiveProgress),
     };
   }
 
@@ -152,8 +157,12 @@ export class LiveState implements SessionLiveUpdates {
     return true;
   }
 
-  async publishProgress(message: Extract<LiveMessage, { type: 'session.progress' }>): Promise<void> {
+  async publishProgress(message: LiveProgress): Promise<void> {
     await this.publish(channels.session(message.sessionId), message);
+  }
+
+  async saveProgress(message: LiveProgress): Promise<void> {
+    await this.hot.hashSet(hotKeys.sessionLive(message.sessionId), { progress: JSON.stringify(message) });
   }
 
   async pileDevice(pileId: string): Promise<PileDeviceReport & { at?: number; connectedAt?: number; faultCode?: string }> {

@@ -13,6 +13,7 @@ export const handleEvent: Handler<EventMessage> = async (ctx, { pileId, stationI
         return;
       }
       if (session.meterStartWh === undefined) await ctx.live.chargingStarted(message.sessionId, message.meterStartWh, message.ts);
+      ctx.sessions.forget(message.sessionId);
       await signalSession(ctx, message.sessionId, chargingStartedSignal, { at: message.ts, meterStartWh: message.meterStartWh });
       return;
     }

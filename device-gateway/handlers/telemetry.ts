@@ -2,7 +2,10 @@ import { addMeteredSegment, priceEnergyByBand } from '../../domain/billing';
 import { meterCheckpointSignal } from '../../workflows/charging-session.messages';
 import type { TelemetryMessage } from '../protocol/messages';
 import { hotKeys } from '../../infra/hot-state/keys';
+import type { LiveProgress } from '../../infra/live-state';
 import { Handler, relayToSession } from '../context';
+
+const PROGRESS_SAVE_EVERY_MS = 5_000;
 
 /**
  * Telemetry of a charging session becomes the driver's live progress (every sample) and, at most once per
@@ -10,7 +13,7 @@ import { Handler, relayToSession } from '../context';
  */
 export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }, sample) => {
   if (!sample.sessionId) return;
-  const session = await ctx.live.session(sample.sessionId);
+  const session = await ctx.sessions.get(sample.sessionId);
   const checkpoint = session?.checkpoint;
   if (!session || session.pileId !== pileId || session.meterStartWh === undefined || !checkpoint) return;
   if (sample.ts < checkpoint.at || sample.energyRegisterWh < checkpoint.meterWh) {
@@ -20,7 +23,7 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
   const reading = { at: sample.ts, meterWh: sample.energyRegisterWh };
   const ledger = addMeteredSegment(session.tariff, checkpoint.ledger, checkpoint, reading);
 
-  await ctx.live.publishProgress({
+  const progress: LiveProgress = {
     type: 'session.progress',
     sessionId: session.sessionId,
     at: sample.ts,
@@ -29,7 +32,10 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
     costFen: priceEnergyByBand(session.tariff, ledger).energyFen,
     elapsedSeconds: Math.max(0, Math.floor((sample.ts - (session.startedAt ?? sample.ts)) / 1000)),
     socPercent: sample.socPercent,
-  });
+  };
+  await ctx.live.publishProgress(progress);
+  // Readers without a socket (the REST fallback) see progress at most this old, without a write per sample.
+  if (ctx.sessions.progressDue(session.sessionId, PROGRESS_SAVE_EVERY_MS)) await ctx.live.saveProgress(progress);
 
   // Slots count from the session's own start, not from the clock's round minutes: with wall-clock slots every
   // session of the fleet crossed into a new slot in the same second, and 10,000 signals at once stalled the gateway.
@@ -37,7 +43,11 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
   const slot = slotOf(sample.ts);
   if (slot <= slotOf(checkpoint.at)) return;
   // Several gateways may see samples of this session; the first to claim the slot sends the checkpoint.
-  if (!(await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(session.sessionId, slot), '1', 2 * ctx.checkpointIntervalMs))) return;
+  if (!(await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(session.sessionId, slot), '1', 2 * ctx.checkpointIntervalMs))) {
+    ctx.sessions.forget(session.sessionId); // another gateway took it: read its checkpoint next time
+    return;
+  }
   await ctx.live.checkpointTaken(session.sessionId, { ...reading, ledger });
+  ctx.sessions.checkpointTaken(session.sessionId, { ...reading, ledger });
   relayToSession(ctx, session.sessionId, meterCheckpointSignal, { ...reading, powerW: sample.powerW, socPercent: sample.socPercent });
 };

@@ -34,6 +34,10 @@ describe.each<Mode>(['real services', 'embedded'])('a driver charging on a simul
     expect(progress[progress.length - 1].energyWh).toBeGreaterThan(progress[0].energyWh);
     expect(progress[progress.length - 1]).toMatchObject({ sessionId, powerW: expect.any(Number), costFen: expect.any(Number), elapsedSeconds: expect.any(Number) });
 
+    // Without a socket (REST fallback), progress is at most a few seconds old, not a checkpoint interval.
+    const { body: charging } = await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.energyWh > 0);
+    expect(charging).toMatchObject({ status: 'CHARGING', powerW: expect.any(Number), costFen: expect.any(Number) });
+
     const stopped = await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token });
     expect(stopped.status).toBe(200);
     const completed = await live.waitFor((m) => m.type === 'session.status' && m.status === 'COMPLETED');

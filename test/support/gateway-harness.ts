@@ -6,6 +6,7 @@ import { Alarm, Pile, Station, TariffRecord } from '../../db/models';
 import { PileRegistry } from '../../db/pile-registry';
 import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
+import { SessionRecordCache } from '../../device-gateway/session-cache';
 import type { SessionSignals } from '../../device-gateway/session-signals';
 import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../infra/live-state';
@@ -60,6 +61,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const metrics = new Registry();
   const ctx: GatewayContext = {
     live,
+    sessions: new SessionRecordCache(live),
     hot,
     signals,
     piles: new PileRegistry(),
