@@ -73,7 +73,7 @@ export interface RunningApi {
 
 /** HTTP and WebSocket on one port. */
 export async function startApi(deps: ApiDeps, listen: { port: number; host: string }): Promise<RunningApi> {
-  await deps.stations.indexGeo();
+  await deps.stations.refresh();
   const server = http.createServer(createApp(deps).callback());
   const sockets = attachLiveSocket(server, deps);
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { fleetPileSpecs } from '../device-gateway/simulator/fleet';
-import { Tariff, tariffSchema } from '../domain/tariff';
+import type { Tariff } from '../domain/tariff';
+import { tariffSchema } from '../domain/tariff-schema';
 import { fragments } from '../infra/config';
 import type { Database } from './database';
 import { Pile, Station, TariffRecord } from './models';

@@ -9,50 +9,80 @@ export interface StationWithPiles {
   piles: Pile[];
 }
 
-/** Stations, their piles and tariffs (the catalog), with the geo index the nearby search reads. */
+interface Catalogue {
+  loadedAt: number;
+  ordered: StationWithPiles[];
+  byId: Map<string, StationWithPiles>;
+  byPileCode: Map<string, { pile: Pile; entry: StationWithPiles }>;
+}
+
+/**
+ * Stations, their piles and tariffs (the catalogue), with the geo index the nearby search reads. The catalogue
+ * changes rarely and every listing reads it, so it is held in memory and reloaded (and re-indexed) when older
+ * than `cacheTtlMs`: a station, pile or tariff change shows within that time.
+ */
 export class StationDirectory {
-  constructor(private readonly hot: HotState) {}
+  private catalogue?: Catalogue;
+  private loading?: Promise<Catalogue>;
+
+  constructor(
+    private readonly hot: HotState,
+    private readonly options: { cacheTtlMs?: number; clock?: () => number } = {},
+  ) {}
 
   async get(stationId: string): Promise<StationWithPiles | undefined> {
-    const [found] = await this.load([stationId]);
-    return found;
+    return (await this.current()).byId.get(stationId);
   }
 
   /** The given stations in that order, or (without ids) the first `limit` by id. */
   async load(stationIds?: string[], limit = 200): Promise<StationWithPiles[]> {
+    const catalogue = await this.current();
+    if (!stationIds) return catalogue.ordered.slice(0, limit);
+    return stationIds.map((id) => catalogue.byId.get(id)).filter((s): s is StationWithPiles => !!s);
+  }
+
+  async pileByCode(code: string): Promise<{ pile: Pile; station: Station; tariff: Tariff } | undefined> {
+    const found = (await this.current()).byPileCode.get(code);
+    return found && { pile: found.pile, station: found.entry.station, tariff: found.entry.tariff };
+  }
+
+  /** Nearby station ids within `radiusM`, nearest first, with their distance (Redis GEOSEARCH). */
+  async nearby(center: { lat: number; lng: number }, radiusM: number, limit = 200) {
+    await this.current(); // the geo index is (re)built with the catalogue
+    return this.hot.geoSearch(hotKeys.stationsGeo, center, radiusM, limit);
+  }
+
+  /** Loads the catalogue now (at start-up), indexing every station's position. */
+  async refresh(): Promise<number> {
+    this.catalogue = undefined;
+    return (await this.current()).ordered.length;
+  }
+
+  private async current(): Promise<Catalogue> {
+    const now = (this.options.clock ?? Date.now)();
+    if (this.catalogue && now - this.catalogue.loadedAt < (this.options.cacheTtlMs ?? 30_000)) return this.catalogue;
+    this.loading ??= this.loadAll(now).finally(() => (this.loading = undefined));
+    return (this.catalogue = await this.loading);
+  }
+
+  private async loadAll(now: number): Promise<Catalogue> {
     const stations = await Station.findAll({
-      where: stationIds ? { id: stationIds } : undefined,
-      limit: stationIds ? undefined : limit,
       include: [
         { model: Pile, as: 'piles' },
         { model: TariffRecord, as: 'tariff' },
       ],
       order: [['id', 'ASC']],
     });
-    const byId = new Map(stations.map((s) => [s.id, s]));
-    const ordered = stationIds ? stationIds.map((id) => byId.get(id)).filter((s): s is Station => !!s) : stations;
-    return ordered.map((station) => {
+    const ordered = stations.map((station) => {
       const { piles, tariff } = station as Station & { piles: Pile[]; tariff: TariffRecord };
       return { station, tariff: tariff.definition, piles: [...piles].sort((a, b) => a.id.localeCompare(b.id)) };
     });
-  }
-
-  async pileByCode(code: string): Promise<{ pile: Pile; station: Station; tariff: Tariff } | undefined> {
-    const pile = await Pile.findOne({ where: { code } });
-    if (!pile) return undefined;
-    const found = await this.get(pile.stationId);
-    return found && { pile, station: found.station, tariff: found.tariff };
-  }
-
-  /** Nearby station ids within `radiusM`, nearest first, with their distance (Redis GEOSEARCH). */
-  async nearby(center: { lat: number; lng: number }, radiusM: number, limit = 200) {
-    return this.hot.geoSearch(hotKeys.stationsGeo, center, radiusM, limit);
-  }
-
-  /** (Re)builds the geo index from the database; run at start-up and after a station is added. */
-  async indexGeo(): Promise<number> {
-    const stations = await Station.findAll({ attributes: ['id', 'lat', 'lng'] });
-    for (const s of stations) await this.hot.geoAdd(hotKeys.stationsGeo, s.id, { lat: s.lat, lng: s.lng });
-    return stations.length;
+    await Promise.all(ordered.map(({ station }) => this.hot.geoAdd(hotKeys.stationsGeo, station.id, { lat: station.lat, lng: station.lng })));
+    return {
+      loadedAt: now,
+      ordered,
+      byId: new Map(ordered.map((entry) => [entry.station.id, entry])),
+      byPileCode: new Map(ordered.flatMap((entry) => entry.piles.map((pile) => [pile.code, { pile, entry }] as const))),
+    };
   }
 }

@@ -1,4 +1,5 @@
-import { bandAt, splitByBand, tariffSchema, priceAt } from './tariff';
+import { bandAt, priceAt, splitByBand } from './tariff';
+import { tariffSchema } from './tariff-schema';
 import { aTariff } from '../test/support/builders';
 
 const at = (localTime: string) => Date.parse(`2026-03-02T${localTime}:00+08:00`);

@@ -1,66 +1,37 @@
-import { z } from 'zod';
 import { Fen } from './money';
 
 /**
  * A station's time-of-use tariff. Bands are given in the station's local wall-clock time
  * ("HH:MM", end exclusive, "24:00" allowed as an end) and must cover the whole day without
- * gaps or overlaps. China has no daylight saving, so a fixed UTC offset is exact.
+ * gaps or overlaps (validated by tariff-schema.ts, kept apart so the workflow bundle carries no zod).
+ * China has no daylight saving, so a fixed UTC offset is exact.
  */
-const clock = z
-  .string()
-  .regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'expected HH:MM')
-  .refine((s) => s <= '24:00', 'expected a time of day up to 24:00');
+export interface TariffBand {
+  name: string;
+  /** Local wall-clock "HH:MM", inclusive. */
+  from: string;
+  /** Local wall-clock "HH:MM", exclusive; "24:00" ends the day. */
+  to: string;
+  electricityFenPerKwh: Fen;
+  serviceFenPerKwh: Fen;
+}
 
-export const tariffBandSchema = z.object({
-  name: z.string().min(1),
-  from: clock,
-  to: clock,
-  electricityFenPerKwh: z.number().int().nonnegative(),
-  serviceFenPerKwh: z.number().int().nonnegative(),
-});
-
-export const tariffSchema = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
-    utcOffsetMinutes: z.number().int().min(-720).max(840),
-    bands: z.array(tariffBandSchema).min(1),
-    idleFeeFenPerMinute: z.number().int().nonnegative(),
-    idleGraceMinutes: z.number().int().nonnegative(),
-  })
-  .superRefine((tariff, ctx) => {
-    const problem = bandCoverageProblem(tariff.bands);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['bands'], message: problem });
-  });
-
-export type TariffBand = z.infer<typeof tariffBandSchema>;
-export type Tariff = z.infer<typeof tariffSchema>;
+export interface Tariff {
+  id: string;
+  name: string;
+  utcOffsetMinutes: number;
+  bands: TariffBand[];
+  idleFeeFenPerMinute: Fen;
+  idleGraceMinutes: number;
+}
 
 const MINUTE_MS = 60_000;
-const DAY_MINUTES = 24 * 60;
+export const DAY_MINUTES = 24 * 60;
 const DAY_MS = DAY_MINUTES * MINUTE_MS;
 
 export function minuteOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return h * 60 + m;
-}
-
-function bandCoverageProblem(bands: TariffBand[]): string | undefined {
-  const sorted = [...bands].sort((a, b) => minuteOfDay(a.from) - minuteOfDay(b.from));
-  let expected = 0;
-  for (const band of sorted) {
-    const from = minuteOfDay(band.from);
-    const to = minuteOfDay(band.to);
-    if (to <= from) return `band "${band.name}" must end after it starts (${band.from}-${band.to})`;
-    if (from !== expected) return `bands must cover the day without gaps or overlaps; expected a band from ${formatClock(expected)}`;
-    expected = to;
-  }
-  if (expected !== DAY_MINUTES) return `bands must cover the day up to 24:00; they stop at ${formatClock(expected)}`;
-  return undefined;
-}
-
-function formatClock(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /** Milliseconds since local midnight of `atMs` in the tariff's zone. */

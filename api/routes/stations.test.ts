@@ -17,7 +17,7 @@ describe('nearby stations', () => {
     slowOnly = (await aStation({ lat: center.lat - 0.01, lng: center.lng, piles: [{ type: 'slow', status: 'idle' }] }, t.hot)).stationId;
     busy = (await aStation({ lat: center.lat, lng: center.lng - 0.03, piles: [{ type: 'fast', status: 'fault' }] }, t.hot)).stationId;
     await aStation({ lat: center.lat + 0.27, lng: center.lng, piles: [{ type: 'fast', status: 'idle' }] }, t.hot);
-    await t.deps.stations.indexGeo();
+    await t.deps.stations.refresh();
   });
   afterAll(() => t.stop());
 

@@ -1,3 +1,4 @@
+import { StationDirectory } from '../../db/stations';
 import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import request from 'supertest';
@@ -37,6 +38,8 @@ export async function startTestApi(extra: DriverFeatureDeps = {}): Promise<TestA
   const engines = { db, hot, temporal: {} as Client, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
   const deps: ApiDeps = {
     ...buildApiDeps(env, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', devLoginByDefault: true }),
+    // Tests add stations as they go: read the catalogue afresh on every request.
+    stations: new StationDirectory(hot, { cacheTtlMs: 0 }),
     ...extra,
   };
   const http = request(createApp(deps).callback());
