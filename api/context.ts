@@ -13,6 +13,7 @@ import type { WalletPayments } from '../payments/wallet';
 import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { TokenService } from './auth';
 import type { SessionService } from './session-service';
+import type { SessionWatchers } from './session-watchers';
 
 /** Everything the API's routes use; built once by the composition root (api/main.ts or system/main.ts). */
 export interface ApiDeps {
@@ -21,6 +22,8 @@ export interface ApiDeps {
   live: LiveState;
   temporal: Client;
   sessions: SessionService;
+  /** Sessions this node's clients watch; gateways send live progress only for watched sessions. */
+  watchers: SessionWatchers;
   stations: StationDirectory;
   users: UserDirectory;
   wallet: WalletPayments;

@@ -6,6 +6,7 @@ import type { LiveMessage, LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import type { AuthUser, TokenService } from './auth';
 import type { SessionService } from './session-service';
+import type { SessionWatchers } from './session-watchers';
 
 const target = z
   .object({ sessionId: z.string().min(1).max(64).optional(), stationId: z.string().min(1).max(64).optional() })
@@ -19,6 +20,7 @@ interface LiveSocketDeps {
   tokens: TokenService;
   live: LiveState;
   sessions: Pick<SessionService, 'view'>;
+  watchers: Pick<SessionWatchers, 'watchBySocket'>;
   logger: Logger;
 }
 
@@ -51,9 +53,13 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
         ws.close(4401, 'unauthenticated');
       }
     };
-    const follow = async (channel: string) => {
+    const follow = async (channel: string, alsoOnEnd?: () => void) => {
       if (subscriptions.has(channel)) return;
-      subscriptions.set(channel, await deps.live.subscribe(channel, (message: LiveMessage) => send(message)));
+      const unsubscribe = await deps.live.subscribe(channel, (message: LiveMessage) => send(message));
+      subscriptions.set(channel, async () => {
+        alsoOnEnd?.();
+        await unsubscribe();
+      });
     };
 
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
@@ -80,7 +86,9 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
       try {
         if (message.type === 'subscribe' && message.sessionId) {
           const view = await deps.sessions.view(user, message.sessionId); // NOT_FOUND unless it is theirs
-          await follow(channels.session(message.sessionId));
+          if (!subscriptions.has(channels.session(message.sessionId))) {
+            await follow(channels.session(message.sessionId), deps.watchers.watchBySocket(message.sessionId));
+          }
           send({ type: 'session.status', sessionId: view.sessionId, status: view.status, at: Date.now(), energyWh: view.energyWh, endReason: view.endReason, bill: view.bill });
         } else if (message.type === 'subscribe' && message.stationId) {
           await follow(channels.station(message.stationId));

@@ -22,6 +22,7 @@ import { TokenService } from './auth';
 import type { ApiDeps } from './context';
 import { attachLiveSocket } from './live-socket';
 import { SessionService } from './session-service';
+import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
@@ -41,6 +42,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
   const stations = new StationDirectory(hot);
+  const watchers = new SessionWatchers(live, logger);
   registerBusinessMetrics(metrics);
   const wallet = new WalletPayments(db);
   const wechatPayConfig = wechatPayConfigFrom(env);
@@ -51,7 +53,8 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     live,
     temporal,
     stations,
-    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, live }),
+    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, live, watchers }),
+    watchers,
     users: new UserDirectory(),
     wallet,
     wechat: wechatConfigFrom(env),
@@ -74,6 +77,7 @@ export interface RunningApi {
 /** HTTP and WebSocket on one port. */
 export async function startApi(deps: ApiDeps, listen: { port: number; host: string }): Promise<RunningApi> {
   await deps.stations.refresh();
+  await deps.watchers.start();
   const server = http.createServer(createApp(deps).callback());
   const sockets = attachLiveSocket(server, deps);
   await new Promise<void>((resolve, reject) => {
@@ -87,6 +91,7 @@ export async function startApi(deps: ApiDeps, listen: { port: number; host: stri
     url: `http://${listen.host === '0.0.0.0' ? 'localhost' : listen.host}:${port}`,
     async close() {
       await sockets.close();
+      await deps.watchers.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

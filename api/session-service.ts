@@ -26,6 +26,7 @@ import {
 import { sessionSearchAttributes } from '../workflows/search-attributes';
 import { AuthUser, isStaff } from './auth';
 import { toDomainError } from './errors';
+import type { SessionWatchers } from './session-watchers';
 
 export interface SessionRequest {
   pileCode: string;
@@ -42,6 +43,7 @@ export class SessionService {
       policy: SessionPolicy;
       stations: StationDirectory;
       live: LiveState;
+      watchers: Pick<SessionWatchers, 'polledOver'>;
     },
   ) {}
 
@@ -110,6 +112,7 @@ export class SessionService {
     const record = await this.record(user, sessionId);
     if (!isFinal(record.status)) {
       try {
+        this.deps.watchers.polledOver(sessionId);
         const view = await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery);
         return withLatestProgress(view, (await this.deps.live.session(sessionId))?.progress);
       } catch {

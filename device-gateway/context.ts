@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logger';
 import type { GatewayMetrics } from './metrics';
 import type { SessionRecordCache } from './session-cache';
 import type { SessionSignals } from './session-signals';
+import type { WatchedSessions } from './watched-sessions';
 import type { SignalDefinition } from '@temporalio/workflow';
 
 /** Everything a message handler may use; built once by the gateway's composition root. */
@@ -13,6 +14,8 @@ export interface GatewayContext {
   live: LiveState;
   /** Charging sessions' live records, read through on the telemetry path. */
   sessions: SessionRecordCache;
+  /** Sessions someone is watching: only they get live progress. */
+  watched: WatchedSessions;
   hot: HotState;
   signals: SessionSignals;
   piles: Pick<PileRegistry, 'lookup'>;

@@ -9,6 +9,7 @@ import type { MqttClient } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
 import { SessionRecordCache } from './session-cache';
+import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
 import { gatewaySubscriptions, parseUplinkTopic } from './protocol/topics';
@@ -31,6 +32,7 @@ export interface RunningGateway {
  */
 export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, options: GatewayOptions): Promise<RunningGateway> {
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
+  await ctx.watched.start();
   const queues = new Map<string, Promise<unknown>>();
 
   mqtt.on('message', (topic, payload) => {
@@ -51,6 +53,7 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
     /** Stops taking messages; a persistent session keeps its subscriptions for the next start. */
     async stop() {
       clearInterval(sweeper);
+      await ctx.watched.stop();
       mqtt.removeAllListeners('message');
       await Promise.allSettled(queues.values());
     },
@@ -63,6 +66,7 @@ export function buildGatewayContext(deps: { hot: HotState; temporal: Client; log
   return {
     live,
     sessions: new SessionRecordCache(live),
+    watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),
     piles: new PileRegistry({ ttlMs: 10 * 60_000 }),

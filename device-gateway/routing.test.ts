@@ -22,6 +22,9 @@ afterEach(async () => {
 
 const send = (kind: UplinkKind, body: object, pile = pileId) =>
   routeMessage(f.ctx, presence, uplinkTopic(pile, kind), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, ...body })));
+async function waitUntil(condition: () => boolean) {
+  for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 const counter = async (name: string) => (await f.metrics.getSingleMetric(name)!.get()).values;
 
 async function openSession(sessionId: string) {
@@ -89,9 +92,11 @@ describe('pile status', () => {
 });
 
 describe('telemetry of a charging session', () => {
-  it('publishes live progress priced by the tariff and sends one checkpoint per interval', async () => {
+  it('publishes live progress priced by the tariff to a watched session and sends one checkpoint per interval', async () => {
     const sessionId = randomUUID();
     await openSession(sessionId);
+    await f.live.announceWatching([sessionId], Date.now() + 60_000);
+    await waitUntil(() => f.ctx.watched.isWatched(sessionId));
     const progress: any[] = [];
     const unsubscribe = await f.live.subscribe(`live:session:${sessionId}`, (m) => progress.push(m));
     await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 10_000 });
@@ -109,6 +114,19 @@ describe('telemetry of a charging session', () => {
     const last = progress.filter((m) => m.type === 'session.progress').pop();
     // 2,000 Wh in the peak band (110 + 80 fen/kWh)
     expect(last).toMatchObject({ energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: 121, socPercent: 40 });
+  });
+
+  it('computes no progress for a session nobody watches, but still takes its checkpoints', async () => {
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    const progress: any[] = [];
+    const unsubscribe = await f.live.subscribe(`live:session:${sessionId}`, (m) => progress.push(m));
+    await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 0 });
+    await send('telemetry', { ts: T0 + 61_000, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: 68, temperatureC: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await unsubscribe();
+    expect(progress.filter((m) => m.type === 'session.progress')).toEqual([]);
+    expect(f.signals.named('meterCheckpoint')).toHaveLength(1);
   });
 
   it('sends a checkpoint slot once even when two gateways see samples of it', async () => {

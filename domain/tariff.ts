@@ -40,11 +40,20 @@ function localMsOfDay(tariff: Tariff, atMs: number): number {
   return ((local % DAY_MS) + DAY_MS) % DAY_MS;
 }
 
+/** Band bounds in minutes, parsed once per tariff object (this runs for every telemetry sample). */
+const boundsOf = new WeakMap<Tariff, { band: TariffBand; from: number; to: number }[]>();
+
+function bandBounds(tariff: Tariff) {
+  let bounds = boundsOf.get(tariff);
+  if (!bounds) boundsOf.set(tariff, (bounds = tariff.bands.map((band) => ({ band, from: minuteOfDay(band.from), to: minuteOfDay(band.to) }))));
+  return bounds;
+}
+
 export function bandAt(tariff: Tariff, atMs: number): TariffBand {
   const minute = Math.floor(localMsOfDay(tariff, atMs) / MINUTE_MS);
-  const band = tariff.bands.find((b) => minute >= minuteOfDay(b.from) && minute < minuteOfDay(b.to));
-  if (!band) throw new Error(`tariff ${tariff.id} has no band at minute ${minute}; was it validated?`);
-  return band;
+  const found = bandBounds(tariff).find((b) => minute >= b.from && minute < b.to);
+  if (!found) throw new Error(`tariff ${tariff.id} has no band at minute ${minute}; was it validated?`);
+  return found.band;
 }
 
 /** The instant the band in force at `atMs` ends. */

@@ -182,6 +182,27 @@ export class LiveState implements SessionLiveUpdates {
     return (await this.hot.hashGetAll(hotKeys.stationPiles(stationId))) as Record<string, PileDisplayStatus>;
   }
 
+  // ── who is watching which session (progress is computed and sent only for those) ─────
+
+  async announceWatching(sessionIds: string[], untilMs: number): Promise<void> {
+    if (sessionIds.length) await this.hot.publish(channels.watching, JSON.stringify({ sessionIds, until: untilMs }));
+  }
+
+  onWatching(listener: (sessionIds: string[], untilMs: number) => void) {
+    return this.hot.subscribe(channels.watching, (raw) => {
+      const { sessionIds, until } = JSON.parse(raw) as { sessionIds: string[]; until: number };
+      listener(sessionIds, until);
+    });
+  }
+
+  async requestWatchingResync(): Promise<void> {
+    await this.hot.publish(channels.watchingResync, '{}');
+  }
+
+  onWatchingResync(listener: () => void) {
+    return this.hot.subscribe(channels.watchingResync, () => listener());
+  }
+
   subscribe(channel: string, listener: (message: LiveMessage) => void) {
     return this.hot.subscribe(channel, (raw) => listener(JSON.parse(raw) as LiveMessage));
   }

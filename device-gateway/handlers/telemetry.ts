@@ -8,8 +8,9 @@ import { Handler, relayToSession } from '../context';
 const PROGRESS_SAVE_EVERY_MS = 5_000;
 
 /**
- * Telemetry of a charging session becomes the driver's live progress (every sample) and, at most once per
- * checkpoint interval, a meter checkpoint for the workflow: history stays small, the bill stays exact.
+ * Telemetry of a charging session becomes, at most once per checkpoint interval, a meter checkpoint for the
+ * workflow (history stays small, the bill stays exact) and, while someone watches the session, live progress on
+ * every sample.
  */
 export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }, sample) => {
   if (!sample.sessionId) return;
@@ -23,19 +24,21 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
   const reading = { at: sample.ts, meterWh: sample.energyRegisterWh };
   const ledger = addMeteredSegment(session.tariff, checkpoint.ledger, checkpoint, reading);
 
-  const progress: LiveProgress = {
-    type: 'session.progress',
-    sessionId: session.sessionId,
-    at: sample.ts,
-    energyWh: sample.energyRegisterWh - session.meterStartWh,
-    powerW: sample.powerW,
-    costFen: priceEnergyByBand(session.tariff, ledger).energyFen,
-    elapsedSeconds: Math.max(0, Math.floor((sample.ts - (session.startedAt ?? sample.ts)) / 1000)),
-    socPercent: sample.socPercent,
-  };
-  await ctx.live.publishProgress(progress);
-  // Readers without a socket (the REST fallback) see progress at most this old, without a write per sample.
-  if (ctx.sessions.progressDue(session.sessionId, PROGRESS_SAVE_EVERY_MS)) await ctx.live.saveProgress(progress);
+  if (ctx.watched.isWatched(session.sessionId)) {
+    const progress: LiveProgress = {
+      type: 'session.progress',
+      sessionId: session.sessionId,
+      at: sample.ts,
+      energyWh: sample.energyRegisterWh - session.meterStartWh,
+      powerW: sample.powerW,
+      costFen: priceEnergyByBand(session.tariff, ledger).energyFen,
+      elapsedSeconds: Math.max(0, Math.floor((sample.ts - (session.startedAt ?? sample.ts)) / 1000)),
+      socPercent: sample.socPercent,
+    };
+    await ctx.live.publishProgress(progress);
+    // Readers without a socket (the REST fallback) see progress at most this old, without a write per sample.
+    if (ctx.sessions.progressDue(session.sessionId, PROGRESS_SAVE_EVERY_MS)) await ctx.live.saveProgress(progress);
+  }
 
   // Slots count from the session's own start, not from the clock's round minutes: with wall-clock slots every
   // session of the fleet crossed into a new slot in the same second, and 10,000 signals at once stalled the gateway.

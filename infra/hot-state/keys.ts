@@ -23,4 +23,8 @@ export const channels = {
   session: (sessionId: string) => `live:session:${sessionId}`,
   /** Pile status changes of one station (to anyone looking at it). */
   station: (stationId: string) => `live:station:${stationId}`,
+  /** API nodes → gateways: sessions someone is watching, so only those get live progress. */
+  watching: 'live:watching',
+  /** A gateway that (re)started asks the API nodes to announce what they watch. */
+  watchingResync: 'live:watching:resync',
 };

@@ -8,6 +8,7 @@ import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
 import { SessionRecordCache } from '../../device-gateway/session-cache';
 import type { SessionSignals } from '../../device-gateway/session-signals';
+import { WatchedSessions } from '../../device-gateway/watched-sessions';
 import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../infra/live-state';
 import { createLogger } from '../../infra/logger';
@@ -62,6 +63,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const ctx: GatewayContext = {
     live,
     sessions: new SessionRecordCache(live),
+    watched: new WatchedSessions(live),
     hot,
     signals,
     piles: new PileRegistry(),
@@ -71,6 +73,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
     clock: Date.now,
   };
+  await ctx.watched.start();
   return {
     ctx,
     signals,
@@ -82,6 +85,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     metrics,
     alarms: (pileId) => Alarm.findAll({ where: { pileId }, order: [['id', 'ASC']] }),
     async close() {
+      await ctx.watched.stop();
       await hot.close();
       await db.close();
       await database.drop();
