@@ -1,3 +1,4 @@
+import { sessionStateQuery, sessionWorkflowId } from '../../workflows/charging-session.messages';
 import { eventually } from '../support/live-client';
 import { TestSystem, startTestSystem } from '../support/system-harness';
 
@@ -34,6 +35,8 @@ describe('charging session branches through the API with simulated piles', () =>
   }
 
   const session = async (token: string, id: string) => (await t.call('GET', `/api/v1/sessions/${id}`, { token })).body;
+  /** The workflow's own state, without the REST view's overlay of live progress the workflow has not seen yet. */
+  const workflowState = (id: string) => t.temporal.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);
   const settled = (token: string, id: string, status = 'COMPLETED') => eventually(() => session(token, id), (s) => s.status === status, 30_000);
   const wallet = async (token: string) => (await t.call('GET', '/api/v1/wallet', { token })).body;
 
@@ -124,7 +127,7 @@ describe('charging session branches through the API with simulated piles', () =>
     const pileCode = t.takePile('fast');
     const token = await driverWith('silence-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
-    await eventually(() => session(token, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
+    await eventually(() => workflowState(sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
     simulated(pileCode).goSilent();
     const done = await settled(token, sessionId);
     simulated(pileCode).resume();
