@@ -14,6 +14,7 @@ import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups'
 import type { TokenService } from './auth';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
+import type { ListedStationStatuses } from './station-statuses';
 
 /** Everything the API's routes use; built once by the composition root (api/main.ts or system/main.ts). */
 export interface ApiDeps {
@@ -25,6 +26,8 @@ export interface ApiDeps {
   /** Sessions this node's clients watch; gateways send live progress only for watched sessions. */
   watchers: SessionWatchers;
   stations: StationDirectory;
+  /** Pile statuses for the nearby list, up to a second old and shared between requests. */
+  listedStatuses: ListedStationStatuses;
   users: UserDirectory;
   wallet: WalletPayments;
   alarms: AlarmLog;

@@ -20,6 +20,7 @@ import { createApp } from './app';
 import { registerBusinessMetrics } from './business-metrics';
 import { TokenService } from './auth';
 import type { ApiDeps } from './context';
+import { ListedStationStatuses } from './station-statuses';
 import { attachLiveSocket } from './live-socket';
 import { SessionService } from './session-service';
 import { SessionWatchers } from './session-watchers';
@@ -53,6 +54,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     live,
     temporal,
     stations,
+    listedStatuses: new ListedStationStatuses(live),
     sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, live, watchers }),
     watchers,
     users: new UserDirectory(),

@@ -1,19 +1,24 @@
+import type { InferAttributes } from 'sequelize';
 import type { HotState } from '../infra/hot-state';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { Tariff } from '../domain/tariff';
 import { Pile, Station, TariffRecord } from './models';
 
+/** Plain values, not model instances: every listing reads them, and model getters cost more than the rest of a view. */
+export type StationInfo = InferAttributes<Station>;
+export type PileInfo = InferAttributes<Pile>;
+
 export interface StationWithPiles {
-  station: Station;
+  station: StationInfo;
   tariff: Tariff;
-  piles: Pile[];
+  piles: PileInfo[];
 }
 
 interface Catalogue {
   loadedAt: number;
   ordered: StationWithPiles[];
   byId: Map<string, StationWithPiles>;
-  byPileCode: Map<string, { pile: Pile; entry: StationWithPiles }>;
+  byPileCode: Map<string, { pile: PileInfo; entry: StationWithPiles }>;
 }
 
 /**
@@ -41,7 +46,7 @@ export class StationDirectory {
     return stationIds.map((id) => catalogue.byId.get(id)).filter((s): s is StationWithPiles => !!s);
   }
 
-  async pileByCode(code: string): Promise<{ pile: Pile; station: Station; tariff: Tariff } | undefined> {
+  async pileByCode(code: string): Promise<{ pile: PileInfo; station: StationInfo; tariff: Tariff } | undefined> {
     const found = (await this.current()).byPileCode.get(code);
     return found && { pile: found.pile, station: found.entry.station, tariff: found.entry.tariff };
   }
@@ -73,9 +78,9 @@ export class StationDirectory {
       ],
       order: [['id', 'ASC']],
     });
-    const ordered = stations.map((station) => {
-      const { piles, tariff } = station as Station & { piles: Pile[]; tariff: TariffRecord };
-      return { station, tariff: tariff.definition, piles: [...piles].sort((a, b) => a.id.localeCompare(b.id)) };
+    const ordered = stations.map((row) => {
+      const { piles, tariff, ...station } = row.get({ plain: true }) as StationInfo & { piles: PileInfo[]; tariff: InferAttributes<TariffRecord> };
+      return { station, tariff: tariff.definition, piles: piles.sort((a, b) => a.id.localeCompare(b.id)) };
     });
     await Promise.all(ordered.map(({ station }) => this.hot.geoAdd(hotKeys.stationsGeo, station.id, { lat: station.lat, lng: station.lng })));
     return {

@@ -17,7 +17,7 @@ const nearbyQuery = z
   .refine((q) => (q.lat === undefined) === (q.lng === undefined), { message: 'give both lat and lng, or neither', path: ['lat'] });
 
 /** Public catalog: stations (nearby when a position is given) and what a pile's QR code names. */
-export function stationRoutes({ stations, live }: ApiDeps): Router {
+export function stationRoutes({ stations, live, listedStatuses }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1' });
 
   router.get('/stations', async (ctx) => {
@@ -26,7 +26,7 @@ export function stationRoutes({ stations, live }: ApiDeps): Router {
     const found = await stations.load(hits?.map((h) => h.member), q.limit);
     const distance = new Map(hits?.map((h) => [h.member, h.distanceM]));
     const now = Date.now();
-    const views = await Promise.all(found.map(async (s) => stationView(s, await live.stationPiles(s.station.id), now, distance.get(s.station.id))));
+    const views = await Promise.all(found.map(async (s) => stationView(s, await listedStatuses.of(s.station.id), now, distance.get(s.station.id))));
     ctx.body = {
       stations: views
         .map((v) => (q.type ? { ...v, piles: v.piles.filter((p) => p.type === q.type) } : v))
