@@ -28,9 +28,11 @@ export interface GatewayContext {
 
 export type Handler<M> = (ctx: GatewayContext, pile: RegisteredPile, message: M) => Promise<void>;
 
-/** Sends a signal to a session workflow and counts it. */
+/** Sends a signal to a session workflow, counts it and observes how long acceptance took. */
 export async function signalSession<T>(ctx: GatewayContext, sessionId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {
+  const accepted = ctx.metrics.signalLagSeconds.startTimer({ signal: signal.name });
   const result = await ctx.signals.send(sessionId, signal, payload);
+  if (result === 'delivered') accepted();
   ctx.metrics.signals.inc({ signal: signal.name, result });
 }
 

@@ -29,6 +29,13 @@ export function createGatewayMetrics(registry: Registry) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
+    signalLagSeconds: new Histogram({
+      name: 'evcp_workflow_signal_lag_seconds',
+      help: 'From handling a pile message to the session workflow accepting its signal, including the wait behind earlier signals to that session',
+      labelNames: ['signal'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
     pilesMarkedOffline: new Counter({
       name: 'evcp_gateway_piles_marked_offline_total',
       help: 'Piles this gateway marked offline after the heartbeat timeout',

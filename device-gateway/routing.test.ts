@@ -88,6 +88,7 @@ describe('pile status', () => {
     await send('status', { state: 'plugged', connectedAt: T0, ts: T0 + 1000 });
     await send('status', { state: 'idle', connectedAt: T0, ts: T0 + 2000 });
     expect(f.signals.named('connectorFreed')).toEqual([{ sessionId, signal: 'connectorFreed', payload: { at: T0 + 2000 } }]);
+    expect(await counter('evcp_workflow_signal_lag_seconds')).toContainEqual(expect.objectContaining({ metricName: 'evcp_workflow_signal_lag_seconds_count', labels: { signal: 'connectorFreed' }, value: 1 }));
   });
 });
 
