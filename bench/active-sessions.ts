@@ -18,7 +18,7 @@ const LAG_GOAL_MS = 1000;
 export async function activeSessionsScenario(flags: Flags): Promise<ScenarioReport> {
   const sessions = flags.number('sessions', 2000, 6);
   const seconds = flags.number('seconds', 60, 4);
-  const checkpointSeconds = flags.number('checkpoint-seconds', 10, 1);
+  const checkpointSeconds = flags.number('checkpoint-seconds', 60, 1); // the production default
   const sampleSize = Math.min(sessions, flags.number('history-sample', 200));
   const env = { CHECKPOINT_INTERVAL_SECONDS: String(checkpointSeconds) };
   const charging = await startChargingPlatform({ name: 'active', sessions, concurrency: flags.number('concurrency', 50, 3), env });
