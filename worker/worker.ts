@@ -9,6 +9,7 @@ import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { MqttClient } from '../infra/mqtt';
 import { WalletPayments } from '../payments/wallet';
+import { workflowCode } from './workflow-code';
 
 /**
  * The session activities with their production dependencies. `wrapPayments` lets a caller put something in
@@ -44,6 +45,7 @@ export interface WorkerSettings {
   maxCachedWorkflows: number;
   maxConcurrentWorkflowTasks?: number;
   maxConcurrentActivities?: number;
+  workflowCode: 'prebuilt bundle' | 'bundled at start';
 }
 
 export interface RunningWorker {
@@ -54,11 +56,12 @@ export interface RunningWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const code = workflowCode();
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...code,
     activities: options.activities,
     maxCachedWorkflows: options.tuning?.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: options.tuning?.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
@@ -74,6 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       maxCachedWorkflows: worker.options.maxCachedWorkflows,
       maxConcurrentWorkflowTasks: slots(tuner.workflowTaskSlotSupplier),
       maxConcurrentActivities: slots(tuner.activityTaskSlotSupplier),
+      workflowCode: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled at start',
     },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
