@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { aTariff } from '../test/support/builders';
 import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
+import { checkpointPhaseMs } from './checkpoint-slots';
 import { PilePresence } from './presence';
 import { UplinkKind, uplinkTopic } from './protocol/topics';
 import { routeMessage } from './routing';
@@ -26,6 +27,9 @@ async function waitUntil(condition: () => boolean) {
   for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 const counter = async (name: string) => (await f.metrics.getSingleMetric(name)!.get()).values;
+
+/** When a session that started at T0 crosses into its second checkpoint slot (the interval here is a minute). */
+const firstSlotEdge = (sessionId: string) => T0 + 60_000 - checkpointPhaseMs(sessionId, 60_000);
 
 async function openSession(sessionId: string) {
   await f.live.sessionOpened({ sessionId, userId: 'u1', pileId, stationId: f.stationId, workflowId: 'wf', status: 'AUTHORIZING', limits: {}, tariff: aTariff(), at: T0 });
@@ -101,12 +105,13 @@ describe('telemetry of a charging session', () => {
     const progress: any[] = [];
     const unsubscribe = await f.live.subscribe(`live:session:${sessionId}`, (m) => progress.push(m));
     await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 10_000 });
-    const sample = (secondsIn: number, registerWh: number) =>
-      send('telemetry', { ts: T0 + secondsIn * 1000, sessionId, voltageV: 400, currentA: 150, powerW: 60_000, energyRegisterWh: registerWh, temperatureC: 35, socPercent: 40 });
-    await sample(30, 10_500);
-    await sample(61, 11_000);
-    await sample(62, 11_020);
-    await sample(121, 12_000);
+    const sample = (ts: number, registerWh: number) =>
+      send('telemetry', { ts, sessionId, voltageV: 400, currentA: 150, powerW: 60_000, energyRegisterWh: registerWh, temperatureC: 35, socPercent: 40 });
+    const edge = firstSlotEdge(sessionId);
+    await sample(edge - 1000, 10_500);
+    await sample(edge + 1000, 11_000);
+    await sample(edge + 2000, 11_020);
+    await sample(edge + 61_000, 12_000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await unsubscribe();
 
@@ -114,7 +119,7 @@ describe('telemetry of a charging session', () => {
     expect(f.signals.named('meterCheckpoint').map((s) => s.payload.meterWh)).toEqual([11_000, 12_000]);
     const last = progress.filter((m) => m.type === 'session.progress').pop();
     // 2,000 Wh in the peak band (110 + 80 fen/kWh)
-    expect(last).toMatchObject({ energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: 121, socPercent: 40 });
+    expect(last).toMatchObject({ energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: Math.floor((edge + 61_000 - T0) / 1000), socPercent: 40 });
   });
 
   it('computes no progress for a session nobody watches, but still takes its checkpoints', async () => {
@@ -123,7 +128,7 @@ describe('telemetry of a charging session', () => {
     const progress: any[] = [];
     const unsubscribe = await f.live.subscribe(`live:session:${sessionId}`, (m) => progress.push(m));
     await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 0 });
-    await send('telemetry', { ts: T0 + 61_000, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: 68, temperatureC: 30 });
+    await send('telemetry', { ts: firstSlotEdge(sessionId) + 1000, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: 68, temperatureC: 30 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     await unsubscribe();
     expect(progress.filter((m) => m.type === 'session.progress')).toEqual([]);
@@ -135,10 +140,11 @@ describe('telemetry of a charging session', () => {
     await openSession(sessionId);
     await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 0 });
     const otherGateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
-    const sample = (ms: number, wh: number) => ({ v: 1, msgId: randomUUID(), ts: T0 + ms, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: wh, temperatureC: 30 });
+    const edge = firstSlotEdge(sessionId);
+    const sample = (ts: number, wh: number) => ({ v: 1, msgId: randomUUID(), ts, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: wh, temperatureC: 30 });
     await Promise.all([
-      routeMessage(f.ctx, presence, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(61_000, 100)))),
-      routeMessage(f.ctx, otherGateway, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(61_500, 101)))),
+      routeMessage(f.ctx, presence, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(edge + 1000, 100)))),
+      routeMessage(f.ctx, otherGateway, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(edge + 1500, 101)))),
     ]);
     expect(f.signals.named('meterCheckpoint')).toHaveLength(1);
   });

@@ -3,6 +3,7 @@ import { meterCheckpointSignal } from '../../workflows/charging-session.messages
 import type { TelemetryMessage } from '../protocol/messages';
 import { hotKeys } from '../../infra/hot-state/keys';
 import type { LiveProgress } from '../../infra/live-state';
+import { checkpointSlot } from '../checkpoint-slots';
 import { Handler, relayToSession } from '../context';
 
 const PROGRESS_SAVE_EVERY_MS = 5_000;
@@ -40,11 +41,8 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
     if (ctx.sessions.progressDue(session.sessionId, PROGRESS_SAVE_EVERY_MS)) await ctx.live.saveProgress(progress);
   }
 
-  // Slots count from the session's own start, not from the clock's round minutes: with wall-clock slots every
-  // session of the fleet crossed into a new slot in the same second, and 10,000 signals at once stalled the gateway.
-  const slotOf = (at: number) => Math.floor((at - (session.startedAt ?? 0)) / ctx.checkpointIntervalMs);
-  const slot = slotOf(sample.ts);
-  if (slot <= slotOf(checkpoint.at)) return;
+  const slot = checkpointSlot(session, sample.ts, ctx.checkpointIntervalMs);
+  if (slot <= checkpointSlot(session, checkpoint.at, ctx.checkpointIntervalMs)) return;
   // Several gateways may see samples of this session; the first to claim the slot sends the checkpoint.
   if (!(await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(session.sessionId, slot), '1', 2 * ctx.checkpointIntervalMs))) {
     ctx.sessions.forget(session.sessionId); // another gateway took it: read its checkpoint next time
