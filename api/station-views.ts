@@ -3,16 +3,15 @@ import type { PileDisplayStatus } from '../domain/pile-status';
 import { priceAt, type Tariff } from '../domain/tariff';
 
 /**
- * The parts of a station's view that change only with the catalogue, built once per catalogue entry: a nearby
- * list builds fifty views per request, and rebuilding these cost as much as serializing the answer.
+ * The nested parts of a station's view that change only with the catalogue, built once per catalogue entry: a
+ * nearby list builds fifty views per request, and rebuilding these cost as much as serializing the answer.
  */
 const fixedParts = new WeakMap<StationWithPiles, ReturnType<typeof buildFixedPart>>();
 
-function buildFixedPart({ station, tariff, piles }: StationWithPiles) {
+function buildFixedPart({ station, tariff }: StationWithPiles) {
   return {
-    head: { id: station.id, name: station.name, address: station.address, location: { lat: station.lat, lng: station.lng }, openingHours: station.openingHours },
+    location: { lat: station.lat, lng: station.lng },
     tariff: { name: tariff.name, bands: tariff.bands, idleFeeFenPerMinute: tariff.idleFeeFenPerMinute, idleGraceMinutes: tariff.idleGraceMinutes },
-    piles: piles.map((p) => ({ id: p.id, code: p.code, type: p.type, maxPowerW: p.maxPowerW, connectorType: p.connectorType })),
   };
 }
 
@@ -42,8 +41,10 @@ type Counts = { total: number; idle: number };
 
 /** The JSON a driver sees for a station: its piles with live status, and the price in force now. */
 export function stationView(entry: StationWithPiles, statuses: Record<string, PileDisplayStatus>, now: number, distanceM?: number) {
-  const fixed = fixedPartOf(entry);
-  const piles = fixed.piles.map((p) => ({ id: p.id, code: p.code, type: p.type, maxPowerW: p.maxPowerW, connectorType: p.connectorType, status: statuses[p.id] ?? ('offline' as PileDisplayStatus) }));
+  const { station, tariff } = entry;
+  const { location, tariff: tariffView } = fixedPartOf(entry);
+  // Fields listed rather than spread: object spread made the nearby list's 500 pile views ten times dearer.
+  const piles = entry.piles.map((p) => ({ id: p.id, code: p.code, type: p.type, maxPowerW: p.maxPowerW, connectorType: p.connectorType, status: statuses[p.id] ?? ('offline' as PileDisplayStatus) }));
   const summary: Counts & Record<'fast' | 'slow', Counts> = { total: 0, idle: 0, fast: { total: 0, idle: 0 }, slow: { total: 0, idle: 0 } };
   for (const pile of piles) {
     const idle = pile.status === 'idle' ? 1 : 0;
@@ -52,6 +53,6 @@ export function stationView(entry: StationWithPiles, statuses: Record<string, Pi
     summary[pile.type].total += 1;
     summary[pile.type].idle += idle;
   }
-  const { id, name, address, location, openingHours } = fixed.head;
-  return { id, name, address, location, openingHours, distanceM, price: priceInForce(entry.tariff, now), tariff: fixed.tariff, summary, piles };
+  const { id, name, address, openingHours } = station;
+  return { id, name, address, location, openingHours, distanceM, price: priceInForce(tariff, now), tariff: tariffView, summary, piles };
 }

@@ -1,4 +1,4 @@
-import { checkpointPhaseMs, checkpointSlot } from './checkpoint-slots';
+import { checkpointPhaseMs, checkpointSlots } from './checkpoint-slots';
 
 const MINUTE = 60_000;
 
@@ -12,10 +12,11 @@ describe('checkpoint slots', () => {
   it('give a session the same slot on every gateway and one new slot per interval', () => {
     const session = { sessionId: 'c0ffee00-0000-4000-8000-000000000001', startedAt: 1_000_000 };
     const firstEdge = session.startedAt + MINUTE - checkpointPhaseMs(session.sessionId, MINUTE);
-    expect(checkpointSlot(session, session.startedAt, MINUTE)).toBe(0);
-    expect(checkpointSlot(session, firstEdge - 1, MINUTE)).toBe(0);
-    expect(checkpointSlot(session, firstEdge, MINUTE)).toBe(1);
-    expect(checkpointSlot(session, firstEdge + MINUTE - 1, MINUTE)).toBe(1);
-    expect(checkpointSlot(session, firstEdge + MINUTE, MINUTE)).toBe(2);
+    const slotOf = checkpointSlots(session, MINUTE);
+    expect(slotOf(session.startedAt)).toBe(0);
+    expect(slotOf(firstEdge - 1)).toBe(0);
+    expect(slotOf(firstEdge)).toBe(1);
+    expect(slotOf(firstEdge + MINUTE - 1)).toBe(1);
+    expect(slotOf(firstEdge + MINUTE)).toBe(2);
   });
 });

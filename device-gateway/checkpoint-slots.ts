@@ -13,7 +13,8 @@ export function checkpointPhaseMs(sessionId: string, intervalMs: number): number
   return (hash >>> 0) % intervalMs;
 }
 
-/** The checkpoint slot a sample taken `at` falls in: one slot per interval, counted from the session's start and phase. */
-export function checkpointSlot(session: { sessionId: string; startedAt?: number }, at: number, intervalMs: number): number {
-  return Math.floor((at - (session.startedAt ?? 0) + checkpointPhaseMs(session.sessionId, intervalMs)) / intervalMs);
+/** The checkpoint slot a sample taken at a time falls in: one slot per interval, counted from the session's start and phase. */
+export function checkpointSlots(session: { sessionId: string; startedAt?: number }, intervalMs: number): (at: number) => number {
+  const origin = (session.startedAt ?? 0) - checkpointPhaseMs(session.sessionId, intervalMs);
+  return (at) => Math.floor((at - origin) / intervalMs);
 }

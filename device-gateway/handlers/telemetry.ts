@@ -3,7 +3,7 @@ import { meterCheckpointSignal } from '../../workflows/charging-session.messages
 import type { TelemetryMessage } from '../protocol/messages';
 import { hotKeys } from '../../infra/hot-state/keys';
 import type { LiveProgress } from '../../infra/live-state';
-import { checkpointSlot } from '../checkpoint-slots';
+import { checkpointSlots } from '../checkpoint-slots';
 import { Handler, relayToSession } from '../context';
 
 const PROGRESS_SAVE_EVERY_MS = 5_000;
@@ -41,8 +41,9 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, { pileId }
     if (ctx.sessions.progressDue(session.sessionId, PROGRESS_SAVE_EVERY_MS)) await ctx.live.saveProgress(progress);
   }
 
-  const slot = checkpointSlot(session, sample.ts, ctx.checkpointIntervalMs);
-  if (slot <= checkpointSlot(session, checkpoint.at, ctx.checkpointIntervalMs)) return;
+  const slotOf = checkpointSlots(session, ctx.checkpointIntervalMs);
+  const slot = slotOf(sample.ts);
+  if (slot <= slotOf(checkpoint.at)) return;
   // Several gateways may see samples of this session; the first to claim the slot sends the checkpoint.
   if (!(await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(session.sessionId, slot), '1', 2 * ctx.checkpointIntervalMs))) {
     ctx.sessions.forget(session.sessionId); // another gateway took it: read its checkpoint next time
