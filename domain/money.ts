@@ -2,10 +2,6 @@
 export type Fen = number;
 export type Wh = number;
 
-export function isFen(value: unknown): value is Fen {
-  return Number.isSafeInteger(value);
-}
-
 /**
  * Price of `energyWh` at `fenPerKwh`, rounded half up to the fen.
  * Integer arithmetic only: (Wh × fen/kWh) / 1000.
@@ -14,11 +10,4 @@ export function priceEnergy(energyWh: Wh, fenPerKwh: Fen): Fen {
   if (!Number.isSafeInteger(energyWh) || energyWh < 0) throw new RangeError(`energyWh must be a non-negative integer, got ${energyWh}`);
   if (!Number.isSafeInteger(fenPerKwh) || fenPerKwh < 0) throw new RangeError(`fenPerKwh must be a non-negative integer, got ${fenPerKwh}`);
   return Math.floor((energyWh * fenPerKwh + 500) / 1000);
-}
-
-/** Formats fen as yuan for humans, e.g. 12345 → "123.45". Display only. */
-export function formatYuan(fen: Fen): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }

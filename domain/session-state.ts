@@ -1,5 +1,5 @@
 /**
- * The charging session state machine (docs/architecture.md has the picture).
+ * The charging session state machine (the README and docs/architecture.md draw it).
  *
  * RESERVED ─► AUTHORIZING ─► STARTING ─► CHARGING ─► STOPPING ─► SETTLING ─► COMPLETED
  *    │             │             │                                 │   ▲
@@ -41,12 +41,6 @@ const NEXT: Record<SessionStatus, readonly SessionStatus[]> = {
   START_FAILED: [],
   REJECTED: [],
 };
-
-/**
- * A session begins RESERVED or AUTHORIZING once it holds the pile; a request that finds the pile already
- * held ends REJECTED at once and leaves no record but the workflow's own history.
- */
-export const INITIAL_STATUSES: readonly SessionStatus[] = ['RESERVED', 'AUTHORIZING', 'REJECTED'];
 
 export function canTransition(from: SessionStatus, to: SessionStatus): boolean {
   return NEXT[from].includes(to);

@@ -13,7 +13,6 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = (protocols: string[]) =>
   z
-    .string()
     .url()
     .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`);
 const secret = z.string().min(32, 'must be at least 32 characters');
@@ -129,11 +128,11 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment against the given schema shape; throws ConfigError naming each bad variable. */
-export function loadConfig<S extends z.ZodRawShape>(
+export function loadConfig<S extends z.ZodRawShape, R extends keyof S & string = never>(
   shape: S,
   env: NodeJS.ProcessEnv = process.env,
-  require: (keyof S)[] = [],
-): z.infer<z.ZodObject<S>> {
+  require: readonly R[] = [],
+): Config<S, R> {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = z.object(shape).safeParse(cleaned);
   const problems = result.success
@@ -144,11 +143,16 @@ export function loadConfig<S extends z.ZodRawShape>(
         return `${name}: ${i.message}${shown}`;
       });
   for (const name of require) {
-    if (result.success && (result.data as Record<string, unknown>)[name as string] === undefined) problems.push(`${String(name)}: is required for this process`);
+    if (result.success && (result.data as Record<string, unknown>)[name] === undefined) problems.push(`${name}: is required for this process`);
   }
   if (problems.length) throw new ConfigError(problems);
-  return result.data as z.infer<z.ZodObject<S>>;
+  return result.data as Config<S, R>;
 }
+
+/** The parsed configuration, with the variables a process requires known to be present. */
+export type Config<S extends z.ZodRawShape, R extends keyof S = never> = z.infer<z.ZodObject<S>> & {
+  [K in R & keyof z.infer<z.ZodObject<S>>]-?: NonNullable<z.infer<z.ZodObject<S>>[K]>;
+};
 
 export type SessionPolicyEnv = z.infer<z.ZodObject<typeof fragments.sessionPolicy>>;
 export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;
