@@ -68,7 +68,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
         { cliPath: env.TEMPORAL_CLI_PATH, dataDir: env.DATA_DIR, namespace: env.TEMPORAL_NAMESPACE, port: env.TEMPORAL_PORT, uiPort: env.TEMPORAL_UI_PORT },
         logger,
       );
-      stops.push(() => devServer.teardown());
+      stops.push(() => devServer.stop());
       temporalAddress = devServer.address;
       temporalUiUrl = `http://localhost:${env.TEMPORAL_UI_PORT || Number(temporalAddress.split(':').pop()) + 1000}`;
     }

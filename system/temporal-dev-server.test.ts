@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '../test/support/temporal';
+import { isAlive, parentPid } from './process-ownership';
+import { assertOwnListener, startDevServer } from './temporal-dev-server';
+
+const logger = { ...silentLogger, fatal: () => undefined, child: () => logger } as never;
+const freshDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'evcp-devserver-'));
+
+describe('the embedded Temporal dev server', () => {
+  it('is a child of the launcher, recorded in DATA_DIR, and gone with its pid file after stop', async () => {
+    const dataDir = freshDataDir();
+    const server = await startDevServer({ dataDir, namespace: 'default', port: 0, uiPort: 0 }, logger);
+    try {
+      expect(server.pid).toBeDefined();
+      expect(parentPid(server.pid!)).toBe(process.pid);
+      expect(fs.readFileSync(path.join(dataDir, 'temporal-dev-server.pid'), 'utf8').trim()).toBe(String(server.pid));
+    } finally {
+      await server.stop();
+    }
+    expect(isAlive(server.pid!)).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, 'temporal-dev-server.pid'))).toBe(false);
+  });
+
+  it('refuses a port that answers from a process it did not start', async () => {
+    const stranger = net.createServer();
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    const { port } = stranger.address() as net.AddressInfo;
+    try {
+      expect(() => assertOwnListener(port, 'TEMPORAL_PORT')).toThrow(new RegExp(`TEMPORAL_PORT ${port} answers, but not from the Temporal dev server this launcher started: it is held by pid ${process.pid}`));
+    } finally {
+      await new Promise((resolve) => stranger.close(resolve));
+    }
+  });
+
+  it('stops the server a killed launcher left behind before starting its own', async () => {
+    const dataDir = freshDataDir();
+    const launcher = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require(${JSON.stringify(path.resolve(__dirname, '../dist/system/temporal-dev-server.js'))})
+          .startDevServer({ dataDir: ${JSON.stringify(dataDir)}, namespace: 'default', port: 0, uiPort: 0 }, { warn() {}, info() {}, error() {} })
+          .then((s) => console.log('PID ' + s.pid));`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const leftover = await new Promise<number>((resolve, reject) => {
+      launcher.stdout!.on('data', (chunk: Buffer) => {
+        const pid = /PID (\d+)/.exec(chunk.toString())?.[1];
+        if (pid) resolve(Number(pid));
+      });
+      launcher.once('exit', (code) => reject(new Error(`launcher exited early (${code})`)));
+    });
+    launcher.removeAllListeners('exit');
+    launcher.kill('SIGKILL');
+    await new Promise((resolve) => launcher.once('exit', resolve));
+    expect(isAlive(leftover)).toBe(true); // orphaned, still holding the SQLite file and its ports
+
+    const server = await startDevServer({ dataDir, namespace: 'default', port: 0, uiPort: 0 }, logger);
+    try {
+      expect(isAlive(leftover)).toBe(false);
+      expect(server.pid).not.toBe(leftover);
+    } finally {
+      await server.stop();
+    }
+  });
+});
