@@ -1,17 +1,18 @@
 import { Gauge, Registry } from 'prom-client';
-import { Alarm, ChargingSession } from '../db/models';
+import type { AlarmLog } from '../db/alarm-log';
+import type { SessionRecords } from '../db/session-records';
 
 /**
  * Gauges of what needs people, read from the database when Prometheus scrapes the API: sessions waiting for
  * support, sessions flagged for review, piles with an open offline alarm.
  */
-export function registerBusinessMetrics(registry: Registry): void {
+export function registerBusinessMetrics(registry: Registry, records: { sessions: SessionRecords; alarms: AlarmLog }): void {
   new Gauge({
     name: 'evcp_sessions_settlement_failed',
     help: 'Sessions in SETTLEMENT_FAILED, waiting for a support retry',
     registers: [registry],
     async collect() {
-      this.set(await ChargingSession.count({ where: { status: 'SETTLEMENT_FAILED' } }));
+      this.set(await records.sessions.count({ status: 'SETTLEMENT_FAILED' }));
     },
   });
   new Gauge({
@@ -19,7 +20,7 @@ export function registerBusinessMetrics(registry: Registry): void {
     help: 'Sessions flagged for operator review',
     registers: [registry],
     async collect() {
-      this.set(await ChargingSession.count({ where: { needsReview: true } }));
+      this.set(await records.sessions.count({ needsReview: true }));
     },
   });
   new Gauge({
@@ -27,7 +28,7 @@ export function registerBusinessMetrics(registry: Registry): void {
     help: 'Piles with an open offline alarm (last will or heartbeat timeout)',
     registers: [registry],
     async collect() {
-      this.set(await Alarm.count({ where: { kind: 'offline', clearedAt: null } }));
+      this.set(await records.alarms.countOpen('offline'));
     },
   });
 }

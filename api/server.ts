@@ -5,15 +5,24 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { AlarmLog } from '../db/alarm-log';
 import type { Database } from '../db/database';
+import { FavouriteStations } from '../db/favourites';
+import { FeedbackDesk } from '../db/feedback';
+import { OrderHistory } from '../db/order-history';
+import { PlaceNames } from '../db/places';
+import { Reviews } from '../db/reviews';
+import { SessionRecords } from '../db/session-records';
 import { StationDirectory } from '../db/stations';
 import { UserDirectory } from '../db/users';
+import { Vehicles } from '../db/vehicles';
+import { WeChatPayOrders } from '../db/wechat-pay-orders';
+import { WeChatUsers } from '../db/wechat-users';
 import { fragments } from '../infra/config';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
 import { SandboxTopUps } from '../payments/top-ups';
-import { WalletPayments } from '../payments/wallet';
+import { WalletPayments } from '../db/wallet';
 import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
 import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import { createApp } from './app';
@@ -42,12 +51,15 @@ export interface ApiEngines {
 export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; devLoginByDefault: boolean }): ApiDeps {
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
-  const stations = new StationDirectory(hot);
+  const stations = new StationDirectory({ db, hot });
   const watchers = new SessionWatchers(live, logger);
-  registerBusinessMetrics(metrics);
+  const sessionRecords = new SessionRecords(db);
+  const alarms = new AlarmLog(db);
+  registerBusinessMetrics(metrics, { sessions: sessionRecords, alarms });
   const wallet = new WalletPayments(db);
   const wechatPayConfig = wechatPayConfigFrom(env);
-  const wechatPay = wechatPayConfig && new WeChatPayTopUps({ config: wechatPayConfig, wallet });
+  const users = new UserDirectory(db);
+  const wechatPay = wechatPayConfig && new WeChatPayTopUps({ orders: new WeChatPayOrders(db), users, config: wechatPayConfig, wallet });
   return {
     db,
     hot,
@@ -55,14 +67,22 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     temporal,
     stations,
     listedStatuses: new ListedStationStatuses(live),
-    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, live, watchers }),
+    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, live, watchers }),
     watchers,
-    users: new UserDirectory(),
+    users,
+    wechatUsers: new WeChatUsers(db),
+    sessionRecords,
+    orderHistory: new OrderHistory(db),
+    places: new PlaceNames(db),
+    favourites: new FavouriteStations({ db, stations }),
+    vehicles: new Vehicles(db),
+    reviews: new Reviews(db),
+    feedback: new FeedbackDesk(db),
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,
     topUps: wechatPay ?? new SandboxTopUps(wallet),
-    alarms: new AlarmLog(),
+    alarms,
     tokens: new TokenService({ secret: resolved.jwtSecret }),
     logger,
     metrics,

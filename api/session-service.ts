@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { Op } from 'sequelize';
-import { ChargingSession, SessionEvent } from '../db/models';
+import type { ChargingSession } from '../db/models';
+import type { SessionFilter, SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
 import { stableId } from '../db/users';
 import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
-import { SessionStatus, isFinal } from '../domain/session-state';
+import { isFinal } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
 import type { LiveProgress, LiveState } from '../infra/live-state';
 import {
@@ -42,6 +42,7 @@ export class SessionService {
       taskQueue: string;
       policy: SessionPolicy;
       stations: StationDirectory;
+      records: SessionRecords;
       live: LiveState;
       watchers: Pick<SessionWatchers, 'polledOver'>;
     },
@@ -124,27 +125,17 @@ export class SessionService {
 
   async timeline(user: AuthUser, sessionId: string) {
     await this.record(user, sessionId);
-    const events = await SessionEvent.findAll({ where: { sessionId }, order: [['seq', 'ASC']] });
+    const events = await this.deps.records.events(sessionId);
     return events.map((e) => ({ seq: e.seq, from: e.fromStatus, to: e.toStatus, reason: e.reason, at: e.at.toISOString() }));
   }
 
-  async list(filter: { userId?: string; status?: SessionStatus; needsReview?: boolean; before?: Date; limit: number }) {
-    const rows = await ChargingSession.findAll({
-      where: {
-        ...(filter.userId ? { userId: filter.userId } : {}),
-        ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.needsReview !== undefined ? { needsReview: filter.needsReview } : {}),
-        ...(filter.before ? { createdAt: { [Op.lt]: filter.before } } : {}),
-      },
-      order: [['createdAt', 'DESC']],
-      limit: filter.limit,
-    });
-    return rows.map(viewOfRecord);
+  async list(filter: SessionFilter) {
+    return (await this.deps.records.list(filter)).map(viewOfRecord);
   }
 
   /** A session the user may see: their own, or any for staff. Others' sessions do not exist for them. */
   private async record(user: AuthUser, sessionId: string): Promise<ChargingSession> {
-    const record = await ChargingSession.findByPk(sessionId);
+    const record = await this.deps.records.byId(sessionId);
     if (!record || (record.userId !== user.id && !isStaff(user))) throw new DomainError('NOT_FOUND', `no session ${sessionId}`);
     return record;
   }

@@ -4,7 +4,7 @@ import { Sequelize, Transaction } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as driverFeatures from './migrations/0002-driver-features';
-import { initModels } from './models';
+import { defineModels, Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
 const MIGRATIONS = [
@@ -14,6 +14,8 @@ const MIGRATIONS = [
 
 export interface Database {
   sequelize: Sequelize;
+  /** The models of this database's tables, for the repositories built on it. */
+  models: Models;
   /** Runs `work` in a transaction that takes write locks up front (IMMEDIATE on SQLite, row locks on MySQL). */
   transaction<T>(work: (t: Transaction) => Promise<T>): Promise<T>;
   migrate(): Promise<void>;
@@ -58,10 +60,11 @@ export function createDatabase(options: { mysqlUrl?: string; dataDir: string; lo
       await new Promise<void>((resolve, reject) => db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;', (err) => (err ? reject(err) : resolve())));
     });
   }
-  initModels(sequelize);
+  const models = defineModels(sequelize);
   const isSqlite = sequelize.getDialect() === 'sqlite';
   return {
     sequelize,
+    models,
     transaction: (work) => retryOnConflict(() => sequelize.transaction(isSqlite ? { type: Transaction.TYPES.IMMEDIATE } : {}, work)),
     async migrate() {
       const umzug = new Umzug({

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Op, OrderItem } from 'sequelize';
 import { DomainError } from '../domain/errors';
-import { ChargingSession, Feedback, FEEDBACK_KINDS, FeedbackReply, FeedbackStatus, Role, Station } from './models';
+import type { Database } from './database';
+import type { Feedback, FEEDBACK_KINDS, FeedbackReply, FeedbackStatus, Role } from './models';
 
 export interface FeedbackInput {
   kind: (typeof FEEDBACK_KINDS)[number];
@@ -18,15 +19,21 @@ export interface Actor {
   role: Role;
 }
 
-const replies = { model: FeedbackReply, as: 'replies' };
-const repliesOldestFirst: OrderItem = [replies, 'id', 'ASC'];
-
 /**
  * Complaints and suggestions, and the conversation on each. Status: a staff reply makes it `replied`, the
  * driver's follow-up makes it `open` again, either side may close it. Drivers see only their own.
  */
 export class FeedbackDesk {
+  private readonly replies: { model: Database['models']['FeedbackReply']; as: 'replies' };
+  private readonly repliesOldestFirst: OrderItem;
+
+  constructor(private readonly db: Database) {
+    this.replies = { model: db.models.FeedbackReply, as: 'replies' };
+    this.repliesOldestFirst = [this.replies, 'id', 'ASC'];
+  }
+
   async submit(userId: string, input: FeedbackInput): Promise<FeedbackWithReplies> {
+    const { ChargingSession, Feedback, Station } = this.db.models;
     if (input.stationId && !(await Station.findByPk(input.stationId, { attributes: ['id'] }))) {
       throw new DomainError('NOT_FOUND', `no station ${input.stationId}`, { field: 'stationId' });
     }
@@ -39,27 +46,27 @@ export class FeedbackDesk {
 
   /** A driver's own feedback, or any for staff, newest first. */
   list(filter: { userId?: string; status?: FeedbackStatus; before?: Date; limit: number }): Promise<FeedbackWithReplies[]> {
-    return Feedback.findAll({
+    return this.db.models.Feedback.findAll({
       where: {
         ...(filter.userId ? { userId: filter.userId } : {}),
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.before ? { createdAt: { [Op.lt]: filter.before } } : {}),
       },
-      include: [replies],
-      order: [['createdAt', 'DESC'], repliesOldestFirst],
+      include: [this.replies],
+      order: [['createdAt', 'DESC'], this.repliesOldestFirst],
       limit: filter.limit,
     }) as Promise<FeedbackWithReplies[]>;
   }
 
   async get(user: Actor, id: string): Promise<FeedbackWithReplies> {
-    const feedback = (await Feedback.findByPk(id, { include: [replies], order: [repliesOldestFirst] })) as FeedbackWithReplies | null;
+    const feedback = (await this.db.models.Feedback.findByPk(id, { include: [this.replies], order: [this.repliesOldestFirst] })) as FeedbackWithReplies | null;
     if (!feedback || (feedback.userId !== user.id && user.role === 'driver')) throw new DomainError('NOT_FOUND', `no feedback ${id}`);
     return feedback;
   }
 
   async reply(user: Actor, id: string, content: string): Promise<FeedbackWithReplies> {
     const feedback = await this.get(user, id);
-    await FeedbackReply.create({ feedbackId: id, authorId: user.id, authorRole: user.role, content });
+    await this.db.models.FeedbackReply.create({ feedbackId: id, authorId: user.id, authorRole: user.role, content });
     await feedback.update({ status: user.role === 'driver' ? 'open' : 'replied' });
     return this.get(user, id);
   }

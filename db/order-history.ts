@@ -1,7 +1,8 @@
 import { Op } from 'sequelize';
 import { DomainError } from '../domain/errors';
 import { occupiesPile, SESSION_STATUSES, SessionStatus } from '../domain/session-state';
-import { ChargingSession } from './models';
+import type { Database } from './database';
+import type { ChargingSession } from './models';
 
 /** Sessions that produced a bill: settled, or waiting for support to retry the capture. */
 const BILLED: SessionStatus[] = ['COMPLETED', 'SETTLEMENT_FAILED'];
@@ -10,8 +11,10 @@ const ACTIVE: SessionStatus[] = SESSION_STATUSES.filter((s) => occupiesPile(s) |
 
 /** A driver's sessions seen as orders (billed ones) and as what is going on now. */
 export class OrderHistory {
+  constructor(private readonly db: Database) {}
+
   orders(userId: string, page: { before?: Date; limit: number }): Promise<ChargingSession[]> {
-    return ChargingSession.findAll({
+    return this.db.models.ChargingSession.findAll({
       where: { userId, status: BILLED, ...(page.before ? { createdAt: { [Op.lt]: page.before } } : {}) },
       order: [['createdAt', 'DESC']],
       limit: page.limit,
@@ -19,12 +22,12 @@ export class OrderHistory {
   }
 
   async order(userId: string, sessionId: string): Promise<ChargingSession> {
-    const session = await ChargingSession.findOne({ where: { id: sessionId, userId, status: BILLED } });
+    const session = await this.db.models.ChargingSession.findOne({ where: { id: sessionId, userId, status: BILLED } });
     if (!session) throw new DomainError('NOT_FOUND', `no order ${sessionId}`);
     return session;
   }
 
   active(userId: string): Promise<ChargingSession[]> {
-    return ChargingSession.findAll({ where: { userId, status: ACTIVE }, order: [['createdAt', 'DESC']], limit: 20 });
+    return this.db.models.ChargingSession.findAll({ where: { userId, status: ACTIVE }, order: [['createdAt', 'DESC']], limit: 20 });
   }
 }

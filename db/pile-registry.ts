@@ -1,4 +1,4 @@
-import { Pile } from './models';
+import type { Database } from './database';
 
 export interface RegisteredPile {
   pileId: string;
@@ -9,13 +9,13 @@ export interface RegisteredPile {
 export class PileRegistry {
   private readonly cache = new Map<string, { pile: RegisteredPile | undefined; until: number }>();
 
-  constructor(private readonly options: { ttlMs?: number; clock?: () => number } = {}) {}
+  constructor(private readonly options: { db: Database; ttlMs?: number; clock?: () => number }) {}
 
   async lookup(pileId: string): Promise<RegisteredPile | undefined> {
     const now = (this.options.clock ?? Date.now)();
     const cached = this.cache.get(pileId);
     if (cached && cached.until > now) return cached.pile;
-    const row = await Pile.findByPk(pileId, { attributes: ['id', 'stationId'] });
+    const row = await this.options.db.models.Pile.findByPk(pileId, { attributes: ['id', 'stationId'] });
     const pile = row ? { pileId: row.id, stationId: row.stationId } : undefined;
     this.cache.set(pileId, { pile, until: now + (this.options.ttlMs ?? 60_000) });
     return pile;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fn, col, Op, UniqueConstraintError } from 'sequelize';
 import { DomainError } from '../domain/errors';
-import { ChargingSession, Review, User } from './models';
+import type { Database } from './database';
+import type { Review } from './models';
 
 export interface ReviewInput {
   stars: number;
@@ -13,7 +14,10 @@ export interface ReviewInput {
  * under concurrency). Another driver's review or session does not exist for them (NOT_FOUND).
  */
 export class Reviews {
+  constructor(private readonly db: Database) {}
+
   async create(userId: string, sessionId: string, input: ReviewInput): Promise<Review> {
+    const { ChargingSession, Review } = this.db.models;
     const session = await ChargingSession.findOne({ where: { id: sessionId, userId }, attributes: ['id', 'status', 'stationId'] });
     if (!session) throw new DomainError('NOT_FOUND', `no session ${sessionId}`, { field: 'sessionId' });
     if (session.status !== 'COMPLETED') throw new DomainError('SESSION_STATE_CONFLICT', `only a completed session can be reviewed; this one is ${session.status}`);
@@ -26,7 +30,7 @@ export class Reviews {
   }
 
   mine(userId: string, page: { before?: Date; limit: number }): Promise<Review[]> {
-    return Review.findAll({
+    return this.db.models.Review.findAll({
       where: { userId, ...(page.before ? { createdAt: { [Op.lt]: page.before } } : {}) },
       order: [['createdAt', 'DESC']],
       limit: page.limit,
@@ -41,8 +45,14 @@ export class Reviews {
     await (await this.owned(userId, id)).destroy();
   }
 
+  /** The review of a session, if its driver wrote one. */
+  ofSession(sessionId: string): Promise<Review | null> {
+    return this.db.models.Review.findOne({ where: { sessionId } });
+  }
+
   /** The station's average rating over all its reviews, and the most recent ones with their authors' names. */
   async ofStation(stationId: string, limit: number) {
+    const { Review, User } = this.db.models;
     const [summary] = (await Review.findAll({
       where: { stationId },
       attributes: [
@@ -63,7 +73,7 @@ export class Reviews {
   }
 
   private async owned(userId: string, id: string): Promise<Review> {
-    const review = await Review.findOne({ where: { id, userId } });
+    const review = await this.db.models.Review.findOne({ where: { id, userId } });
     if (!review) throw new DomainError('NOT_FOUND', `no review ${id}`);
     return review;
   }

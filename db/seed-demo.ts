@@ -3,7 +3,7 @@ import type { Tariff } from '../domain/tariff';
 import { tariffSchema } from '../domain/tariff-schema';
 import { fragments } from '../infra/config';
 import type { Database } from './database';
-import { Pile, Station, TariffRecord } from './models';
+import { FleetCatalogue } from './fleet-catalogue';
 import { runDatabaseScript } from './script';
 
 /** A Shanghai-style commercial time-of-use tariff: electricity by band plus a flat service fee, idle fee after 30 min. */
@@ -25,28 +25,32 @@ export const DEMO_TARIFF: Tariff = tariffSchema.parse({
 
 /** The demo station with the simulator's piles (ids and powers match the simulated fleet). Idempotent. */
 export async function seedDemo(db: Database, options: { stationId: string; pileCount: number }): Promise<void> {
+  const catalogue = new FleetCatalogue(db);
   await db.transaction(async (transaction) => {
-    await TariffRecord.findOrCreate({ where: { id: DEMO_TARIFF.id }, defaults: { id: DEMO_TARIFF.id, definition: DEMO_TARIFF }, transaction });
-    await Station.findOrCreate({
-      where: { id: options.stationId },
-      defaults: {
-        id: options.stationId,
-        name: 'Demo Station · Zhangjiang Hi-Tech Park',
-        address: '88 Keyuan Road, Pudong, Shanghai',
-        lat: 31.2035,
-        lng: 121.5914,
-        openingHours: '00:00-24:00',
-        tariffId: DEMO_TARIFF.id,
-      },
-      transaction,
-    });
-    for (const spec of fleetPileSpecs(options.stationId, options.pileCount)) {
-      await Pile.findOrCreate({
-        where: { id: spec.pileId },
-        defaults: { id: spec.pileId, code: spec.pileId, stationId: options.stationId, type: spec.type, maxPowerW: spec.maxPowerW, connectorType: 'GB/T' },
-        transaction,
-      });
-    }
+    await catalogue.addTariff(DEMO_TARIFF, { transaction });
+    await catalogue.addStations(
+      [
+        {
+          id: options.stationId,
+          name: 'Demo Station · Zhangjiang Hi-Tech Park',
+          address: '88 Keyuan Road, Pudong, Shanghai',
+          lat: 31.2035,
+          lng: 121.5914,
+          openingHours: '00:00-24:00',
+          tariffId: DEMO_TARIFF.id,
+        },
+      ],
+      { transaction },
+    );
+    const piles = fleetPileSpecs(options.stationId, options.pileCount).map((spec) => ({
+      id: spec.pileId,
+      code: spec.pileId,
+      stationId: options.stationId,
+      type: spec.type,
+      maxPowerW: spec.maxPowerW,
+      connectorType: 'GB/T',
+    }));
+    await catalogue.addPiles(piles, { transaction });
   });
 }
 

@@ -2,7 +2,6 @@ import { UniqueConstraintError } from 'sequelize';
 import type { OpenSessionRequest, SessionStore, TransitionRecord } from '../activities/ports';
 import { isFinal } from '../domain/session-state';
 import type { Database } from './database';
-import { ChargingSession, PileClaim, SessionEvent } from './models';
 
 const toDate = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
@@ -11,6 +10,7 @@ export class SequelizeSessionStore implements SessionStore {
   constructor(private readonly db: Database) {}
 
   async open(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'> {
+    const { ChargingSession, PileClaim, SessionEvent } = this.db.models;
     try {
       return await this.db.transaction(async (transaction) => {
         if (await ChargingSession.findByPk(request.sessionId, { transaction })) return 'opened';
@@ -39,6 +39,8 @@ export class SequelizeSessionStore implements SessionStore {
             endReason: null,
             reviewReason: null,
             bill: null,
+            // When the workflow opened it, the same on every retry of the activity.
+            createdAt: new Date(request.at),
           },
           { transaction },
         );
@@ -53,6 +55,7 @@ export class SequelizeSessionStore implements SessionStore {
   }
 
   async recordTransition(t: TransitionRecord): Promise<void> {
+    const { ChargingSession, SessionEvent } = this.db.models;
     await this.db.transaction(async (transaction) => {
       const seen = await SessionEvent.findOne({ where: { sessionId: t.sessionId, seq: t.seq }, transaction });
       if (!seen) {
@@ -88,6 +91,6 @@ export class SequelizeSessionStore implements SessionStore {
   }
 
   async releasePile(pileId: string, sessionId: string): Promise<void> {
-    await PileClaim.destroy({ where: { pileId, sessionId } });
+    await this.db.models.PileClaim.destroy({ where: { pileId, sessionId } });
   }
 }

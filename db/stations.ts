@@ -2,7 +2,8 @@ import type { InferAttributes } from 'sequelize';
 import type { HotState } from '../infra/hot-state';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { Tariff } from '../domain/tariff';
-import { Pile, Station, TariffRecord } from './models';
+import type { Database } from './database';
+import type { Pile, Station, TariffRecord } from './models';
 
 /** Plain values, not model instances: every listing reads them, and model getters cost more than the rest of a view. */
 export type StationInfo = InferAttributes<Station>;
@@ -30,10 +31,7 @@ export class StationDirectory {
   private catalogue?: Catalogue;
   private loading?: Promise<Catalogue>;
 
-  constructor(
-    private readonly hot: HotState,
-    private readonly options: { cacheTtlMs?: number; clock?: () => number } = {},
-  ) {}
+  constructor(private readonly options: { db: Database; hot: HotState; cacheTtlMs?: number; clock?: () => number }) {}
 
   async get(stationId: string): Promise<StationWithPiles | undefined> {
     return (await this.current()).byId.get(stationId);
@@ -51,10 +49,15 @@ export class StationDirectory {
     return found && { pile: found.pile, station: found.entry.station, tariff: found.entry.tariff };
   }
 
+  /** Whether the station exists now, read from the database rather than the cached catalogue. */
+  async exists(stationId: string): Promise<boolean> {
+    return !!(await this.options.db.models.Station.findByPk(stationId, { attributes: ['id'] }));
+  }
+
   /** Nearby station ids within `radiusM`, nearest first, with their distance (Redis GEOSEARCH). */
   async nearby(center: { lat: number; lng: number }, radiusM: number, limit = 200) {
     await this.current(); // the geo index is (re)built with the catalogue
-    return this.hot.geoSearch(hotKeys.stationsGeo, center, radiusM, limit);
+    return this.options.hot.geoSearch(hotKeys.stationsGeo, center, radiusM, limit);
   }
 
   /** Loads the catalogue now (at start-up), indexing every station's position. */
@@ -71,6 +74,7 @@ export class StationDirectory {
   }
 
   private async loadAll(now: number): Promise<Catalogue> {
+    const { Pile, Station, TariffRecord } = this.options.db.models;
     const stations = await Station.findAll({
       include: [
         { model: Pile, as: 'piles' },
@@ -82,7 +86,7 @@ export class StationDirectory {
       const { piles, tariff, ...station } = row.get({ plain: true }) as StationInfo & { piles: PileInfo[]; tariff: InferAttributes<TariffRecord> };
       return { station, tariff: tariff.definition, piles: piles.sort((a, b) => a.id.localeCompare(b.id)) };
     });
-    await Promise.all(ordered.map(({ station }) => this.hot.geoAdd(hotKeys.stationsGeo, station.id, { lat: station.lat, lng: station.lng })));
+    await Promise.all(ordered.map(({ station }) => this.options.hot.geoAdd(hotKeys.stationsGeo, station.id, { lat: station.lat, lng: station.lng })));
     return {
       loadedAt: now,
       ordered,

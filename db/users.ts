@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Role, User } from './models';
+import type { Database } from './database';
+import type { Role, User } from './models';
 
 /** A stable UUID-shaped id from a name, so a dev login by the same name is the same user. */
 export function stableId(seed: string): string {
@@ -8,13 +9,15 @@ export function stableId(seed: string): string {
 }
 
 export class UserDirectory {
+  constructor(private readonly db: Database) {}
+
   async devLogin(name: string, role: Role): Promise<User> {
     const id = stableId(`dev:${role}:${name}`);
-    const [user] = await User.findOrCreate({ where: { id }, defaults: { id, name, role, wechatOpenId: null } });
+    const [user] = await this.db.models.User.findOrCreate({ where: { id }, defaults: { id, name, role, wechatOpenId: null } });
     return user;
   }
 
   async byId(id: string): Promise<User | null> {
-    return User.findByPk(id);
+    return this.db.models.User.findByPk(id);
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintError } from 'sequelize';
 import { DomainError } from '../domain/errors';
-import { ConnectorType, Vehicle } from './models';
+import type { Database } from './database';
+import type { ConnectorType, Vehicle } from './models';
 
 export interface VehicleInput {
   plate: string;
@@ -13,11 +14,14 @@ const MAX_VEHICLES = 10;
 
 /** A driver's vehicles. Another driver's vehicle does not exist for them (NOT_FOUND). */
 export class Vehicles {
+  constructor(private readonly db: Database) {}
+
   list(userId: string): Promise<Vehicle[]> {
-    return Vehicle.findAll({ where: { userId }, order: [['createdAt', 'ASC']] });
+    return this.db.models.Vehicle.findAll({ where: { userId }, order: [['createdAt', 'ASC']] });
   }
 
   async add(userId: string, input: VehicleInput): Promise<Vehicle> {
+    const { Vehicle } = this.db.models;
     if ((await Vehicle.count({ where: { userId } })) >= MAX_VEHICLES) {
       throw new DomainError('VALIDATION_FAILED', `at most ${MAX_VEHICLES} vehicles per driver`, { field: 'plate' });
     }
@@ -34,7 +38,7 @@ export class Vehicles {
   }
 
   private async owned(userId: string, id: string): Promise<Vehicle> {
-    const vehicle = await Vehicle.findOne({ where: { id, userId } });
+    const vehicle = await this.db.models.Vehicle.findOne({ where: { id, userId } });
     if (!vehicle) throw new DomainError('NOT_FOUND', `no vehicle ${id}`);
     return vehicle;
   }

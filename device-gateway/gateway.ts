@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { AlarmLog } from '../db/alarm-log';
+import type { Database } from '../db/database';
 import { PileRegistry } from '../db/pile-registry';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
@@ -61,7 +62,7 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
 }
 
 /** The gateway's dependencies with their production implementations. */
-export function buildGatewayContext(deps: { hot: HotState; temporal: Client; logger: Logger; metrics: Registry; checkpointIntervalMs: number }): GatewayContext {
+export function buildGatewayContext(deps: { db: Database; hot: HotState; temporal: Client; logger: Logger; metrics: Registry; checkpointIntervalMs: number }): GatewayContext {
   const live = new LiveState(deps.hot);
   return {
     live,
@@ -69,8 +70,8 @@ export function buildGatewayContext(deps: { hot: HotState; temporal: Client; log
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),
-    piles: new PileRegistry({ ttlMs: 10 * 60_000 }),
-    alarms: new AlarmLog(),
+    piles: new PileRegistry({ db: deps.db, ttlMs: 10 * 60_000 }),
+    alarms: new AlarmLog(deps.db),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,
     checkpointIntervalMs: deps.checkpointIntervalMs,

@@ -23,7 +23,7 @@ runMain('gateway', async () => {
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
   const mqtt = await connectMqtt(env.MQTT_URL!, 'gateway', env.GATEWAY_PERSISTENT_SESSION ? env.GATEWAY_CLIENT_ID : undefined);
-  const ctx = buildGatewayContext({ hot, temporal, logger, metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
+  const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
   const gateway = await startGateway(ctx, mqtt, { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
   logger.info({ group: env.GATEWAY_SHARED_GROUP }, 'gateway subscribed');
   return {

@@ -1,5 +1,5 @@
 import type { TopUp } from '../db/models';
-import type { WalletPayments } from './wallet';
+import type { WalletPayments } from '../db/wallet';
 
 /** What the mini-program hands to wx.requestPayment (WeChat Pay JSAPI). */
 export interface JsapiPayment {

@@ -110,7 +110,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     const gatewayMqtt = await connectMqtt(mqttUrl, 'gateway', env.GATEWAY_PERSISTENT_SESSION ? env.GATEWAY_CLIENT_ID : undefined);
     stops.push(() => gatewayMqtt.endAsync());
     const gateway = await startGateway(
-      buildGatewayContext({ hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
+      buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
       gatewayMqtt,
       { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
     );

@@ -2,13 +2,15 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { PaymentProvider } from '../activities/ports';
 import { createSessionActivities } from '../activities/session-activities';
 import type { Database } from '../db/database';
+import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../device-gateway/pile-commands';
 import type { WorkerEnv } from '../infra/config';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { MqttClient } from '../infra/mqtt';
-import { WalletPayments } from '../payments/wallet';
+import { WalletSessionPayments } from '../payments/session-payments';
+import { WalletPayments } from '../db/wallet';
 import { workflowCode } from './workflow-code';
 
 /**
@@ -22,7 +24,7 @@ export function buildSessionActivities(deps: {
   pileMasterKey: string;
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
 }) {
-  const payments = new WalletPayments(deps.db);
+  const payments = new WalletSessionPayments({ db: deps.db, wallet: new WalletPayments(deps.db), orders: new Orders(deps.db) });
   return createSessionActivities({
     sessions: new SequelizeSessionStore(deps.db),
     payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,

@@ -21,10 +21,10 @@ export interface DriverFeatureDeps {
 
 /** What needs no sign-in: WeChat login, stations' reviews, WeChat Pay's notifications (signed by WeChat Pay). */
 export function publicDriverRoutes(deps: ApiDeps & DriverFeatureDeps): Router[] {
-  return [wechatLoginRoutes(deps), stationReviewRoutes(), wechatPayNotifyRoutes(deps)];
+  return [wechatLoginRoutes(deps), stationReviewRoutes(deps), wechatPayNotifyRoutes(deps)];
 }
 
 /** The signed-in driver's own data, and support's answers to their feedback. */
 export function driverRoutes(deps: ApiDeps): Router[] {
-  return [meRoutes(deps), favouriteRoutes(deps), vehicleRoutes(), reviewRoutes(deps), orderRoutes(deps), feedbackRoutes(deps), supportFeedbackRoutes()];
+  return [meRoutes(deps), favouriteRoutes(deps), vehicleRoutes(deps), reviewRoutes(deps), orderRoutes(deps), feedbackRoutes(deps), supportFeedbackRoutes(deps)];
 }

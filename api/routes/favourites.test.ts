@@ -14,7 +14,7 @@ describe('favourite stations', () => {
   afterAll(() => t.stop());
 
   it('lists a favourite station with its live pile status and the price in force now', async () => {
-    const { stationId } = await aStation({ piles: [{ type: 'fast', status: 'idle' }, { type: 'slow', status: 'charging' }] }, t.hot);
+    const { stationId } = await aStation(t, { piles: [{ type: 'fast', status: 'idle' }, { type: 'slow', status: 'charging' }] });
     await t.http.put(`/api/v1/favourites/${stationId}`).set('Authorization', alice).expect(200, { stationId, favourite: true });
 
     const { body } = await t.http.get('/api/v1/favourites').set('Authorization', alice).expect(200);
@@ -24,7 +24,7 @@ describe('favourite stations', () => {
   });
 
   it('keeps one favourite when the same station is added twice', async () => {
-    const { stationId } = await aStation();
+    const { stationId } = await aStation(t);
     await t.http.put(`/api/v1/favourites/${stationId}`).set('Authorization', alice).expect(200);
     await t.http.put(`/api/v1/favourites/${stationId}`).set('Authorization', alice).expect(200);
     const { body } = await t.http.get('/api/v1/favourites').set('Authorization', alice);
@@ -32,7 +32,7 @@ describe('favourite stations', () => {
   });
 
   it('drops a removed favourite from the list', async () => {
-    const { stationId } = await aStation();
+    const { stationId } = await aStation(t);
     await t.http.put(`/api/v1/favourites/${stationId}`).set('Authorization', alice).expect(200);
     await t.http.delete(`/api/v1/favourites/${stationId}`).set('Authorization', alice).expect(204);
     const { body } = await t.http.get('/api/v1/favourites').set('Authorization', alice);
@@ -45,7 +45,7 @@ describe('favourite stations', () => {
   });
 
   it("does not show one driver's favourites to another, nor let them remove it", async () => {
-    const { stationId } = await aStation();
+    const { stationId } = await aStation(t);
     await t.http.put(`/api/v1/favourites/${stationId}`).set('Authorization', alice).expect(200);
     await t.http.delete(`/api/v1/favourites/${stationId}`).set('Authorization', bob).expect(204);
     const bobs = await t.http.get('/api/v1/favourites').set('Authorization', bob);

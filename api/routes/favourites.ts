@@ -1,13 +1,11 @@
 import Router from '@koa/router';
-import { FavouriteStations } from '../../db/favourites';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { stationView } from '../station-views';
 
 /** The driver's favourite stations, listed with live pile status and the price in force now. */
-export function favouriteRoutes({ stations, live }: ApiDeps): Router {
+export function favouriteRoutes({ favourites, live }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/favourites' });
-  const favourites = new FavouriteStations(stations);
 
   router.get('/', async (ctx) => {
     const found = await favourites.list(currentUser(ctx).id);

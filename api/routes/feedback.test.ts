@@ -23,7 +23,7 @@ describe('complaints and suggestions', () => {
   });
 
   it('submits a complaint about a station, which starts open with no replies', async () => {
-    const { stationId } = await aStation();
+    const { stationId } = await aStation(t);
     const { body } = await submit(alice, { stationId }).expect(201);
     expect(body).toMatchObject({ kind: 'complaint', status: 'open', stationId, replies: [] });
     const list = await t.http.get('/api/v1/feedback').set('Authorization', alice).expect(200);
@@ -61,9 +61,9 @@ describe('complaints and suggestions', () => {
   });
 
   it("refuses a complaint about another driver's session", async () => {
-    const { stationId, pileIds } = await aStation();
+    const { stationId, pileIds } = await aStation(t);
     const { userId } = await t.login('fb-carol');
-    const session = await aSession({ userId, stationId, pileId: pileIds[0] });
+    const session = await aSession(t, { userId, stationId, pileId: pileIds[0] });
     const { body } = await submit(alice, { sessionId: session.id }).expect(404);
     expect(body.error).toMatchObject({ code: 'NOT_FOUND', field: 'sessionId' });
   });

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { FeedbackDesk } from '../../db/feedback';
 import { FEEDBACK_KINDS } from '../../db/models';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
@@ -22,7 +21,7 @@ const page = z.object({
 /** The driver's complaints and suggestions: submit, read the replies, follow up, close. */
 export function feedbackRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/feedback' });
-  const desk = new FeedbackDesk();
+  const desk = deps.feedback;
   const limit = rateLimit(deps.hot, { keyPrefix: 'rl:feedback', points: 10, durationSeconds: 60 });
 
   router.get('/', async (ctx) => {

@@ -31,10 +31,10 @@ describe('the signed-in driver', () => {
   it('lists my reservations and charging sessions that are still going on, with station and pile, and no one else\'s', async () => {
     const alice = await t.login('me-dan');
     const bob = await t.login('me-erin');
-    const { stationId, pileIds } = await aStation({ name: 'Harbour', piles: [{ type: 'fast' }, { type: 'slow' }] });
-    const reserved = await aSession({ userId: alice.userId, stationId, pileId: pileIds[0] }, { status: 'RESERVED' });
-    await aSession({ userId: alice.userId, stationId, pileId: pileIds[1] }, { status: 'COMPLETED' });
-    await aSession({ userId: bob.userId, stationId, pileId: pileIds[1] }, { status: 'CHARGING' });
+    const { stationId, pileIds } = await aStation(t, { name: 'Harbour', piles: [{ type: 'fast' }, { type: 'slow' }] });
+    const reserved = await aSession(t, { userId: alice.userId, stationId, pileId: pileIds[0] }, { status: 'RESERVED' });
+    await aSession(t, { userId: alice.userId, stationId, pileId: pileIds[1] }, { status: 'COMPLETED' });
+    await aSession(t, { userId: bob.userId, stationId, pileId: pileIds[1] }, { status: 'CHARGING' });
 
     const { body } = await t.http.get('/api/v1/me/active-sessions').set('Authorization', `Bearer ${alice.token}`).expect(200);
     expect(body.sessions).toEqual([

@@ -1,7 +1,5 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { OrderHistory } from '../../db/order-history';
-import { placesOf } from '../../db/places';
 import { DomainError } from '../../domain/errors';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
@@ -11,9 +9,8 @@ import { parseBody } from '../validation';
 const profilePatch = z.object({ name: z.string().trim().min(1).max(50) }).strict();
 
 /** The signed-in driver: profile, and the sessions still going on (reservations to start, charging to watch). */
-export function meRoutes({ users, tokens }: ApiDeps): Router {
+export function meRoutes({ users, tokens, orderHistory, places: placeNames }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/me' });
-  const history = new OrderHistory();
 
   const profile = async (id: string) => {
     const user = await users.byId(id);
@@ -34,8 +31,8 @@ export function meRoutes({ users, tokens }: ApiDeps): Router {
   });
 
   router.get('/active-sessions', async (ctx) => {
-    const rows = await history.active(currentUser(ctx).id);
-    const places = await placesOf(rows);
+    const rows = await orderHistory.active(currentUser(ctx).id);
+    const places = await placeNames.of(rows);
     ctx.body = { sessions: rows.map((s) => ({ ...viewOfRecord(s), station: places.station(s.stationId), pile: places.pile(s.pileId) })) };
   });
 

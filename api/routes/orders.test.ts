@@ -12,7 +12,7 @@ describe('orders', () => {
     t = await startTestApi();
     alice = await t.login('order-alice');
     bob = await t.login('order-bob');
-    const { stationId, pileIds } = await aStation({ name: 'Riverside' });
+    const { stationId, pileIds } = await aStation(t, { name: 'Riverside' });
     place = { stationId, pileId: pileIds[0] };
   });
   afterAll(() => t.stop());
@@ -20,10 +20,10 @@ describe('orders', () => {
   it('lists billed sessions only, newest first, paged with before', async () => {
     const driver = await t.login('order-pager');
     const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);
-    const old = await aSession({ userId: driver.userId, ...place }, { createdAt: at(30) });
-    const failed = await aSession({ userId: driver.userId, ...place }, { status: 'SETTLEMENT_FAILED', createdAt: at(20) });
-    await aSession({ userId: driver.userId, ...place }, { status: 'CANCELLED', createdAt: at(15) });
-    const recent = await aSession({ userId: driver.userId, ...place }, { createdAt: at(10) });
+    const old = await aSession(t, { userId: driver.userId, ...place }, { createdAt: at(30) });
+    const failed = await aSession(t, { userId: driver.userId, ...place }, { status: 'SETTLEMENT_FAILED', createdAt: at(20) });
+    await aSession(t, { userId: driver.userId, ...place }, { status: 'CANCELLED', createdAt: at(15) });
+    const recent = await aSession(t, { userId: driver.userId, ...place }, { createdAt: at(10) });
 
     const first = await t.http.get('/api/v1/orders?limit=2').set('Authorization', as(driver)).expect(200);
     expect(first.body.orders.map((o: { id: string }) => o.id)).toEqual([recent.id, failed.id]);
@@ -33,8 +33,8 @@ describe('orders', () => {
   });
 
   it('shows what was paid and refunded, and nothing paid while the payment is pending', async () => {
-    const paid = await aSession({ userId: alice.userId, ...place });
-    const pending = await aSession({ userId: alice.userId, ...place }, { status: 'SETTLEMENT_FAILED' });
+    const paid = await aSession(t, { userId: alice.userId, ...place });
+    const pending = await aSession(t, { userId: alice.userId, ...place }, { status: 'SETTLEMENT_FAILED' });
     const { body } = await t.http.get('/api/v1/orders').set('Authorization', as(alice)).expect(200);
     const byId = Object.fromEntries(body.orders.map((o: { id: string }) => [o.id, o]));
     expect(byId[paid.id]).toMatchObject({
@@ -49,7 +49,7 @@ describe('orders', () => {
   });
 
   it("shows an order's bill by tariff band, its timeline and my review of it", async () => {
-    const session = await aSession({ userId: alice.userId, ...place }, { energyWh: 20_000 });
+    const session = await aSession(t, { userId: alice.userId, ...place }, { energyWh: 20_000 });
     await t.http.post('/api/v1/reviews').set('Authorization', as(alice)).send({ sessionId: session.id, stars: 5 }).expect(201);
     const { body } = await t.http.get(`/api/v1/orders/${session.id}`).set('Authorization', as(alice)).expect(200);
     expect(body.bill.lines).toEqual([expect.objectContaining({ band: 'peak', energyWh: 20_000 })]);
@@ -59,7 +59,7 @@ describe('orders', () => {
   });
 
   it("treats another driver's order as not found", async () => {
-    const session = await aSession({ userId: alice.userId, ...place });
+    const session = await aSession(t, { userId: alice.userId, ...place });
     await t.http.get(`/api/v1/orders/${session.id}`).set('Authorization', as(bob)).expect(404);
     const bobs = await t.http.get('/api/v1/orders').set('Authorization', as(bob)).expect(200);
     expect(bobs.body.orders).toEqual([]);

@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { ChargingSession, Review } from '../../db/models';
-import { OrderHistory } from '../../db/order-history';
-import { Places, placesOf } from '../../db/places';
+import type { ChargingSession } from '../../db/models';
+import type { Places } from '../../db/places';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { parseQuery } from '../validation';
@@ -35,14 +34,13 @@ function orderView(s: ChargingSession, places: Places) {
 }
 
 /** The driver's orders (sessions that produced a bill), newest first, paged with `before`; each with its bill and timeline. */
-export function orderRoutes({ sessions }: ApiDeps): Router {
+export function orderRoutes({ sessions, orderHistory: history, places: placeNames, reviews }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/orders' });
-  const history = new OrderHistory();
 
   router.get('/', async (ctx) => {
     const q = parseQuery(ctx, page);
     const rows = await history.orders(currentUser(ctx).id, q);
-    const places = await placesOf(rows);
+    const places = await placeNames.of(rows);
     ctx.body = {
       orders: rows.map((s) => orderView(s, places)),
       nextBefore: rows.length === q.limit ? rows[rows.length - 1].createdAt.toISOString() : null,
@@ -52,7 +50,7 @@ export function orderRoutes({ sessions }: ApiDeps): Router {
   router.get('/:id', async (ctx) => {
     const user = currentUser(ctx);
     const session = await history.order(user.id, ctx.params.id);
-    const [places, timeline, review] = await Promise.all([placesOf([session]), sessions.timeline(user, session.id), Review.findOne({ where: { sessionId: session.id } })]);
+    const [places, timeline, review] = await Promise.all([placeNames.of([session]), sessions.timeline(user, session.id), reviews.ofSession(session.id)]);
     ctx.body = { ...orderView(session, places), limits: session.limits, bill: session.bill, timeline, review: review && reviewView(review) };
   });
 

@@ -7,13 +7,13 @@ describe('reviews of completed sessions', () => {
   let bob: { token: string; userId: string };
   let place: { stationId: string; pileId: string };
   const as = (who: { token: string }) => `Bearer ${who.token}`;
-  const aliceSession = (status: 'COMPLETED' | 'CHARGING' = 'COMPLETED') => aSession({ userId: alice.userId, ...place }, { status });
+  const aliceSession = (status: 'COMPLETED' | 'CHARGING' = 'COMPLETED') => aSession(t, { userId: alice.userId, ...place }, { status });
 
   beforeAll(async () => {
     t = await startTestApi();
     alice = await t.login('Alice Review');
     bob = await t.login('Bob Review');
-    const { stationId, pileIds } = await aStation();
+    const { stationId, pileIds } = await aStation(t);
     place = { stationId, pileId: pileIds[0] };
   });
   afterAll(() => t.stop());
@@ -67,9 +67,9 @@ describe('reviews of completed sessions', () => {
   });
 
   it("shows a station's average stars and recent reviews to anyone, with the author's name masked", async () => {
-    const { stationId, pileIds } = await aStation();
+    const { stationId, pileIds } = await aStation(t);
     for (const [who, stars] of [[alice, 5], [bob, 2]] as const) {
-      const session = await aSession({ userId: who.userId, stationId, pileId: pileIds[0] });
+      const session = await aSession(t, { userId: who.userId, stationId, pileId: pileIds[0] });
       await t.http.post('/api/v1/reviews').set('Authorization', as(who)).send({ sessionId: session.id, stars, text: `${stars} stars` }).expect(201);
     }
     const { body } = await t.http.get(`/api/v1/stations/${stationId}/reviews`).expect(200);
@@ -79,7 +79,7 @@ describe('reviews of completed sessions', () => {
   });
 
   it('answers an unreviewed station with no average', async () => {
-    const { stationId } = await aStation();
+    const { stationId } = await aStation(t);
     const { body } = await t.http.get(`/api/v1/stations/${stationId}/reviews`).expect(200);
     expect(body).toEqual({ stationId, count: 0, averageStars: null, reviews: [] });
   });

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Review } from '../../db/models';
-import { Reviews } from '../../db/reviews';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { rateLimit } from '../rate-limit';
@@ -24,7 +23,7 @@ export function reviewView(r: Review) {
 /** The driver's reviews of their completed sessions. */
 export function reviewRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/reviews' });
-  const reviews = new Reviews();
+  const { reviews } = deps;
 
   router.get('/', async (ctx) => {
     const q = parseQuery(ctx, page);

@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { Station } from '../../db/models';
-import { Reviews } from '../../db/reviews';
 import { DomainError } from '../../domain/errors';
+import type { ApiDeps } from '../context';
 import { parseQuery } from '../validation';
 
 const query = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) });
@@ -11,13 +10,12 @@ const query = z.object({ limit: z.coerce.number().int().min(1).max(50).default(1
 const masked = (name: string) => (name ? `${[...name][0]}**` : '匿名');
 
 /** Public: a station's average rating and its recent reviews (the station page shows them beside the station). */
-export function stationReviewRoutes(): Router {
+export function stationReviewRoutes({ stations, reviews }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/stations' });
-  const reviews = new Reviews();
 
   router.get('/:id/reviews', async (ctx) => {
     const { limit } = parseQuery(ctx, query);
-    if (!(await Station.findByPk(ctx.params.id, { attributes: ['id'] }))) throw new DomainError('NOT_FOUND', `no station ${ctx.params.id}`);
+    if (!(await stations.exists(ctx.params.id))) throw new DomainError('NOT_FOUND', `no station ${ctx.params.id}`);
     const { count, averageStars, recent } = await reviews.ofStation(ctx.params.id, limit);
     ctx.body = {
       stationId: ctx.params.id,

@@ -12,11 +12,11 @@ describe('nearby stations', () => {
 
   beforeAll(async () => {
     t = await startTestApi();
-    near = (await aStation({ lat: center.lat + 0.0027, lng: center.lng, piles: [{ type: 'fast', status: 'idle' }] }, t.hot)).stationId;
-    across = (await aStation({ lat: center.lat, lng: center.lng + 0.021, piles: [{ type: 'fast', status: 'charging' }, { type: 'slow', status: 'idle' }] }, t.hot)).stationId;
-    slowOnly = (await aStation({ lat: center.lat - 0.01, lng: center.lng, piles: [{ type: 'slow', status: 'idle' }] }, t.hot)).stationId;
-    busy = (await aStation({ lat: center.lat, lng: center.lng - 0.03, piles: [{ type: 'fast', status: 'fault' }] }, t.hot)).stationId;
-    await aStation({ lat: center.lat + 0.27, lng: center.lng, piles: [{ type: 'fast', status: 'idle' }] }, t.hot);
+    near = (await aStation(t, { lat: center.lat + 0.0027, lng: center.lng, piles: [{ type: 'fast', status: 'idle' }] })).stationId;
+    across = (await aStation(t, { lat: center.lat, lng: center.lng + 0.021, piles: [{ type: 'fast', status: 'charging' }, { type: 'slow', status: 'idle' }] })).stationId;
+    slowOnly = (await aStation(t, { lat: center.lat - 0.01, lng: center.lng, piles: [{ type: 'slow', status: 'idle' }] })).stationId;
+    busy = (await aStation(t, { lat: center.lat, lng: center.lng - 0.03, piles: [{ type: 'fast', status: 'fault' }] })).stationId;
+    await aStation(t, { lat: center.lat + 0.27, lng: center.lng, piles: [{ type: 'fast', status: 'idle' }] });
     await t.deps.stations.refresh();
   });
   afterAll(() => t.stop());

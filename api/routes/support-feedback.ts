@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { FeedbackDesk } from '../../db/feedback';
 import { FEEDBACK_STATUSES } from '../../db/models';
 import { currentUser, requireRole } from '../auth';
+import type { ApiDeps } from '../context';
 import { parseBody, parseQuery } from '../validation';
 import { feedbackView, replyBody } from './feedback-shared';
 
@@ -12,9 +12,8 @@ const query = z.object({
 });
 
 /** Support's side of complaints and suggestions: the queue, replies, closing. */
-export function supportFeedbackRoutes(): Router {
+export function supportFeedbackRoutes({ feedback: desk }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin/feedback' });
-  const desk = new FeedbackDesk();
   const staff = requireRole('support', 'admin');
 
   router.get('/', staff, async (ctx) => {

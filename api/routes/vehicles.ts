@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { CONNECTOR_TYPES, Vehicle } from '../../db/models';
-import { Vehicles } from '../../db/vehicles';
 import { currentUser } from '../auth';
+import type { ApiDeps } from '../context';
 import { parseBody } from '../validation';
 
 /** Mainland plates: province character, letter, then 5 (fuel) or 6 (new-energy) letters and digits; "沪A·12345" is accepted. */
@@ -21,9 +21,8 @@ function vehicleView(v: Vehicle) {
   return { id: v.id, plate: v.plate, model: v.model, connectorType: v.connectorType, createdAt: v.createdAt };
 }
 
-export function vehicleRoutes(): Router {
+export function vehicleRoutes({ vehicles }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/vehicles' });
-  const vehicles = new Vehicles();
 
   router.get('/', async (ctx) => {
     ctx.body = { vehicles: (await vehicles.list(currentUser(ctx).id)).map(vehicleView), connectorTypes: CONNECTOR_TYPES };

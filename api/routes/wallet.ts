@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { WalletTransaction } from '../../db/models';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { rateLimit } from '../rate-limit';
@@ -31,7 +30,7 @@ export function walletRoutes(deps: ApiDeps): Router {
 
   router.get('/transactions', async (ctx) => {
     const { limit } = parseQuery(ctx, page);
-    const rows = await WalletTransaction.findAll({ where: { userId: currentUser(ctx).id }, order: [['id', 'DESC']], limit });
+    const rows = await deps.wallet.transactions(currentUser(ctx).id, limit);
     ctx.body = {
       transactions: rows.map((t) => ({
         id: t.id,

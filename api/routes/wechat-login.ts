@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { userForWeChat } from '../../db/wechat-users';
 import { code2Session, WeChatConfig } from '../../infra/wechat/code2session';
 import type { ApiDeps } from '../context';
 import { rateLimit } from '../rate-limit';
@@ -16,7 +15,7 @@ export function wechatLoginRoutes(deps: ApiDeps & { wechat?: WeChatConfig }): Ro
   router.post('/wechat-login', limit, async (ctx) => {
     const { code } = parseBody(ctx, loginBody);
     const { openId } = await code2Session(deps.wechat, code);
-    const user = await userForWeChat(openId);
+    const user = await deps.wechatUsers.userFor(openId);
     const identity = { id: user.id, name: user.name, role: user.role };
     ctx.body = { token: deps.tokens.issue(identity), user: identity };
   });

@@ -1,6 +1,6 @@
 import { DEMO_TARIFF } from '../../db/seed-demo';
 import type { Database } from '../../db/database';
-import { Pile, Station, TariffRecord } from '../../db/models';
+import { FleetCatalogue } from '../../db/fleet-catalogue';
 import { FleetPileSpec, fleetPileSpecs } from '../../device-gateway/simulator';
 
 export interface BenchStation {
@@ -37,12 +37,13 @@ export function benchStations(prefix: string, stationCount: number, pilesPerStat
   });
 }
 
-/** Writes the stations and piles in bulk (the demo seeder goes row by row, fine for 4 piles, not for 25,000). */
+/** Writes the stations and piles in chunks: 25,000 piles are too many for one statement. */
 export async function seedStations(db: Database, stations: BenchStation[]): Promise<void> {
   await db.migrate();
-  await TariffRecord.findOrCreate({ where: { id: DEMO_TARIFF.id }, defaults: { id: DEMO_TARIFF.id, definition: DEMO_TARIFF } });
+  const catalogue = new FleetCatalogue(db);
+  await catalogue.addTariff(DEMO_TARIFF);
   for (const chunk of chunks(stations, 500)) {
-    await Station.bulkCreate(
+    await catalogue.addStations(
       chunk.map((s, i) => ({
         id: s.stationId,
         name: `Bench station ${s.stationId}`,
@@ -54,7 +55,7 @@ export async function seedStations(db: Database, stations: BenchStation[]): Prom
       })),
     );
     const piles = chunk.flatMap((s) => s.piles.map((p) => ({ id: p.pileId, code: p.pileId, stationId: s.stationId, type: p.type, maxPowerW: p.maxPowerW, connectorType: 'GB/T' })));
-    for (const rows of chunks(piles, 2000)) await Pile.bulkCreate(rows);
+    for (const rows of chunks(piles, 2000)) await catalogue.addPiles(rows);
   }
 }
 

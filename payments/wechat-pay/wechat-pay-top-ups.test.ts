@@ -1,5 +1,4 @@
-import { WeChatPayOrder } from '../../db/models';
-import { userForWeChat } from '../../db/wechat-users';
+import { WeChatPayOrders } from '../../db/wechat-pay-orders';
 import { startTestApi, TestApi } from '../../test/support/api-harness';
 import { FakeWeChatPay, startFakeWeChatPay } from '../../test/support/fake-wechat-pay';
 import { uniqueId } from '../../test/support/services';
@@ -11,12 +10,14 @@ describe('top-ups through WeChat Pay (JSAPI)', () => {
   let t: TestApi;
   let pay: FakeWeChatPay;
   let provider: WeChatPayTopUps;
+  let orders: WeChatPayOrders;
   let notify: (message: { headers: Record<string, string>; body: string }) => ReturnType<TestApi['http']['post']>;
 
   beforeAll(async () => {
     t = await startTestApi();
     pay = await startFakeWeChatPay();
-    provider = new WeChatPayTopUps({ config: pay.config, wallet: t.deps.wallet });
+    orders = new WeChatPayOrders(t.db);
+    provider = new WeChatPayTopUps({ orders, users: t.deps.users, config: pay.config, wallet: t.deps.wallet });
     const http = t.httpWith({ wechatPay: provider });
     notify = ({ headers, body }) => http.post('/api/v1/payments/wechat-pay/notify').set(headers).set('content-type', 'application/json').send(body);
   });
@@ -25,7 +26,7 @@ describe('top-ups through WeChat Pay (JSAPI)', () => {
     await t.stop();
   });
 
-  const aWeChatDriver = async () => (await userForWeChat(uniqueId('openid'))).id;
+  const aWeChatDriver = async () => (await t.deps.wechatUsers.userFor(uniqueId('openid'))).id;
   const balance = async (userId: string) => (await t.deps.wallet.wallet(userId)).balanceFen;
 
   it('places the order and gives the mini-program parameters signed with the merchant key', async () => {
@@ -54,7 +55,7 @@ describe('top-ups through WeChat Pay (JSAPI)', () => {
     await notify(message).expect(204);
     await notify(pay.notification(topUp.id)).expect(204);
     expect(await balance(userId)).toBe(8800);
-    expect((await WeChatPayOrder.findByPk(topUp.id))!.status).toBe('paid');
+    expect((await orders.byOutTradeNo(topUp.id))!.status).toBe('paid');
   });
 
   it('refuses a notification with a forged signature and credits nothing', async () => {
@@ -83,7 +84,7 @@ describe('top-ups through WeChat Pay (JSAPI)', () => {
     const { topUp } = await provider.start({ userId, amountFen: 2000, idempotencyKey: uniqueId('key') });
     await notify(pay.notification(topUp.id, { tradeState: 'CLOSED' })).expect(204);
     expect(await balance(userId)).toBe(0);
-    expect((await WeChatPayOrder.findByPk(topUp.id))!.status).toBe('failed');
+    expect((await orders.byOutTradeNo(topUp.id))!.status).toBe('failed');
   });
 
   it('asks for a WeChat sign-in before paying with WeChat Pay', async () => {

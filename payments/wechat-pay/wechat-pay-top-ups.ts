@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { UniqueConstraintError } from 'sequelize';
 import { z } from 'zod';
-import { User, WeChatPayOrder } from '../../db/models';
+import type { WeChatPayOrder } from '../../db/models';
+import type { UserDirectory } from '../../db/users';
+import type { WalletPayments } from '../../db/wallet';
+import type { WeChatPayOrders } from '../../db/wechat-pay-orders';
 import { DomainError } from '../../domain/errors';
 import type { JsapiPayment, TopUpProvider, TopUpRequest, TopUpStarted } from '../top-ups';
-import type { WalletPayments } from '../wallet';
 import type { WeChatPayConfig } from './config';
 import { authorizationHeader, decryptResource, nonce, signLines, verifyLines } from './signatures';
 
@@ -36,7 +36,7 @@ const transaction = z.object({
  * checked — and credits the wallet exactly once per order, however often WeChat Pay repeats it.
  */
 export class WeChatPayTopUps implements TopUpProvider {
-  constructor(private readonly options: { config: WeChatPayConfig; wallet: WalletPayments; now?: () => number }) {}
+  constructor(private readonly options: { orders: WeChatPayOrders; users: UserDirectory; config: WeChatPayConfig; wallet: WalletPayments; now?: () => number }) {}
 
   private get config() {
     return this.options.config;
@@ -47,7 +47,7 @@ export class WeChatPayTopUps implements TopUpProvider {
   }
 
   async start({ userId, amountFen, idempotencyKey }: TopUpRequest): Promise<TopUpStarted> {
-    const user = await User.findByPk(userId, { attributes: ['id', 'wechatOpenId'] });
+    const user = await this.options.users.byId(userId);
     if (!user?.wechatOpenId) throw new DomainError('FORBIDDEN', 'paying with WeChat Pay needs an account signed in with WeChat');
     const order = await this.orderFor({ userId, amountFen, idempotencyKey });
     if (!order.prepayId) await order.update({ prepayId: await this.prepay(order, user.wechatOpenId) });
@@ -69,7 +69,7 @@ export class WeChatPayTopUps implements TopUpProvider {
     }
     const paid = parseJson(transaction, opened, 'transaction');
     if (paid.appid !== this.config.appId || paid.mchid !== this.config.mchId) throw new DomainError('VALIDATION_FAILED', 'the notification is for another app or merchant');
-    const order = await WeChatPayOrder.findByPk(paid.out_trade_no);
+    const order = await this.options.orders.byOutTradeNo(paid.out_trade_no);
     if (!order) throw new DomainError('NOT_FOUND', `no WeChat Pay order ${paid.out_trade_no}`);
     if (paid.trade_state !== 'SUCCESS') {
       if (FAILED_STATES.includes(paid.trade_state) && order.status === 'pending') await order.update({ status: 'failed' });
@@ -89,14 +89,7 @@ export class WeChatPayTopUps implements TopUpProvider {
   }
 
   private async orderFor(request: TopUpRequest): Promise<WeChatPayOrder> {
-    const defaults = { outTradeNo: `tu${Date.now().toString(36)}${randomBytes(8).toString('hex')}`, status: 'pending' as const, prepayId: null, transactionId: null, ...request };
-    let order: WeChatPayOrder;
-    try {
-      [order] = await WeChatPayOrder.findOrCreate({ where: { idempotencyKey: request.idempotencyKey }, defaults });
-    } catch (error) {
-      if (!(error instanceof UniqueConstraintError)) throw error;
-      order = (await WeChatPayOrder.findOne({ where: { idempotencyKey: request.idempotencyKey } }))!;
-    }
+    const order = await this.options.orders.placeOnce(request);
     if (order.userId !== request.userId || order.amountFen !== request.amountFen) {
       throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key: already used for a different top-up', { field: 'Idempotency-Key' });
     }

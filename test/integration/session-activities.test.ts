@@ -2,14 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { SessionActivities } from '../../activities/session-activities';
 import { createDatabase, Database } from '../../db/database';
-import { ChargingSession, Order, PileClaim, SessionEvent, Wallet, WalletTransaction } from '../../db/models';
+import { Orders } from '../../db/orders';
+import { SessionRecords } from '../../db/session-records';
 import { derivePileSecret, verifyCommand } from '../../device-gateway/protocol/commands';
 import { commandTopic } from '../../device-gateway/protocol/topics';
 import { settleBill, priceEnergyByBand, idleCharge } from '../../domain/billing';
 import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../infra/live-state';
 import { connectMqtt, MqttClient } from '../../infra/mqtt';
-import { WalletPayments } from '../../payments/wallet';
+import { WalletPayments } from '../../db/wallet';
 import { buildSessionActivities } from '../../worker/worker';
 import { aTariff } from '../support/builders';
 import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
@@ -23,6 +24,8 @@ describe('session activities on real engines', () => {
   let broker: MqttClient;
   let activities: SessionActivities;
   let wallet: WalletPayments;
+  let records: SessionRecords;
+  let orders: Orders;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -32,6 +35,8 @@ describe('session activities on real engines', () => {
     broker = await connectMqtt(TEST_MQTT_URL, 'activities-test');
     activities = buildSessionActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey });
     wallet = new WalletPayments(db);
+    records = new SessionRecords(db);
+    orders = new Orders(db);
   }, 60_000);
 
   afterAll(async () => {
@@ -54,8 +59,8 @@ describe('session activities on real engines', () => {
     const { open } = aSession();
     expect(await activities.openSession(open)).toBe('opened');
     expect(await activities.openSession(open)).toBe('opened');
-    expect(await ChargingSession.count({ where: { id: open.sessionId } })).toBe(1);
-    expect(await SessionEvent.count({ where: { sessionId: open.sessionId } })).toBe(1);
+    expect(await records.byId(open.sessionId)).toMatchObject({ status: 'AUTHORIZING', statusSeq: 1 });
+    expect(await records.events(open.sessionId)).toHaveLength(1);
     expect(await new LiveState(hot).occupant(open.pileId)).toEqual({ sessionId: open.sessionId, status: 'AUTHORIZING' });
   });
 
@@ -63,7 +68,7 @@ describe('session activities on real engines', () => {
     const pileId = uniqueId('pile');
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => activities.openSession(aSession(pileId).open)));
     expect(outcomes.filter((o) => o === 'opened')).toHaveLength(1);
-    expect(await PileClaim.count({ where: { pileId } })).toBe(1);
+    expect(await activities.openSession(aSession(pileId).open)).toBe('pile_busy');
   });
 
   it('frees the pile for the next session once released', async () => {
@@ -81,8 +86,8 @@ describe('session activities on real engines', () => {
     await activities.recordTransition({ ...identity, seq: 3, from: 'STARTING', to: 'CHARGING', at: Date.now(), record: { ...record, status: 'CHARGING' } });
     await activities.recordTransition({ ...identity, seq: 2, from: 'AUTHORIZING', to: 'STARTING', at: Date.now(), record });
     await activities.recordTransition({ ...identity, seq: 2, from: 'AUTHORIZING', to: 'STARTING', at: Date.now(), record });
-    expect((await ChargingSession.findByPk(open.sessionId))!.status).toBe('CHARGING');
-    expect(await SessionEvent.count({ where: { sessionId: open.sessionId } })).toBe(3);
+    expect((await records.byId(open.sessionId))!.status).toBe('CHARGING');
+    expect(await records.events(open.sessionId)).toHaveLength(3);
   });
 
   it('holds, captures and releases money exactly once per session, whatever is retried', async () => {
@@ -98,9 +103,9 @@ describe('session activities on real engines', () => {
     await activities.releasePayment(identity.sessionId);
 
     expect(bill).toMatchObject({ totalFen: 1900, capturedFen: 1900, releasedFen: 3100 });
-    expect(await Wallet.findByPk(identity.userId)).toMatchObject({ balanceFen: 3100, heldFen: 0 });
-    expect(await Order.count({ where: { sessionId: identity.sessionId } })).toBe(1);
-    const kinds = (await WalletTransaction.findAll({ where: { userId: identity.userId }, order: [['id', 'ASC']] })).map((t) => [t.kind, t.amountFen]);
+    expect(await wallet.wallet(identity.userId)).toMatchObject({ balanceFen: 3100, heldFen: 0 });
+    expect(await orders.ofSession(identity.sessionId)).toEqual([expect.objectContaining({ totalFen: 1900, capturedFen: 1900, releasedFen: 3100 })]);
+    const kinds = (await wallet.transactions(identity.userId, 10)).reverse().map((t) => [t.kind, t.amountFen]);
     expect(kinds).toEqual([['top_up', 5000], ['hold', 5000], ['capture', 1900], ['release', 3100]]);
   });
 
@@ -108,7 +113,7 @@ describe('session activities on real engines', () => {
     const { identity } = aSession();
     await fundedDriver(identity.userId, 900);
     expect(await activities.authorizePayment({ sessionId: identity.sessionId, userId: identity.userId, limits: {}, policy })).toEqual({ approved: false, availableFen: 900, requiredFen: 1000 });
-    expect(await Wallet.findByPk(identity.userId)).toMatchObject({ balanceFen: 900, heldFen: 0 });
+    expect(await wallet.wallet(identity.userId)).toMatchObject({ balanceFen: 900, heldFen: 0 });
   });
 
   it('publishes a start command the pile can verify with its own secret', async () => {

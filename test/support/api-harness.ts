@@ -1,3 +1,4 @@
+import { FavouriteStations } from '../../db/favourites';
 import { StationDirectory } from '../../db/stations';
 import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
@@ -36,10 +37,12 @@ export async function startTestApi(extra: DriverFeatureDeps = {}): Promise<TestA
   const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
   const env = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000' });
   const engines = { db, hot, temporal: {} as Client, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
+  // Tests add stations as they go: read the catalogue afresh on every request.
+  const stations = new StationDirectory({ db, hot, cacheTtlMs: 0 });
   const deps: ApiDeps = {
     ...buildApiDeps(env, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', devLoginByDefault: true }),
-    // Tests add stations as they go: read the catalogue afresh on every request.
-    stations: new StationDirectory(hot, { cacheTtlMs: 0 }),
+    stations,
+    favourites: new FavouriteStations({ db, stations }),
     ...extra,
   };
   const http = request(createApp(deps).callback());

@@ -2,7 +2,8 @@ import type { SignalDefinition } from '@temporalio/workflow';
 import { Registry } from 'prom-client';
 import { AlarmLog } from '../../db/alarm-log';
 import { Database, createDatabase } from '../../db/database';
-import { Alarm, Pile, Station, TariffRecord } from '../../db/models';
+import { FleetCatalogue } from '../../db/fleet-catalogue';
+import type { Alarm } from '../../db/models';
 import { PileRegistry } from '../../db/pile-registry';
 import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
@@ -51,23 +52,25 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   await db.migrate();
   const stationId = uniqueId('gw-station');
   const tariff = aTariff({ id: uniqueId('tariff') });
-  await TariffRecord.create({ id: tariff.id, definition: tariff });
-  await Station.create({ id: stationId, name: 'Gateway test', address: 'x', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: tariff.id });
+  const catalogue = new FleetCatalogue(db);
+  await catalogue.addTariff(tariff);
+  await catalogue.addStations([{ id: stationId, name: 'Gateway test', address: 'x', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: tariff.id }]);
   const pileIds = Array.from({ length: options.pileCount ?? 2 }, (_, i) => `${stationId}-p${i + 1}`);
-  for (const id of pileIds) await Pile.create({ id, code: id, stationId, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T' });
+  await catalogue.addPiles(pileIds.map((id) => ({ id, code: id, stationId, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T' })));
 
   const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
   const live = new LiveState(hot);
   const signals = new RecordedSignals();
   const metrics = new Registry();
+  const alarms = new AlarmLog(db);
   const ctx: GatewayContext = {
     live,
     sessions: new SessionRecordCache(live),
     watched: new WatchedSessions(live),
     hot,
     signals,
-    piles: new PileRegistry(),
-    alarms: new AlarmLog(),
+    piles: new PileRegistry({ db }),
+    alarms,
     metrics: createGatewayMetrics(metrics),
     logger: createLogger({ level: 'silent', name: 'gateway-test' }),
     checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
@@ -83,7 +86,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     stationId,
     pileIds,
     metrics,
-    alarms: (pileId) => Alarm.findAll({ where: { pileId }, order: [['id', 'ASC']] }),
+    alarms: (pileId) => alarms.ofPile(pileId),
     async close() {
       await ctx.watched.stop();
       await hot.close();

@@ -1,0 +1,33 @@
+import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
+import { tableOptions, timestamp } from './columns';
+
+export const ALARM_KINDS = ['offline', 'fault'] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+
+class AlarmRow extends Model<InferAttributes<AlarmRow>, InferCreationAttributes<AlarmRow>> {
+  declare id: CreationOptional<number>;
+  declare pileId: string;
+  declare kind: AlarmKind;
+  declare code: string;
+  declare message: string | null;
+  declare raisedAt: Date;
+  declare clearedAt: Date | null;
+}
+export type Alarm = AlarmRow;
+
+export function defineAlarmModels(sequelize: Sequelize) {
+  class Alarm extends AlarmRow {}
+  Alarm.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      pileId: { type: DataTypes.STRING(64), allowNull: false },
+      kind: { type: DataTypes.STRING(16), allowNull: false },
+      code: { type: DataTypes.STRING(64), allowNull: false },
+      message: { type: DataTypes.STRING(500), allowNull: true },
+      raisedAt: timestamp(),
+      clearedAt: timestamp(true),
+    },
+    { sequelize, ...tableOptions, tableName: 'alarms', timestamps: false },
+  );
+  return { Alarm };
+}

@@ -1,0 +1,34 @@
+import type { Sequelize } from 'sequelize';
+import { defineAlarmModels } from './alarms';
+import { defineDriverFeatureModels } from './driver-features';
+import { defineFleetModels } from './fleet';
+import { defineSessionModels } from './sessions';
+import { defineUserModels } from './users';
+import { defineWalletModels } from './wallet';
+import { defineWeChatPayModels } from './wechat-pay';
+
+export * from './alarms';
+export * from './driver-features';
+export * from './fleet';
+export * from './sessions';
+export * from './users';
+export * from './wallet';
+export * from './wechat-pay';
+
+/**
+ * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
+ * works only where it was handed over (repositories get them from their `Database`).
+ */
+export function defineModels(sequelize: Sequelize) {
+  return {
+    ...defineUserModels(sequelize),
+    ...defineWalletModels(sequelize),
+    ...defineFleetModels(sequelize),
+    ...defineSessionModels(sequelize),
+    ...defineAlarmModels(sequelize),
+    ...defineDriverFeatureModels(sequelize),
+    ...defineWeChatPayModels(sequelize),
+  };
+}
+
+export type Models = ReturnType<typeof defineModels>;

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { Transaction, UniqueConstraintError } from 'sequelize';
+import type { AuthorizeRequest, CaptureRequest } from '../activities/ports';
+import type { Database } from './database';
+import type { TopUp, Wallet, WalletEntryKind, WalletTransaction } from './models';
+import { DomainError } from '../domain/errors';
+import { PreauthDecision, decidePreauthorization } from '../domain/preauthorization';
+
+/** One ledger write: the change to a locked wallet, its unique key, what it refers to, and the transaction it belongs to. */
+interface LedgerEntry {
+  wallet: Wallet;
+  kind: WalletEntryKind;
+  balanceDeltaFen: number;
+  heldDeltaFen: number;
+  idempotencyKey: string;
+  sessionId?: string;
+  topUpId?: string;
+  transaction: Transaction;
+}
+
+/**
+ * The prepaid wallet: top-ups, and pre-authorization holds that settlement captures or releases.
+ * Every write is one transaction keyed so that a retry finds its earlier result instead of writing twice:
+ * holds by session id, ledger entries by a unique idempotency key.
+ *
+ * Invariant, for every wallet: balance + held = top-ups − captured.
+ */
+export class WalletPayments {
+  constructor(private readonly db: Database) {}
+
+  async authorize({ sessionId, userId, limits, policy }: AuthorizeRequest): Promise<PreauthDecision> {
+    const { PaymentHold } = this.db.models;
+    await this.ensureWallet(userId);
+    return this.db.transaction(async (transaction) => {
+      const existing = await PaymentHold.findByPk(sessionId, { transaction });
+      if (existing) return { approved: true, holdFen: existing.amountFen };
+      const wallet = await this.lockWallet(userId, transaction);
+      const decision = decidePreauthorization(wallet.balanceFen, limits, policy);
+      if (!decision.approved) return decision;
+      await PaymentHold.create({ sessionId, userId, amountFen: decision.holdFen, status: 'held', capturedFen: 0, releasedFen: 0 }, { transaction });
+      await this.move({ wallet, kind: 'hold', balanceDeltaFen: -decision.holdFen, heldDeltaFen: decision.holdFen, idempotencyKey: `${sessionId}:hold`, sessionId, transaction });
+      return decision;
+    });
+  }
+
+  /**
+   * Captures the bill from the session's hold and releases the rest, in the caller's transaction (settlement writes
+   * the order in the same one). 'already_captured' when a retry finds the capture done.
+   */
+  async captureHold({ sessionId, userId, bill }: CaptureRequest, transaction: Transaction): Promise<'captured' | 'already_captured'> {
+    const hold = await this.db.models.PaymentHold.findByPk(sessionId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!hold) throw new DomainError('NOT_FOUND', `session ${sessionId} has no payment hold to capture`);
+    if (hold.status === 'captured') return 'already_captured';
+    if (hold.status === 'released') throw new DomainError('SESSION_STATE_CONFLICT', `the hold of session ${sessionId} was already released`);
+    if (bill.heldFen !== hold.amountFen || bill.capturedFen + bill.releasedFen !== hold.amountFen) {
+      throw new DomainError('VALIDATION_FAILED', `bill does not match the hold of ${hold.amountFen} fen`, { bill });
+    }
+    const wallet = await this.lockWallet(userId, transaction);
+    if (bill.capturedFen > 0) {
+      await this.move({ wallet, kind: 'capture', balanceDeltaFen: 0, heldDeltaFen: -bill.capturedFen, idempotencyKey: `${sessionId}:capture`, sessionId, transaction });
+    }
+    if (bill.releasedFen > 0) {
+      await this.move({ wallet, kind: 'release', balanceDeltaFen: bill.releasedFen, heldDeltaFen: -bill.releasedFen, idempotencyKey: `${sessionId}:release`, sessionId, transaction });
+    }
+    await hold.update({ status: 'captured', capturedFen: bill.capturedFen, releasedFen: bill.releasedFen }, { transaction });
+    return 'captured';
+  }
+
+  async release(sessionId: string): Promise<void> {
+    await this.db.transaction(async (transaction) => {
+      const hold = await this.db.models.PaymentHold.findByPk(sessionId, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!hold || hold.status !== 'held') return;
+      const wallet = await this.lockWallet(hold.userId, transaction);
+      await this.move({ wallet, kind: 'release', balanceDeltaFen: hold.amountFen, heldDeltaFen: -hold.amountFen, idempotencyKey: `${sessionId}:release`, sessionId, transaction });
+      await hold.update({ status: 'released', releasedFen: hold.amountFen }, { transaction });
+    });
+  }
+
+  /** Credits a confirmed top-up once per idempotency key; a repeated key returns the first top-up. */
+  async creditTopUp(request: { userId: string; amountFen: number; provider: string; providerRef: string | null; idempotencyKey: string }): Promise<TopUp> {
+    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) {
+      throw new DomainError('VALIDATION_FAILED', 'amountFen must be a positive whole number of fen', { field: 'amountFen' });
+    }
+    const { TopUp } = this.db.models;
+    await this.ensureWallet(request.userId);
+    try {
+      return await this.db.transaction(async (transaction) => {
+        const existing = await TopUp.findOne({ where: { idempotencyKey: request.idempotencyKey }, transaction });
+        if (existing) return existing;
+        const topUp = await TopUp.create({ id: randomUUID(), ...request, status: 'succeeded' }, { transaction });
+        const wallet = await this.lockWallet(request.userId, transaction);
+        await this.move({ wallet, kind: 'top_up', balanceDeltaFen: request.amountFen, heldDeltaFen: 0, idempotencyKey: `top-up:${topUp.id}`, topUpId: topUp.id, transaction });
+        return topUp;
+      });
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) {
+        const existing = await TopUp.findOne({ where: { idempotencyKey: request.idempotencyKey } });
+        if (existing) return existing;
+      }
+      throw error;
+    }
+  }
+
+  async wallet(userId: string): Promise<Wallet> {
+    await this.ensureWallet(userId);
+    return (await this.db.models.Wallet.findByPk(userId))!;
+  }
+
+  /** The wallet's ledger, newest entry first. */
+  transactions(userId: string, limit: number): Promise<WalletTransaction[]> {
+    return this.db.models.WalletTransaction.findAll({ where: { userId }, order: [['id', 'DESC']], limit });
+  }
+
+  /**
+   * Creates the wallet row if missing, outside any money transaction: locking a row that does not exist yet
+   * takes a gap lock, and concurrent first top-ups would then deadlock on the insert.
+   */
+  private async ensureWallet(userId: string): Promise<void> {
+    await this.db.models.Wallet.bulkCreate([{ userId, balanceFen: 0, heldFen: 0 }], { ignoreDuplicates: true });
+  }
+
+  private async lockWallet(userId: string, transaction: Transaction): Promise<Wallet> {
+    const wallet = await this.db.models.Wallet.findByPk(userId, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!wallet) throw new DomainError('NOT_FOUND', `user ${userId} has no wallet`);
+    return wallet;
+  }
+
+  /** Moves money within the locked wallet and writes the ledger entry that records it. */
+  private async move(entry: LedgerEntry) {
+    const { wallet, balanceDeltaFen, heldDeltaFen, transaction } = entry;
+    await wallet.update({ balanceFen: wallet.balanceFen + balanceDeltaFen, heldFen: wallet.heldFen + heldDeltaFen }, { transaction });
+    await this.db.models.WalletTransaction.create(
+      {
+        userId: wallet.userId,
+        kind: entry.kind,
+        amountFen: Math.abs(balanceDeltaFen) || Math.abs(heldDeltaFen),
+        balanceAfterFen: wallet.balanceFen,
+        heldAfterFen: wallet.heldFen,
+        sessionId: entry.sessionId ?? null,
+        topUpId: entry.topUpId ?? null,
+        idempotencyKey: entry.idempotencyKey,
+      },
+      { transaction },
+    );
+  }
+}
