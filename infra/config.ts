@@ -97,6 +97,8 @@ export const fragments = {
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */
     METRICS_PORT: port.default(9464),
+    /** Port of the worker's Temporal SDK metrics (task latency, slots, workflow cache: `temporal_*`); unset: not served. */
+    TEMPORAL_SDK_METRICS_PORT: port.optional(),
   },
   wechat: {
     /** WeChat's server API; a local fake in tests. */

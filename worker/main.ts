@@ -17,7 +17,7 @@ runMain('worker', async () => {
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
-  installTemporalRuntime(env.LOG_LEVEL);
+  installTemporalRuntime(env.LOG_LEVEL, env.TEMPORAL_SDK_METRICS_PORT);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
