@@ -17,6 +17,7 @@ import { WalletPayments } from '../payments/wallet';
 import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
 import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import { createApp } from './app';
+import { registerEngineMetrics } from '../infra/engine-metrics';
 import { registerBusinessMetrics } from './business-metrics';
 import { TokenService } from './auth';
 import type { ApiDeps } from './context';
@@ -45,6 +46,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const stations = new StationDirectory(hot);
   const watchers = new SessionWatchers(live, logger);
   registerBusinessMetrics(metrics);
+  registerEngineMetrics(metrics, { db, hot });
   const wallet = new WalletPayments(db);
   const wechatPayConfig = wechatPayConfigFrom(env);
   const wechatPay = wechatPayConfig && new WeChatPayTopUps({ config: wechatPayConfig, wallet });
