@@ -70,6 +70,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     metrics,
     devLogin: env.AUTH_DEV_LOGIN ?? resolved.devLoginByDefault,
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
+    alertWebhookToken: env.ALERT_WEBHOOK_TOKEN,
   };
 }
 

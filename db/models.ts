@@ -165,7 +165,8 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
   declare createdAt: CreationOptional<Date>;
 }
 
-export const ALARM_KINDS = ['offline', 'fault'] as const;
+/** `platform`: an alert of the monitoring (Alertmanager), its pile id the alert's subject `alert:<alertname>`. */
+export const ALARM_KINDS = ['offline', 'fault', 'platform'] as const;
 
 export class Alarm extends Model<InferAttributes<Alarm>, InferCreationAttributes<Alarm>> {
   declare id: CreationOptional<number>;

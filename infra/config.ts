@@ -61,6 +61,8 @@ export const fragments = {
     /** Per client (user, else IP): logins and top-ups allowed per minute. */
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
     TOP_UP_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    /** Bearer token Alertmanager sends to POST /api/v1/alerts/alertmanager; unset: that route answers 404. */
+    ALERT_WEBHOOK_TOKEN: secret.optional(),
   },
   pileKeys: {
     /** Master key from which each pile's command-signing secret is derived. */
