@@ -34,6 +34,7 @@ describe('PromQL metric-name extraction', () => {
     ['max(evcp_piles) - max(evcp_piles_offline)', ['evcp_piles', 'evcp_piles_offline']],
     ['sum(up{job="evcp-api"}) == 0 or absent(up{job="evcp-api"})', ['up']],
     ['sum(delta(max by (status) (evcp_sessions)[1h:1m]))', ['evcp_sessions']],
+    ['max(evcp_sessions_needing_review) - max(evcp_sessions_needing_review offset 1h) > 5', ['evcp_sessions_needing_review']],
   ])('reads the metrics of %s', (expr, names) => {
     expect(metricsInQuery(expr)).toEqual(names);
   });

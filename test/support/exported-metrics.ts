@@ -52,8 +52,15 @@ export function defaultNodeMetricNames(): string[] {
   return [...names];
 }
 
+/** Gauges the backup scripts push to the Pushgateway (ops/backup/lib.sh `report_success`). */
+export function backupMetricNames(): string[] {
+  const dir = path.join(ROOT, 'ops/backup');
+  const names = fs.readdirSync(dir).flatMap((file) => (file.endsWith('.sh') ? [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/^(evcp_backup_[a-z_]+) /gm)].map((m) => m[1]) : []));
+  return [...new Set(names)];
+}
+
 export function exportedMetricNames(): Set<string> {
-  return new Set([...projectMetricNames(), ...defaultNodeMetricNames(), ...TEMPORAL_SDK_METRICS, ...PROMETHEUS_SERIES]);
+  return new Set([...projectMetricNames(), ...defaultNodeMetricNames(), ...backupMetricNames(), ...TEMPORAL_SDK_METRICS, ...PROMETHEUS_SERIES]);
 }
 
 const PROMQL_WORDS = new Set([
@@ -64,13 +71,14 @@ const PROMQL_WORDS = new Set([
   'clamp_min', 'clamp_max', 'abs', 'ceil', 'floor', 'round', 'time', 'vector', 'scalar', 'label_replace', 'changes', 'resets',
 ]);
 
-/** The metric names a PromQL expression reads: strings, label matchers, grouping lists and ranges removed. */
+/** The metric names a PromQL expression reads: strings, label matchers, grouping lists, ranges and durations removed. */
 export function metricsInQuery(expr: string): string[] {
   const stripped = expr
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""')
     .replace(/\{[^}]*\}/g, ' ')
     .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ');
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b\d+(?:ms|[smhdwy])\b/g, ' ');
   const names = stripped.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
   return [...new Set(names.filter((name) => !PROMQL_WORDS.has(name) && !/^(?:e|inf|nan)$/i.test(name)))];
 }
