@@ -6,6 +6,7 @@ import { authenticate } from './auth';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
+import { alertWebhookRoutes } from './routes/alert-webhook';
 import { authRoutes } from './routes/auth';
 import { driverRoutes, publicDriverRoutes } from './routes/driver';
 import { healthRoutes } from './routes/health';
@@ -46,7 +47,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', onError: (_err, ctx) => ctx.throw(400, 'body must be valid JSON') }));
 
-  const publicRoutes = [healthRoutes(deps), authRoutes(deps), stationRoutes(deps), ...publicDriverRoutes(deps)];
+  const publicRoutes = [healthRoutes(deps), authRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)];
   for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path === '/metrics') {

@@ -1,12 +1,14 @@
 import { Gauge, Registry } from 'prom-client';
 import type { AlarmLog } from '../db/alarm-log';
+import type { FleetCatalogue } from '../db/fleet-catalogue';
 import type { SessionRecords } from '../db/session-records';
 
 /**
  * Gauges of what needs people, read from the database when Prometheus scrapes the API: sessions waiting for
- * support, sessions flagged for review, piles with an open offline alarm.
+ * support, sessions flagged for review, piles with an open offline or fault alarm, the fleet's size, and
+ * sessions by status (their sum only grows, so its increase is the number of sessions started).
  */
-export function registerBusinessMetrics(registry: Registry, records: { sessions: SessionRecords; alarms: AlarmLog }): void {
+export function registerBusinessMetrics(registry: Registry, records: { sessions: SessionRecords; alarms: AlarmLog; fleet: FleetCatalogue }): void {
   new Gauge({
     name: 'evcp_sessions_settlement_failed',
     help: 'Sessions in SETTLEMENT_FAILED, waiting for a support retry',
@@ -29,6 +31,33 @@ export function registerBusinessMetrics(registry: Registry, records: { sessions:
     registers: [registry],
     async collect() {
       this.set(await records.alarms.countOpen('offline'));
+    },
+  });
+  new Gauge({
+    name: 'evcp_piles_faulted',
+    help: 'Piles with an open fault alarm',
+    registers: [registry],
+    async collect() {
+      this.set(await records.alarms.countOpen('fault'));
+    },
+  });
+  new Gauge({
+    name: 'evcp_piles',
+    help: 'Piles registered in the fleet',
+    registers: [registry],
+    async collect() {
+      this.set(await records.fleet.countPiles());
+    },
+  });
+  new Gauge({
+    name: 'evcp_sessions',
+    help: 'Charging sessions by status',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await records.sessions.countByStatus();
+      this.reset();
+      for (const row of rows) this.set({ status: row.status }, row.count);
     },
   });
 }

@@ -59,4 +59,6 @@ export interface ApiDeps {
   /** Where POST /wallet/top-ups goes: WeChat Pay when configured, else the sandbox. */
   topUps: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
+  /** Bearer token of Alertmanager's webhook; unset: alerts are not accepted. */
+  alertWebhookToken?: string;
 }

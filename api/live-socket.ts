@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
+import { Gauge, type Registry } from 'prom-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { channels } from '../infra/hot-state/keys';
@@ -22,6 +23,7 @@ interface LiveSocketDeps {
   sessions: Pick<SessionService, 'view'>;
   watchers: Pick<SessionWatchers, 'watchBySocket'>;
   logger: Logger;
+  metrics: Registry;
 }
 
 /**
@@ -32,6 +34,14 @@ interface LiveSocketDeps {
  */
 export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  new Gauge({
+    name: 'evcp_api_websocket_connections',
+    help: 'Open WebSocket connections on this API node',
+    registers: [deps.metrics],
+    collect() {
+      this.set(wss.clients.size);
+    },
+  });
 
   server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/ws') return;

@@ -10,6 +10,7 @@ import { FeedbackDesk } from '../db/feedback';
 import { OrderHistory } from '../db/order-history';
 import { PlaceNames } from '../db/places';
 import { Reviews } from '../db/reviews';
+import { FleetCatalogue } from '../db/fleet-catalogue';
 import { SessionRecords } from '../db/session-records';
 import { StationDirectory } from '../db/stations';
 import { UserDirectory } from '../db/users';
@@ -26,6 +27,7 @@ import { WalletPayments } from '../db/wallet';
 import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
 import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import { createApp } from './app';
+import { registerEngineMetrics } from '../infra/engine-metrics';
 import { registerBusinessMetrics } from './business-metrics';
 import { TokenService } from './auth';
 import type { ApiDeps } from './context';
@@ -55,7 +57,8 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const watchers = new SessionWatchers(live, logger);
   const sessionRecords = new SessionRecords(db);
   const alarms = new AlarmLog(db);
-  registerBusinessMetrics(metrics, { sessions: sessionRecords, alarms });
+  registerBusinessMetrics(metrics, { sessions: sessionRecords, alarms, fleet: new FleetCatalogue(db) });
+  registerEngineMetrics(metrics, { db, hot });
   const wallet = new WalletPayments(db);
   const wechatPayConfig = wechatPayConfigFrom(env);
   const users = new UserDirectory(db);
@@ -88,6 +91,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     metrics,
     devLogin: env.AUTH_DEV_LOGIN ?? resolved.devLoginByDefault,
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
+    alertWebhookToken: env.ALERT_WEBHOOK_TOKEN,
   };
 }
 

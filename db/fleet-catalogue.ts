@@ -21,6 +21,10 @@ export class FleetCatalogue {
     await this.db.models.Station.bulkCreate(stations, { ignoreDuplicates: true, transaction: options.transaction });
   }
 
+  countPiles(): Promise<number> {
+    return this.db.models.Pile.count();
+  }
+
   async addPiles(piles: NewPile[], options: { transaction?: Transaction } = {}): Promise<void> {
     await this.db.models.Pile.bulkCreate(piles, { ignoreDuplicates: true, transaction: options.transaction });
   }

@@ -41,4 +41,10 @@ export class SessionRecords {
   count(filter: { status?: SessionStatus; needsReview?: boolean }): Promise<number> {
     return this.db.models.ChargingSession.count({ where: filter });
   }
+
+  /** How many sessions are in each status (statuses with none are absent). */
+  async countByStatus(): Promise<{ status: SessionStatus; count: number }[]> {
+    const rows = (await this.db.models.ChargingSession.count({ group: ['status'] })) as unknown as { status: SessionStatus; count: number }[];
+    return rows.map(({ status, count }) => ({ status, count: Number(count) }));
+  }
 }

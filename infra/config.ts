@@ -60,6 +60,8 @@ export const fragments = {
     /** Per client (user, else IP): logins and top-ups allowed per minute. */
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
     TOP_UP_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    /** Bearer token Alertmanager sends to POST /api/v1/alerts/alertmanager; unset: that route answers 404. */
+    ALERT_WEBHOOK_TOKEN: secret.optional(),
   },
   pileKeys: {
     /** Master key from which each pile's command-signing secret is derived. */
@@ -96,6 +98,8 @@ export const fragments = {
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */
     METRICS_PORT: port.default(9464),
+    /** Port of the worker's Temporal SDK metrics (task latency, slots, workflow cache: `temporal_*`); unset: not served. */
+    TEMPORAL_SDK_METRICS_PORT: port.optional(),
   },
   wechat: {
     /** WeChat's server API; a local fake in tests. */

@@ -9,12 +9,22 @@ import { sessionSearchAttributes } from '../workflows/search-attributes';
 
 let runtimeInstalled = false;
 
-/** Sets the Temporal SDK's own log level. Once per process, before any worker or test environment exists. */
-export function installTemporalRuntime(level: string): void {
+/**
+ * Sets the Temporal SDK's own log level and, with `metricsPort`, serves the SDK's worker metrics
+ * (`temporal_*`, durations in seconds) for Prometheus on that port. Once per process, before any worker or
+ * test environment exists.
+ */
+export function installTemporalRuntime(level: string, metricsPort?: number): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN' } as const)[level] ?? 'ERROR';
-  Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsPort === undefined ? {} : { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}`, useSecondsForDurations: true } } }),
+    },
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createDatabase } from '../db/database';
 import { fragments, loadConfig } from '../infra/config';
 import { createHotState } from '../infra/hot-state';
+import { registerEngineMetrics } from '../infra/engine-metrics';
 import { createLogger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
@@ -17,7 +18,7 @@ runMain('worker', async () => {
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
-  installTemporalRuntime(env.LOG_LEVEL);
+  installTemporalRuntime(env.LOG_LEVEL, env.TEMPORAL_SDK_METRICS_PORT);
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
@@ -28,6 +29,7 @@ runMain('worker', async () => {
 
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
+  registerEngineMetrics(metrics, { db, hot });
   const mqtt = await connectMqtt(env.MQTT_URL!, 'worker');
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
   const worker = await startWorker({

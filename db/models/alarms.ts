@@ -1,7 +1,8 @@
 import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
 import { tableOptions, timestamp } from './columns';
 
-export const ALARM_KINDS = ['offline', 'fault'] as const;
+/** `platform`: an alert of the monitoring (Alertmanager), its pile id the alert's subject `alert:<alertname>`. */
+export const ALARM_KINDS = ['offline', 'fault', 'platform'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 class AlarmRow extends Model<InferAttributes<AlarmRow>, InferCreationAttributes<AlarmRow>> {

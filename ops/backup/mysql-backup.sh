@@ -7,6 +7,10 @@
 # application data (orders, wallet) and Temporal's state (temporal, temporal_visibility) agree with each
 # other. Restore them together with ops/backup/mysql-restore.sh.
 #
+# The dump also records the binary-log position of its snapshot (and starts a new binary log), so that
+# ops/backup/mysql-pitr-restore.sh can replay the binary logs archived by ops/backup/mysql-binlog-backup.sh
+# up to any second after it. That needs the binary log on (MySQL 8: on by default; MariaDB: --log-bin).
+#
 # Environment (credentials never go on a command line; they are written to a private option file):
 #   MYSQL_HOST (127.0.0.1)  MYSQL_PORT (3306)  MYSQL_USER (root)
 #   MYSQL_PASSWORD or MYSQL_PASSWORD_FILE (a file holding the password, e.g. a Docker/Kubernetes secret)
@@ -14,28 +18,23 @@
 #   BACKUP_DIR              where dumps go (./backups)
 #   BACKUP_RETENTION_DAYS   delete this script's dumps older than N days (14; 0 keeps everything)
 #   BACKUP_PREFIX           file name prefix (evcp-mysql)
+#   PUSHGATEWAY_URL         report success for the EvcpFullBackupTooOld alert (optional)
 #
 # In the compose stack:  docker compose --profile backup run --rm mysql-backup
-# The account needs SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES and SHOW_ROUTINE (or root).
+# The account needs SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES, SHOW_ROUTINE, RELOAD and
+# REPLICATION CLIENT (or root).
 set -Eeuo pipefail
 umask 077
 
-MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"
-MYSQL_PORT="${MYSQL_PORT:-3306}"
-MYSQL_USER="${MYSQL_USER:-root}"
 BACKUP_DATABASES="${BACKUP_DATABASES:-evcp temporal temporal_visibility}"
 BACKUP_DIR="${BACKUP_DIR:-./backups}"
 BACKUP_RETENTION_DAYS="${BACKUP_RETENTION_DAYS:-14}"
 BACKUP_PREFIX="${BACKUP_PREFIX:-evcp-mysql}"
 
-log() { printf '%s mysql-backup: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+SCRIPT_NAME=mysql-backup
+# shellcheck source=ops/backup/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-if [[ -n "${MYSQL_PASSWORD_FILE:-}" ]]; then
-  [[ -r "$MYSQL_PASSWORD_FILE" ]] || die "MYSQL_PASSWORD_FILE $MYSQL_PASSWORD_FILE is not readable"
-  MYSQL_PASSWORD="$(<"$MYSQL_PASSWORD_FILE")"
-fi
-[[ -n "${MYSQL_PASSWORD:-}" ]] || die "set MYSQL_PASSWORD or MYSQL_PASSWORD_FILE"
 [[ "$BACKUP_RETENTION_DAYS" =~ ^[0-9]+$ ]] || die "BACKUP_RETENTION_DAYS must be a whole number of days"
 command -v mysqldump >/dev/null || die "mysqldump not found"
 command -v gzip >/dev/null || die "gzip not found"
@@ -43,9 +42,6 @@ read -r -a databases <<<"$BACKUP_DATABASES"
 (( ${#databases[@]} > 0 )) || die "BACKUP_DATABASES is empty"
 
 mkdir -p "$BACKUP_DIR"
-
-# Private client option file: the password is never visible in `ps` or the shell history.
-options_file="$(mktemp)"
 partial=""
 cleanup() {
   rm -f "$options_file"
@@ -53,14 +49,7 @@ cleanup() {
   return 0
 }
 trap cleanup EXIT
-option_value() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
-{
-  echo "[client]"
-  echo "host=$(option_value "$MYSQL_HOST")"
-  echo "port=$MYSQL_PORT"
-  echo "user=$(option_value "$MYSQL_USER")"
-  echo "password=$(option_value "$MYSQL_PASSWORD")"
-} >"$options_file"
+write_client_options
 
 dump_options=(
   --single-transaction   # consistent InnoDB snapshot without locking the tables
@@ -70,7 +59,15 @@ dump_options=(
   --no-tablespaces       # no PROCESS privilege needed
   --add-drop-database    # a restore replaces each schema as a whole
   --default-character-set=utf8mb4
+  --flush-logs           # start a new binary log at the snapshot: point-in-time recovery replays from there
 )
+# The binary-log coordinates of the snapshot, as a comment in the dump's header: the starting point of
+# ops/backup/mysql-pitr-restore.sh. Oracle MySQL >= 8.0.26 calls it --source-data, MariaDB --master-data.
+if mysqldump --help 2>/dev/null | grep -q -- '--source-data'; then
+  dump_options+=(--source-data=2)
+else
+  dump_options+=(--master-data=2)
+fi
 # Oracle MySQL's mysqldump: keep GTID statements out so the dump restores into any server.
 if mysqldump --help 2>/dev/null | grep -q -- '--set-gtid-purged'; then
   dump_options+=(--set-gtid-purged=OFF)
@@ -94,10 +91,6 @@ partial=""
 (cd "$BACKUP_DIR" && sha256sum "$(basename "$target")" >"$(basename "$target").sha256")
 log "wrote $target ($(du -h "$target" | cut -f1), $((SECONDS - started)) s)"
 
-if (( BACKUP_RETENTION_DAYS > 0 )); then
-  while IFS= read -r -d '' old; do
-    log "retention: removing $old"
-    rm -f -- "$old" "$old.sha256"
-  done < <(find "$BACKUP_DIR" -maxdepth 1 -type f -name "${BACKUP_PREFIX}-*.sql.gz" -mtime "+$BACKUP_RETENTION_DAYS" -print0)
-fi
+prune_older_than "$BACKUP_DIR" "${BACKUP_PREFIX}-*.sql.gz" "$BACKUP_RETENTION_DAYS"
+report_success full
 log "done"

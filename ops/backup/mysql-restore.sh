@@ -18,8 +18,9 @@ set -Eeuo pipefail
 umask 077
 
 usage() { echo "usage: $0 --yes <dump.sql.gz>" >&2; exit 2; }
-log() { printf '%s mysql-restore: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+SCRIPT_NAME=mysql-restore
+# shellcheck source=ops/backup/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 confirmed=0
 dump=""
@@ -36,14 +37,6 @@ done
 [[ -r "$dump" ]] || die "$dump is not readable"
 (( confirmed )) || die "this replaces the schemas contained in $dump; pass --yes to confirm"
 
-MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"
-MYSQL_PORT="${MYSQL_PORT:-3306}"
-MYSQL_USER="${MYSQL_USER:-root}"
-if [[ -n "${MYSQL_PASSWORD_FILE:-}" ]]; then
-  [[ -r "$MYSQL_PASSWORD_FILE" ]] || die "MYSQL_PASSWORD_FILE $MYSQL_PASSWORD_FILE is not readable"
-  MYSQL_PASSWORD="$(<"$MYSQL_PASSWORD_FILE")"
-fi
-[[ -n "${MYSQL_PASSWORD:-}" ]] || die "set MYSQL_PASSWORD or MYSQL_PASSWORD_FILE"
 command -v mysql >/dev/null || die "mysql client not found"
 
 # Integrity first: checksum written by the backup (when present) and a full gzip test.
@@ -56,16 +49,8 @@ fi
 gzip -t "$dump" || die "$dump is not a valid gzip file"
 gzip -dc "$dump" | tail -n 1 | grep -q '^-- Dump completed' || die "$dump is incomplete (no completion trailer)"
 
-options_file="$(mktemp)"
 trap 'rm -f "$options_file"' EXIT
-option_value() { local v="${1//\\/\\\\}"; printf '"%s"' "${v//\"/\\\"}"; }
-{
-  echo "[client]"
-  echo "host=$(option_value "$MYSQL_HOST")"
-  echo "port=$MYSQL_PORT"
-  echo "user=$(option_value "$MYSQL_USER")"
-  echo "password=$(option_value "$MYSQL_PASSWORD")"
-} >"$options_file"
+write_client_options
 
 # shellcheck disable=SC2016  # the backticks are literal SQL quoting
 schemas="$(gzip -dc "$dump" | sed -n 's/^CREATE DATABASE \(\/\*!32312 IF NOT EXISTS\*\/ \)\{0,1\}`\([^`]*\)`.*/\2/p' | tr '\n' ' ')"

@@ -9,12 +9,15 @@
 # Docker engine comes with it). COMPOSE_CMD overrides the choice, e.g. COMPOSE_CMD="docker compose".
 #
 # Checks:
-#   1. `compose config` with every profile (demo, monitoring, backup), in a clean environment so that
+#   1. `compose config` with every profile (demo, monitoring, backup, logging, ha), in a clean environment so that
 #      variables of the calling shell cannot hide a missing entry of the example env file;
 #   2. every service the stack needs is defined;
 #   3. every bind-mounted host path exists;
-#   4. the YAML of ops/ (Prometheus, Temporal dynamic config, Grafana provisioning) parses, and the
-#      shell scripts mounted into containers pass `sh -n` / `bash -n`.
+#   4. the YAML and JSON of ops/ (Prometheus, Alertmanager, Temporal dynamic config, Grafana provisioning and
+#      dashboards, Filebeat, the Elasticsearch template, the Kibana saved objects) parse, and the shell
+#      scripts mounted into containers pass `sh -n` / `bash -n`;
+#   5. the "ha" profile: two API nodes, two workers and two gateways, each gateway with its own
+#      GATEWAY_CLIENT_ID and the same GATEWAY_SHARED_GROUP, and nginx in front of the API.
 set -Eeuo pipefail
 
 script_dir="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,9 +25,10 @@ repo_root="$(cd -- "$script_dir/../.." && pwd)"
 abs_path() { (cd -- "$(dirname -- "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename -- "$1")"); }
 compose_file="$(abs_path "${1:-$repo_root/docker-compose.yml}")"
 env_file="$(abs_path "${2:-$repo_root/ops/compose.env.example}")"
-profiles=(demo monitoring backup)
+profiles=(demo monitoring backup logging ha)
 required_services=(mysql redis mqtt temporal-schema temporal temporal-namespace temporal-ui migrate api worker gateway
-  seed-demo simulator prometheus grafana mysql-backup)
+  seed-demo simulator prometheus grafana alertmanager pushgateway mysql-backup mysql-binlog-backup
+  elasticsearch kibana logging-setup filebeat api-2 worker-2 gateway-2 lb)
 
 fail() { echo "validate-compose: FAIL: $*" >&2; exit 1; }
 note() { echo "validate-compose: $*"; }
@@ -97,7 +101,7 @@ if [[ -z "$python" ]]; then
   note "WARNING: no python3 with PyYAML; skipping the bind-mount and ops/ YAML checks"
 else
   "$python" - "$rendered" "$repo_root" <<'PY' || fail "bind mounts or ops/ YAML files are broken (see above)"
-import glob, os, sys, yaml
+import glob, json, os, sys, yaml
 
 rendered, root = sys.argv[1], sys.argv[2]
 config = yaml.safe_load(open(rendered))
@@ -111,23 +115,50 @@ for name, service in (config.get("services") or {}).items():
             source = volume.split(":")[0] if ":" in volume else None
             if source in named or (source and not source.startswith(("/", "."))):
                 source = None
-        # The backup archive directory is created on first use.
-        if source and not os.path.exists(source) and not source.rstrip("/").endswith("backup/archive"):
+        # The backup archive directory is created on first use; the Docker engine's own paths (Filebeat
+        # reads the container logs) exist only on a Docker host.
+        engine_path = source and source.startswith(("/var/lib/docker/", "/var/run/docker.sock"))
+        if source and not engine_path and not os.path.exists(source) and not source.rstrip("/").endswith("backup/archive"):
             problems.append(f"service {name}: bind-mount source {source} does not exist")
-for pattern in ("ops/prometheus/*.yml", "ops/temporal/dynamicconfig/*.yaml", "ops/grafana/**/*.yml"):
+for pattern in ("ops/prometheus/*.yml", "ops/alertmanager/*.yml", "ops/temporal/dynamicconfig/*.yaml",
+                "ops/grafana/**/*.yml", "ops/logging/*.yml"):
     for path in glob.glob(os.path.join(root, pattern), recursive=True):
         try:
             yaml.safe_load(open(path))
         except yaml.YAMLError as error:
             problems.append(f"{path}: {error}")
+for pattern in ("ops/grafana/dashboards/*.json", "ops/logging/**/*.json", "ops/logging/**/*.ndjson"):
+    for path in glob.glob(os.path.join(root, pattern), recursive=True):
+        try:
+            lines = open(path).read().splitlines() if path.endswith(".ndjson") else [open(path).read()]
+            for line in filter(None, lines):
+                json.loads(line)
+        except ValueError as error:
+            problems.append(f"{path}: {error}")
+
+# High availability: two of each application role; gateways share one group, each with its own client id.
+services = config.get("services") or {}
+def env_of(name):
+    env = services.get(name, {}).get("environment") or {}
+    return env if isinstance(env, dict) else dict(item.split("=", 1) for item in env)
+for first, second in (("api", "api-2"), ("worker", "worker-2"), ("gateway", "gateway-2")):
+    if services.get(first, {}).get("command") != services.get(second, {}).get("command"):
+        problems.append(f"ha: {second} does not run the same command as {first}")
+client_ids = [env_of(name).get("GATEWAY_CLIENT_ID") for name in ("gateway", "gateway-2")]
+if None in client_ids or len(set(client_ids)) != 2:
+    problems.append(f"ha: each gateway needs its own GATEWAY_CLIENT_ID (got {client_ids})")
+if len({env_of(name).get("GATEWAY_SHARED_GROUP") for name in ("gateway", "gateway-2")}) != 1:
+    problems.append("ha: the gateways must share one GATEWAY_SHARED_GROUP")
+if "api-2" not in (services.get("lb", {}).get("depends_on") or {}):
+    problems.append("ha: the load balancer does not front api-2")
 for p in problems:
     print("validate-compose:", p, file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
-  note "bind mounts and ops/ YAML: ok"
+  note "bind mounts, ops/ YAML and JSON, ha profile: ok"
 fi
 
-for f in "$repo_root"/ops/mosquitto/start.sh "$repo_root"/ops/temporal/*.sh; do
+for f in "$repo_root"/ops/mosquitto/start.sh "$repo_root"/ops/temporal/*.sh "$repo_root"/ops/alertmanager/*.sh "$repo_root"/ops/logging/*.sh; do
   sh -n "$f" || fail "$f has a shell syntax error"
 done
 for f in "$repo_root"/ops/mysql/init/*.sh "$repo_root"/ops/backup/*.sh; do

@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream';
+import { createLogger } from './logger';
+
+/** A logger writing into memory; returns the parsed JSON lines. */
+function capturingLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'info', name: 'redaction-test' }, sink);
+  return { logger, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), raw: () => lines.join('\n') };
+}
+
+describe('log redaction', () => {
+  it.each([
+    ['a password', 'hunter2-secret-value', (v: string) => ({ password: v })],
+    ['a bearer token in request headers', 'Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig', (v: string) => ({ req: { headers: { authorization: v } } })],
+    ['a WeChat openid of a user', 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', (v: string) => ({ user: { openid: v } })],
+    ['a phone number of a driver', '13800138000', (v: string) => ({ driver: { phone: v } })],
+    ['a WeChat session key', 'tiihtNczf5v6AKRyjwEUhQ==', (v: string) => ({ wechat: { session_key: v } })],
+    ['an API secret', 'wechat-app-secret-0123456789abcdef', (v: string) => ({ secret: v })],
+    ['a payment private key', '-----BEGIN PRIVATE KEY-----MIIEv', (v: string) => ({ merchant: { privateKey: v } })],
+  ])('keeps %s out of the log line', (_what, secret, fieldsWith) => {
+    const { logger, raw } = capturingLogger();
+    logger.info(fieldsWith(secret), 'something happened');
+    expect(raw()).not.toContain(secret);
+    expect(raw()).toContain('[redacted]');
+  });
+
+  it('keeps the fields an operator needs to follow a session', () => {
+    const { logger, entries } = capturingLogger();
+    logger.info({ sessionId: 's-123', pileId: 'p-7', requestId: 'r-9', amountFen: 1234 }, 'session settled');
+    expect(entries()[0]).toMatchObject({ sessionId: 's-123', pileId: 'p-7', requestId: 'r-9', amountFen: 1234, msg: 'session settled' });
+  });
+
+  it('redacts in child loggers too', () => {
+    const { logger, raw } = capturingLogger();
+    logger.child({ component: 'wechat-login' }).warn({ openId: 'oUpF8uMuAJO_secret_openid' }, 'login refused');
+    expect(raw()).not.toContain('oUpF8uMuAJO_secret_openid');
+  });
+});
