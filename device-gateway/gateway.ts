@@ -12,7 +12,7 @@ import { SessionRecordCache } from './session-cache';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
-import { gatewaySubscriptions, parseUplinkTopic } from './protocol/topics';
+import type { PileTopics } from './protocol/topics';
 import { routeMessage } from './routing';
 
 export interface GatewayOptions {
@@ -36,14 +36,14 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
   const queues = new Map<string, Promise<unknown>>();
 
   mqtt.on('message', (topic, payload) => {
-    const key = parseUplinkTopic(topic)?.pileId ?? '';
+    const key = ctx.topics.parseUplink(topic)?.pileId ?? '';
     const next = (queues.get(key) ?? Promise.resolve()).then(() => routeMessage(ctx, presence, topic, payload));
     queues.set(key, next);
     void next.finally(() => {
       if (queues.get(key) === next) queues.delete(key);
     });
   });
-  await mqtt.subscribeAsync(gatewaySubscriptions(options.sharedGroup), { qos: 1 });
+  await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
   const sweeper = setInterval(() => {
     presence.sweep().catch((err) => ctx.logger.error({ err }, 'offline sweep failed'));
@@ -61,7 +61,14 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
 }
 
 /** The gateway's dependencies with their production implementations. */
-export function buildGatewayContext(deps: { hot: HotState; temporal: Client; logger: Logger; metrics: Registry; checkpointIntervalMs: number }): GatewayContext {
+export function buildGatewayContext(deps: {
+  hot: HotState;
+  temporal: Client;
+  logger: Logger;
+  metrics: Registry;
+  topics: PileTopics;
+  checkpointIntervalMs: number;
+}): GatewayContext {
   const live = new LiveState(deps.hot);
   return {
     live,
@@ -73,6 +80,7 @@ export function buildGatewayContext(deps: { hot: HotState; temporal: Client; log
     alarms: new AlarmLog(),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,
+    topics: deps.topics,
     checkpointIntervalMs: deps.checkpointIntervalMs,
     clock: Date.now,
   };
