@@ -157,6 +157,29 @@ export function describeBrokerAccess(broker: () => BrokerUnderTest): void {
     expect(a.messages.filter((m) => m.payload === 'b-telemetry')).toEqual([]);
   });
 
+  /**
+   * A pile connects with `will`, its connection dies without a DISCONNECT, and the pile comes back under the same
+   * id: the broker has dealt with the old connection's will by then, so the new one's heartbeat is the barrier.
+   */
+  async function dropWithWill(pileId: string, willTopic: string): Promise<Observed> {
+    const gateway = await clients.gateway();
+    const dying = await clients.pile(pileId, { will: { topic: willTopic, payload: Buffer.from(`will-of-${pileId}`), qos: 1, retain: false } });
+    dying.client.stream.destroy();
+    const back = await clients.pile(pileId);
+    await barrier(gateway, back.client, broker().topics.uplink(pileId, 'heartbeat'));
+    return gateway;
+  }
+
+  it("publishes a pile's last will on its own status topic", async () => {
+    const gateway = await dropWithWill(pileA, broker().topics.uplink(pileA, 'status'));
+    expect(gateway.messages.filter((m) => m.payload === `will-of-${pileA}`)).toHaveLength(1);
+  });
+
+  it("never publishes a last will that a pile set on another pile's topic", async () => {
+    const gateway = await dropWithWill(pileA, broker().topics.uplink(pileB, 'status'));
+    expect(gateway.messages.filter((m) => m.payload === `will-of-${pileA}`)).toEqual([]);
+  });
+
   it("keeps the gateway connected when another connection claims its client id without the gateway's credentials", async () => {
     const { topics } = broker();
     const gateway = await clients.gateway();
