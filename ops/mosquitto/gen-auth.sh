@@ -23,7 +23,13 @@ root="$prefix/v1/piles"
 printf '%s\n' "$prefix" | grep -Eqx '[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*' || { echo "gen-auth.sh: invalid MQTT_TOPIC_PREFIX" >&2; exit 1; }
 
 password_of() {
-  printf '%s' "mqtt:$1" | openssl dgst -sha256 -hmac "$PILE_MASTER_KEY" -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='
+  printf '%s' "mqtt:$1" | openssl dgst -sha256 -hmac "$PILE_MASTER_KEY" -binary | openssl base64 -A | sed 'y|+/|-_|; s/=*$//'
+}
+
+# A pile id: 1-64 of letters, digits, _ and - (device-gateway/protocol/topics.ts).
+is_pile_id() {
+  case "$1" in '' | *[!A-Za-z0-9_-]*) return 1 ;; esac
+  [ "${#1}" -le 64 ]
 }
 
 umask 077
@@ -47,7 +53,7 @@ service_accounts commands ${MQTT_COMMAND_SENDERS:-}
 piles=0
 while IFS= read -r pile_id || [ -n "$pile_id" ]; do
   [ -z "$pile_id" ] && continue
-  printf '%s\n' "$pile_id" | grep -Eqx '[A-Za-z0-9_-]{1,64}' || { echo "gen-auth.sh: invalid pile id \"$pile_id\"" >&2; exit 1; }
+  is_pile_id "$pile_id" || { echo "gen-auth.sh: invalid pile id \"$pile_id\"" >&2; exit 1; }
   printf '%s:%s\n' "$pile_id" "$(password_of "$pile_id")" >> "$plain"
   piles=$((piles + 1))
 done
