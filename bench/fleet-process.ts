@@ -1,7 +1,9 @@
 import mqtt from 'mqtt';
 import { PileFleet } from '../device-gateway/simulator';
-import { uplinkTopic } from '../device-gateway/protocol/topics';
+import { pileTopics } from '../device-gateway/protocol/topics';
 import type { FleetRequest } from './lib/fleet-remote';
+
+const topics = pileTopics();
 
 /**
  * The simulated piles of a benchmark, in a process of their own so that publishing 10,000 piles' telemetry
@@ -16,7 +18,7 @@ const FLEETS_CONNECTING_AT_ONCE = 4;
 const operations = {
   async connect(stations: { stationId: string; count: number }[]) {
     const started = Date.now();
-    const added = stations.map((s) => new PileFleet({ stationId: s.stationId, count: s.count, masterKey, mqttUrl, telemetryIntervalMs }));
+    const added = stations.map((s) => new PileFleet({ stationId: s.stationId, count: s.count, masterKey, mqttUrl, topics, telemetryIntervalMs }));
     fleets.push(...added);
     for (let i = 0; i < added.length; i += FLEETS_CONNECTING_AT_ONCE) await Promise.all(added.slice(i, i + FLEETS_CONNECTING_AT_ONCE).map((f) => f.connectAll()));
     return { piles: added.reduce((n, f) => n + f.size, 0), ms: Date.now() - started };
@@ -36,7 +38,7 @@ const operations = {
     await Promise.all(fleets.map((f) => f.stop()));
     if (clearRetained) {
       const client = await mqtt.connectAsync(mqttUrl, { protocolVersion: 4 });
-      await Promise.all(fleets.flatMap((f) => f.pileIds.map((id) => client.publishAsync(uplinkTopic(id, 'status'), '', { qos: 1, retain: true }))));
+      await Promise.all(fleets.flatMap((f) => f.pileIds.map((id) => client.publishAsync(topics.uplink(id, 'status'), '', { qos: 1, retain: true }))));
       await client.endAsync();
     }
     fleets.length = 0;

@@ -2,6 +2,7 @@ import { createDatabase } from '../db/database';
 import { LiveState } from '../infra/live-state';
 import { RedisHotState } from '../infra/hot-state';
 import { connectMqtt } from '../infra/mqtt';
+import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
 import { ChargingDesk, DeskSession } from './lib/charging-desk';
 import { sleep, until } from './lib/concurrency';
 import { startEngines } from './lib/engines';
@@ -45,7 +46,7 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     await seedStations(db, stations);
     const fleet = await RemoteFleet.start({ mqttUrl: engines.mqttUrl, masterKey: platform.pileMasterKey });
     cleanups.push(() => fleet.stop());
-    const mqtt = await connectMqtt(engines.mqttUrl, 'bench-desk');
+    const mqtt = await connectMqtt(engines.mqttUrl, mqttCredentials(platform.pileMasterKey, { role: 'commands', name: 'bench-desk' }));
     cleanups.push(() => mqtt.endAsync());
     const desk = new ChargingDesk({ mqtt, masterKey: platform.pileMasterKey, live: new LiveState(hot), db });
 

@@ -4,6 +4,7 @@ import type { HotState } from '../infra/hot-state';
 import type { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import type { GatewayMetrics } from './metrics';
+import type { PileTopics } from './protocol/topics';
 import type { SessionRecordCache } from './session-cache';
 import type { SessionSignals } from './session-signals';
 import type { WatchedSessions } from './watched-sessions';
@@ -22,6 +23,7 @@ export interface GatewayContext {
   alarms: Pick<AlarmLog, 'raise' | 'clear'>;
   metrics: GatewayMetrics;
   logger: Logger;
+  topics: PileTopics;
   checkpointIntervalMs: number;
   clock: () => number;
 }

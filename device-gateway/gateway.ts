@@ -13,7 +13,7 @@ import { SessionRecordCache } from './session-cache';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
-import { gatewaySubscriptions, parseUplinkTopic } from './protocol/topics';
+import type { PileTopics } from './protocol/topics';
 import { routeMessage } from './routing';
 
 export interface GatewayOptions {
@@ -37,14 +37,14 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
   const queues = new Map<string, Promise<unknown>>();
 
   mqtt.on('message', (topic, payload) => {
-    const key = parseUplinkTopic(topic)?.pileId ?? '';
+    const key = ctx.topics.parseUplink(topic)?.pileId ?? '';
     const next = (queues.get(key) ?? Promise.resolve()).then(() => routeMessage(ctx, presence, topic, payload));
     queues.set(key, next);
     void next.finally(() => {
       if (queues.get(key) === next) queues.delete(key);
     });
   });
-  await mqtt.subscribeAsync(gatewaySubscriptions(options.sharedGroup), { qos: 1 });
+  await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
   const sweeper = setInterval(() => {
     presence.sweep().catch((err) => ctx.logger.error({ err }, 'offline sweep failed'));
@@ -62,7 +62,15 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
 }
 
 /** The gateway's dependencies with their production implementations. */
-export function buildGatewayContext(deps: { db: Database; hot: HotState; temporal: Client; logger: Logger; metrics: Registry; checkpointIntervalMs: number }): GatewayContext {
+export function buildGatewayContext(deps: {
+  db: Database;
+  hot: HotState;
+  temporal: Client;
+  logger: Logger;
+  metrics: Registry;
+  topics: PileTopics;
+  checkpointIntervalMs: number;
+}): GatewayContext {
   const live = new LiveState(deps.hot);
   return {
     live,
@@ -74,6 +82,7 @@ export function buildGatewayContext(deps: { db: Database; hot: HotState; tempora
     alarms: new AlarmLog(deps.db),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,
+    topics: deps.topics,
     checkpointIntervalMs: deps.checkpointIntervalMs,
     clock: Date.now,
   };

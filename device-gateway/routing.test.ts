@@ -3,8 +3,11 @@ import { aTariff } from '../test/support/builders';
 import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { checkpointPhaseMs } from './checkpoint-slots';
 import { PilePresence } from './presence';
-import { UplinkKind, uplinkTopic } from './protocol/topics';
+import { pileTopics, UplinkKind } from './protocol/topics';
 import { routeMessage } from './routing';
+
+/** The default topics, as the test broker carries them. */
+const topics = pileTopics();
 
 let f: GatewayFixture;
 let presence: PilePresence;
@@ -22,7 +25,7 @@ afterEach(async () => {
 });
 
 const send = (kind: UplinkKind, body: object, pile = pileId) =>
-  routeMessage(f.ctx, presence, uplinkTopic(pile, kind), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, ...body })));
+  routeMessage(f.ctx, presence, topics.uplink(pile, kind), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, ...body })));
 async function waitUntil(condition: () => boolean) {
   for (let i = 0; i < 100 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
 }
@@ -42,7 +45,7 @@ describe('the gateway router', () => {
     ['telemetry with a fractional energy register', 'telemetry', Buffer.from(JSON.stringify({ v: 1, msgId: 'm2', ts: T0, voltageV: 1, currentA: 1, powerW: 1, energyRegisterWh: 1.5, temperatureC: 20 }))],
     ['an unknown protocol version', 'heartbeat', Buffer.from(JSON.stringify({ v: 2, msgId: 'm3', ts: T0 }))],
   ] as const)('rejects and counts %s without throwing', async (_, kind, payload) => {
-    expect(await routeMessage(f.ctx, presence, uplinkTopic(pileId, kind), payload)).toBe('rejected');
+    expect(await routeMessage(f.ctx, presence, topics.uplink(pileId, kind), payload)).toBe('rejected');
     expect(await counter('evcp_gateway_messages_rejected_total')).toEqual([expect.objectContaining({ labels: { reason: 'invalid_payload' }, value: 1 })]);
   });
 
@@ -55,8 +58,8 @@ describe('the gateway router', () => {
     const sessionId = randomUUID();
     await openSession(sessionId);
     const payload = Buffer.from(JSON.stringify({ v: 1, msgId: 'same-id', ts: T0, commandId: `${sessionId}:start`, sessionId, accepted: true }));
-    expect(await routeMessage(f.ctx, presence, uplinkTopic(pileId, 'ack'), payload)).toBe('handled');
-    expect(await routeMessage(f.ctx, presence, uplinkTopic(pileId, 'ack'), payload)).toBe('duplicate');
+    expect(await routeMessage(f.ctx, presence, topics.uplink(pileId, 'ack'), payload)).toBe('handled');
+    expect(await routeMessage(f.ctx, presence, topics.uplink(pileId, 'ack'), payload)).toBe('duplicate');
     expect(f.signals.named('pileAcknowledged')).toHaveLength(1);
   });
 });
@@ -143,8 +146,8 @@ describe('telemetry of a charging session', () => {
     const edge = firstSlotEdge(sessionId);
     const sample = (ts: number, wh: number) => ({ v: 1, msgId: randomUUID(), ts, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: wh, temperatureC: 30 });
     await Promise.all([
-      routeMessage(f.ctx, presence, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(edge + 1000, 100)))),
-      routeMessage(f.ctx, otherGateway, uplinkTopic(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(edge + 1500, 101)))),
+      routeMessage(f.ctx, presence, topics.uplink(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(edge + 1000, 100)))),
+      routeMessage(f.ctx, otherGateway, topics.uplink(pileId, 'telemetry'), Buffer.from(JSON.stringify(sample(edge + 1500, 101)))),
     ]);
     expect(f.signals.named('meterCheckpoint')).toHaveLength(1);
   });
@@ -169,14 +172,14 @@ describe('pile faults and presence', () => {
     let now = T0;
     f.ctx.clock = () => now;
     const sweeper = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000, writeEveryMs: 0 });
-    await routeMessage(f.ctx, sweeper, uplinkTopic(pileId, 'status'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, state: 'idle', connectedAt: T0 })));
+    await routeMessage(f.ctx, sweeper, topics.uplink(pileId, 'status'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, state: 'idle', connectedAt: T0 })));
     now += 60_000;
     expect(await sweeper.sweep()).toBe(0);
     now += 31_000;
     expect(await sweeper.sweep()).toBe(1);
     expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'offline' });
     expect((await f.alarms(pileId)).map((a) => a.code)).toEqual(['HEARTBEAT_TIMEOUT']);
-    await routeMessage(f.ctx, sweeper, uplinkTopic(pileId, 'heartbeat'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: now })));
+    await routeMessage(f.ctx, sweeper, topics.uplink(pileId, 'heartbeat'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: now })));
     expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
     expect((await f.alarms(pileId))[0].clearedAt).not.toBeNull();
   });

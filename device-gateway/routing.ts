@@ -7,7 +7,7 @@ import { handleStatus } from './handlers/status';
 import { handleTelemetry } from './handlers/telemetry';
 import type { PilePresence } from './presence';
 import { UplinkMessages, parseUplink } from './protocol/messages';
-import { UplinkKind, parseUplinkTopic } from './protocol/topics';
+import type { UplinkKind } from './protocol/topics';
 
 /** One handler per uplink message kind. */
 export const ROUTES: { [K in UplinkKind]: Handler<UplinkMessages[K]> } = {
@@ -25,7 +25,7 @@ export type Outcome = 'handled' | 'duplicate' | 'rejected' | 'failed';
 
 /** Validates, de-duplicates and dispatches one pile message. Never throws: a bad message is counted, not fatal. */
 export async function routeMessage(ctx: GatewayContext, presence: PilePresence, topic: string, payload: Buffer): Promise<Outcome> {
-  const address = parseUplinkTopic(topic);
+  const address = ctx.topics.parseUplink(topic);
   if (!address) return reject(ctx, 'unknown', 'bad_topic', { topic });
   const { pileId, kind } = address;
   const parsed = parseUplink(kind, payload);

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
+import { SERVICE_NAME_PATTERN } from '../device-gateway/protocol/mqtt-accounts';
+import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from '../device-gateway/protocol/topics';
 
 /**
  * Configuration comes from the environment only. Each process parses the fragments it needs once at
@@ -15,6 +18,8 @@ const url = (protocols: string[]) =>
   z
     .url()
     .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`);
+/** The name part of an MQTT service account (device-gateway/protocol/mqtt-accounts.ts). */
+const serviceName = z.string().regex(SERVICE_NAME_PATTERN, 'must be 1-64 letters, digits, _ . or -');
 const secret = z.string().min(32, 'must be at least 32 characters');
 
 export const fragments = {
@@ -51,8 +56,18 @@ export const fragments = {
      * while it restarts are queued by the broker. Give each gateway instance a stable id of its own.
      */
     GATEWAY_PERSISTENT_SESSION: bool.default(true),
-    /** Stable MQTT client id of this gateway instance. */
-    GATEWAY_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`evcp-gateway-${os.hostname()}`.slice(0, 64).replace(/[^A-Za-z0-9_.-]/g, '-')),
+    /**
+     * Stable name of this gateway instance: it connects as MQTT user and client id `gateway.<name>` with a password
+     * derived from PILE_MASTER_KEY (docs/device-protocol.md, "Authentication"). Give each instance its own.
+     */
+    GATEWAY_CLIENT_ID: serviceName.default(`evcp-gateway-${os.hostname()}`.slice(0, 64).replace(/[^A-Za-z0-9_.-]/g, '-')),
+    /**
+     * Name of this process's pile-command publisher (the worker): MQTT user and client id `commands.<name>`.
+     * Unset: a new name each start, which the embedded broker accepts; a Mosquitto password file lists fixed names.
+     */
+    COMMANDS_CLIENT_ID: serviceName.default(() => `evcp-worker-${randomUUID().slice(0, 8)}`),
+    /** First topic levels of every pile topic: `<prefix>/v1/piles/<pileId>/<kind>`. */
+    MQTT_TOPIC_PREFIX: z.string().regex(TOPIC_PREFIX_PATTERN, 'must be topic levels of letters, digits, _ and - separated by /').default(DEFAULT_TOPIC_PREFIX),
   },
   auth: {
     JWT_SECRET: secret.optional(),
@@ -64,7 +79,7 @@ export const fragments = {
     ALERT_WEBHOOK_TOKEN: secret.optional(),
   },
   pileKeys: {
-    /** Master key from which each pile's command-signing secret is derived. */
+    /** Master key from which each pile's command-signing secret and every MQTT password are derived. */
     PILE_MASTER_KEY: secret.optional(),
   },
   gateway: {

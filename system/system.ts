@@ -13,6 +13,8 @@ import { startEmbeddedBroker } from '../infra/embedded-broker';
 import { createHotState } from '../infra/hot-state';
 import { createLogger, Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
+import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
+import { pileTopics } from '../device-gateway/protocol/topics';
 import type { Stop } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { buildSessionActivities, startWorker } from '../worker/worker';
@@ -84,16 +86,17 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
     stops.push(() => hot.close());
 
+    const topics = pileTopics(env.MQTT_TOPIC_PREFIX);
     let mqttUrl = env.MQTT_URL;
     let sharedGroup = env.GATEWAY_SHARED_GROUP;
     if (!mqttUrl) {
-      const broker = await startEmbeddedBroker(env.MQTT_PORT);
+      const broker = await startEmbeddedBroker({ port: env.MQTT_PORT, masterKey: secrets.pileMasterKey, topics });
       stops.push(() => broker.close());
       mqttUrl = broker.url;
       sharedGroup = '';
     }
 
-    const workerMqtt = await connectMqtt(mqttUrl, 'worker');
+    const workerMqtt = await connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'commands', name: env.COMMANDS_CLIENT_ID }));
     stops.push(() => workerMqtt.endAsync());
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => workerConnection.close());
@@ -101,16 +104,18 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, wrapPayments: options.wrapPayments }),
+      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, wrapPayments: options.wrapPayments }),
       tuning: env,
     });
     stops.push(() => worker.stop());
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
-    const gatewayMqtt = await connectMqtt(mqttUrl, 'gateway', env.GATEWAY_PERSISTENT_SESSION ? env.GATEWAY_CLIENT_ID : undefined);
+    const gatewayMqtt = await connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), {
+      persistent: env.GATEWAY_PERSISTENT_SESSION,
+    });
     stops.push(() => gatewayMqtt.endAsync());
     const gateway = await startGateway(
-      buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
+      buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
       gatewayMqtt,
       { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
     );
@@ -127,6 +132,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
         ? await startSimulator({
             mqttUrl,
             masterKey: secrets.pileMasterKey,
+            topics,
             stationId: env.SIM_STATION_ID,
             count: env.SIM_PILES,
             telemetryIntervalMs: env.SIM_TELEMETRY_INTERVAL_MS,

@@ -6,6 +6,8 @@ import { createHotState } from '../infra/hot-state';
 import { registerEngineMetrics } from '../infra/engine-metrics';
 import { createLogger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
+import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
+import { pileTopics } from '../device-gateway/protocol/topics';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { buildSessionActivities, startWorker } from './worker';
@@ -30,13 +32,13 @@ runMain('worker', async () => {
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   registerEngineMetrics(metrics, { db, hot });
-  const mqtt = await connectMqtt(env.MQTT_URL!, 'worker');
+  const mqtt = await connectMqtt(env.MQTT_URL!, mqttCredentials(env.PILE_MASTER_KEY!, { role: 'commands', name: env.COMMANDS_CLIENT_ID }));
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
   const worker = await startWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: buildSessionActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY! }),
+    activities: buildSessionActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY!, topics: pileTopics(env.MQTT_TOPIC_PREFIX) }),
     tuning: env,
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, ...worker.settings }, 'worker running');

@@ -9,6 +9,7 @@ import type { WorkerEnv } from '../infra/config';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { MqttClient } from '../infra/mqtt';
+import type { PileTopics } from '../device-gateway/protocol/topics';
 import { WalletSessionPayments } from '../payments/session-payments';
 import { WalletPayments } from '../db/wallet';
 import { workflowCode } from './workflow-code';
@@ -22,13 +23,14 @@ export function buildSessionActivities(deps: {
   hot: HotState;
   mqtt: MqttClient;
   pileMasterKey: string;
+  topics: PileTopics;
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
 }) {
   const payments = new WalletSessionPayments({ db: deps.db, wallet: new WalletPayments(deps.db), orders: new Orders(deps.db) });
   return createSessionActivities({
     sessions: new SequelizeSessionStore(deps.db),
     payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,
-    pileCommands: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey }),
+    pileCommands: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey, topics: deps.topics }),
     live: new LiveState(deps.hot),
   });
 }

@@ -2,6 +2,7 @@ import { SequelizeSessionStore } from '../../db/session-store';
 import type { Database } from '../../db/database';
 import { DEMO_TARIFF } from '../../db/seed-demo';
 import { MqttPileCommands } from '../../device-gateway/pile-commands';
+import { pileTopics } from '../../device-gateway/protocol/topics';
 import { newCommandId } from '../../device-gateway/protocol/commands';
 import type { LiveState } from '../../infra/live-state';
 import type { MqttClient } from '../../infra/mqtt';
@@ -28,7 +29,7 @@ export class ChargingDesk {
   private readonly store?: SequelizeSessionStore;
 
   constructor(private readonly deps: { mqtt: MqttClient; masterKey: string; live?: LiveState; db?: Database }) {
-    this.commands = new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.masterKey });
+    this.commands = new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.masterKey, topics: pileTopics() });
     this.store = deps.db && new SequelizeSessionStore(deps.db);
   }
 

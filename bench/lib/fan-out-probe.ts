@@ -1,8 +1,9 @@
 import mqtt, { MqttClient } from 'mqtt';
-import { parseUplinkTopic, TOPIC_ROOT, uplinkTopic } from '../../device-gateway/protocol/topics';
+import { pileTopics } from '../../device-gateway/protocol/topics';
 import { LiveWatchers, WatcherPlan } from './live-watchers';
 import { Distribution, distribution } from './stats';
 
+const topics = pileTopics();
 
 export interface FanOutWindow {
   seconds: number;
@@ -35,11 +36,11 @@ export class FanOutProbe {
     const witness = await mqtt.connectAsync(options.mqttUrl, { protocolVersion: 4, clean: true });
     const probe = new FanOutProbe(witness, new Map(options.followed.map((f) => [f.sessionId, f.pileId])));
     witness.on('message', (topic, payload) => {
-      const pileId = parseUplinkTopic(topic)?.pileId;
+      const pileId = topics.parseUplink(topic)?.pileId;
       const ts = JSON.parse(payload.toString()).ts as number;
       probe.witnessed.push({ key: `${pileId}|${ts}`, ts });
     });
-    await witness.subscribeAsync(options.followed.map((f) => uplinkTopic(f.pileId, 'telemetry')), { qos: 1 });
+    await witness.subscribeAsync(options.followed.map((f) => topics.uplink(f.pileId, 'telemetry')), { qos: 1 });
     probe.watchers = await LiveWatchers.connect(options.apiUrl, options.jwtSecret, options.plans, (message, receivedAt) => probe.take(message, receivedAt));
     return probe;
   }
@@ -87,7 +88,7 @@ export async function measureBrokerPath(mqttUrl: string, seconds: number, warmup
     const { ts } = JSON.parse(payload.toString()) as { ts: number };
     if (measuring) latencies.push(receivedAt - ts);
   });
-  await client.subscribeAsync(`$share/bench-baseline/${TOPIC_ROOT}/+/telemetry`, { qos: 1 });
+  await client.subscribeAsync(`$share/bench-baseline/${topics.root}/+/telemetry`, { qos: 1 });
   await new Promise((resolve) => setTimeout(resolve, warmupMs));
   measuring = true;
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { derivePileSecret, newCommandId, signCommand } from '../protocol/commands';
+import { pileTopics } from '../protocol/topics';
 import { fleetPileSpecs, PileFleet, simulatedPileId } from './fleet';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
 
@@ -36,7 +37,7 @@ describe('a running fleet', () => {
   let probes: PlatformProbe[];
 
   beforeAll(async () => {
-    fleet = new PileFleet({ stationId, count: 3, mqttUrl: testMqttUrl, masterKey, telemetryIntervalMs: 50 });
+    fleet = new PileFleet({ stationId, count: 3, mqttUrl: testMqttUrl, masterKey, topics: pileTopics(), telemetryIntervalMs: 50 });
     probes = await Promise.all(fleet.pileIds.map((pileId) => PlatformProbe.attach(pileId)));
     await fleet.connectAll();
   });

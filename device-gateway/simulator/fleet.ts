@@ -1,4 +1,5 @@
 import { derivePileSecret } from '../protocol/commands';
+import { mqttCredentials } from '../protocol/mqtt-accounts';
 import { AC_MAX_POWER_W } from './charging-curve';
 import { PileTicker, tickPeriodFor } from './pile-ticker';
 import { PILE_DEFAULTS, SimulatedPile, SimulatedPileOptions } from './simulated-pile';
@@ -13,9 +14,10 @@ export interface FleetPileSpec {
   maxPowerW: number;
 }
 
-export interface PileFleetOptions extends Omit<SimulatedPileOptions, 'pileId' | 'pileSecret' | 'maxPowerW' | 'ticker'> {
+export interface PileFleetOptions extends Omit<SimulatedPileOptions, 'pileId' | 'pileSecret' | 'mqttPassword' | 'maxPowerW' | 'ticker'> {
   stationId: string;
   count: number;
+  /** Each pile's command secret and MQTT password are derived from it, as the platform derives them. */
   masterKey: string;
   /** Every pile's power; without it the fleet alternates fast and slow piles. */
   maxPowerW?: number;
@@ -49,7 +51,8 @@ export class PileFleet {
     const ticker = new PileTicker(tickPeriodFor(pileOptions.telemetryIntervalMs ?? PILE_DEFAULTS.telemetryIntervalMs));
     for (const spec of fleetPileSpecs(stationId, count, maxPowerW)) {
       const pileSecret = derivePileSecret(masterKey, spec.pileId);
-      this.piles.set(spec.pileId, new SimulatedPile({ ...pileOptions, pileId: spec.pileId, pileSecret, maxPowerW: spec.maxPowerW, ticker }));
+      const { password: mqttPassword } = mqttCredentials(masterKey, { role: 'pile', pileId: spec.pileId });
+      this.piles.set(spec.pileId, new SimulatedPile({ ...pileOptions, pileId: spec.pileId, pileSecret, mqttPassword, maxPowerW: spec.maxPowerW, ticker }));
     }
   }
 

@@ -1,19 +1,31 @@
 import { fragments, loadConfig } from '../../infra/config';
 import { createLogger } from '../../infra/logger';
 import { runMain } from '../../infra/process';
+import { storedEmbeddedSecrets } from '../../system/embedded-secrets';
+import { pileTopics } from '../protocol/topics';
 import { startSimulator } from './start-simulator';
 
-/** The pile simulator alone: `node dist/device-gateway/simulator/main.js`. */
+/**
+ * The pile simulator alone: `node dist/device-gateway/simulator/main.js`. Without MQTT_URL and PILE_MASTER_KEY it
+ * joins the embedded platform (`npm start`) of the same DATA_DIR: its broker on MQTT_PORT, its stored master key.
+ */
 runMain('pile-simulator', async () => {
-  const env = loadConfig(
-    { MQTT_URL: fragments.mqtt.MQTT_URL, PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY, ...fragments.simulator, ...fragments.logging },
-    process.env,
-    ['MQTT_URL', 'PILE_MASTER_KEY'],
-  );
+  const env = loadConfig({
+    MQTT_URL: fragments.mqtt.MQTT_URL,
+    MQTT_PORT: fragments.mqtt.MQTT_PORT,
+    MQTT_TOPIC_PREFIX: fragments.mqtt.MQTT_TOPIC_PREFIX,
+    DATA_DIR: fragments.database.DATA_DIR,
+    PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY,
+    ...fragments.simulator,
+    ...fragments.logging,
+  });
+  const masterKey = env.PILE_MASTER_KEY ?? storedEmbeddedSecrets(env.DATA_DIR).pileMasterKey;
+  if (!masterKey) throw new Error(`PILE_MASTER_KEY is not set and ${env.DATA_DIR} holds no embedded platform's key: start it first (npm start) or set PILE_MASTER_KEY`);
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'pile-simulator' });
   const fleet = await startSimulator({
-    mqttUrl: env.MQTT_URL!,
-    masterKey: env.PILE_MASTER_KEY!,
+    mqttUrl: env.MQTT_URL ?? `mqtt://127.0.0.1:${env.MQTT_PORT}`,
+    masterKey,
+    topics: pileTopics(env.MQTT_TOPIC_PREFIX),
     stationId: env.SIM_STATION_ID,
     count: env.SIM_PILES,
     telemetryIntervalMs: env.SIM_TELEMETRY_INTERVAL_MS,

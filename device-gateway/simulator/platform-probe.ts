@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { connectAsync, MqttClient } from 'mqtt';
 import { parseUplink, UplinkMessages } from '../protocol/messages';
-import { COMMAND_QOS, commandTopic, parseUplinkTopic, TOPIC_ROOT, UplinkKind, uplinkTopic } from '../protocol/topics';
+import { COMMAND_QOS, pileTopics, UplinkKind } from '../protocol/topics';
 
 /** The broker the simulator tests talk to. */
 export const testMqttUrl = process.env.MQTT_TEST_URL ?? 'mqtt://127.0.0.1:1883';
 
-const allTopicsOf = (pileId: string): string => `${TOPIC_ROOT}/${pileId}/+`;
+/** The test broker carries the default topics. */
+const topics = pileTopics();
 
 type Received = { kind: UplinkKind; message: UplinkMessages[UplinkKind] };
 
@@ -29,7 +30,7 @@ export class PlatformProbe {
   static async attach(pileId: string, mqttUrl = testMqttUrl): Promise<PlatformProbe> {
     const client = await connectAsync(mqttUrl, { protocolVersion: 4, clean: true }, false);
     const probe = new PlatformProbe(client, pileId);
-    await client.subscribeAsync(allTopicsOf(pileId), { qos: 1 });
+    await client.subscribeAsync(topics.allOfPile(pileId), { qos: 1 });
     return probe;
   }
 
@@ -38,7 +39,7 @@ export class PlatformProbe {
   }
 
   async sendCommand(token: string): Promise<void> {
-    await this.client.publishAsync(commandTopic(this.pileId), token, { qos: COMMAND_QOS });
+    await this.client.publishAsync(topics.command(this.pileId), token, { qos: COMMAND_QOS });
   }
 
   waitFor<K extends UplinkKind>(kind: K, matches: (message: UplinkMessages[K]) => boolean = () => true, timeoutMs?: number): Promise<UplinkMessages[K]> {
@@ -69,13 +70,13 @@ export class PlatformProbe {
 
   /** Clears the pile's retained status so test piles do not pile up in the broker, then disconnects. */
   async close(): Promise<void> {
-    await this.client.unsubscribeAsync(allTopicsOf(this.pileId));
-    await this.client.publishAsync(uplinkTopic(this.pileId, 'status'), '', { qos: 1, retain: true });
+    await this.client.unsubscribeAsync(topics.allOfPile(this.pileId));
+    await this.client.publishAsync(topics.uplink(this.pileId, 'status'), '', { qos: 1, retain: true });
     await this.client.endAsync();
   }
 
   private record(topic: string, payload: Buffer): void {
-    const route = parseUplinkTopic(topic);
+    const route = topics.parseUplink(topic);
     if (!route) return; // the commands this probe sent
     const parsed = parseUplink(route.kind, payload);
     if (parsed.ok) this.received.push({ kind: route.kind, message: parsed.message });

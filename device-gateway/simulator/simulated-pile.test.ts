@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CommandType, derivePileSecret, newCommandId, PileCommand, signCommand } from '../protocol/commands';
+import { mqttCredentials } from '../protocol/mqtt-accounts';
+import { pileTopics } from '../protocol/topics';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
 import { SimulatedPile, SimulatedPileOptions } from './simulated-pile';
 
@@ -17,7 +19,9 @@ async function startPile(overrides: Partial<SimulatedPileOptions> = {}): Promise
   pile = new SimulatedPile({
     pileId,
     pileSecret: derivePileSecret(masterKey, pileId),
+    mqttPassword: mqttCredentials(masterKey, { role: 'pile', pileId }).password,
     mqttUrl: testMqttUrl,
+    topics: pileTopics(),
     maxPowerW: 120_000,
     telemetryIntervalMs: 50,
     unplugDelayMs,

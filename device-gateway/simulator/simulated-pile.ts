@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Logger } from '../../infra/logger';
 import { CommandClaims, verifyCommand } from '../protocol/commands';
 import { ackMessage, PileState, StopReason, UplinkMessages } from '../protocol/messages';
-import { COMMAND_QOS, commandTopic, PILE_ID_PATTERN, UPLINK_QOS, UplinkKind, uplinkTopic } from '../protocol/topics';
+import { COMMAND_QOS, PILE_ID_PATTERN, PileTopics, UPLINK_QOS, UplinkKind } from '../protocol/topics';
 import { chargeStep, electricalReadings, MAX_PILE_POWER_W, socPercentOf, storedWhAt } from './charging-curve';
 import { PileTicker, tickPeriodFor } from './pile-ticker';
 
@@ -15,7 +15,10 @@ export type PileBehaviour = 'normal' | 'refuse-start' | 'ignore-commands';
 export interface SimulatedPileOptions {
   pileId: string;
   pileSecret: string;
+  /** The pile's own MQTT password (username and client id are the pile id), derived like its command secret. */
+  mqttPassword: string;
   mqttUrl: string;
+  topics: PileTopics;
   maxPowerW: number;
   telemetryIntervalMs?: number;
   heartbeatIntervalMs?: number;
@@ -69,9 +72,10 @@ export class SimulatedPile {
   readonly pileId: string;
   behaviour: PileBehaviour = 'normal';
 
-  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW'>>;
+  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW' | 'topics'>>;
   private readonly logger: Logger;
   private readonly ticker: PileTicker;
+  private readonly topics: PileTopics;
   private client?: MqttClient;
   private silent = false;
   private currentState: PileState = 'idle';
@@ -95,6 +99,7 @@ export class SimulatedPile {
     this.pileId = options.pileId;
     this.settings = {
       pileSecret: options.pileSecret,
+      mqttPassword: options.mqttPassword,
       mqttUrl: options.mqttUrl,
       telemetryIntervalMs: options.telemetryIntervalMs ?? PILE_DEFAULTS.telemetryIntervalMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? PILE_DEFAULTS.heartbeatIntervalMs,
@@ -103,6 +108,7 @@ export class SimulatedPile {
       initialSocPercent: options.initialSocPercent ?? PILE_DEFAULTS.initialSocPercent,
       clock: options.clock ?? Date.now,
     };
+    this.topics = options.topics;
     this.logger = options.logger ?? quiet;
     this.ticker = options.ticker ?? new PileTicker(tickPeriodFor(this.settings.telemetryIntervalMs));
     this.maxPowerW = options.maxPowerW;
@@ -130,7 +136,9 @@ export class SimulatedPile {
     if (this.client) return;
     const options: IClientOptions = {
       protocolVersion: 4,
-      clientId: `pile-${this.pileId}`,
+      clientId: this.pileId,
+      username: this.pileId,
+      password: this.settings.mqttPassword,
       clean: true,
       will: this.lastWill(),
     };
@@ -141,7 +149,7 @@ export class SimulatedPile {
     client.on('connect', () => this.announce());
     client.on('message', (_topic, payload) => this.onCommand(payload.toString()));
     client.on('error', (error) => this.logger.warn({ pileId: this.pileId, err: error }, 'pile connection error'));
-    await client.subscribeAsync(commandTopic(this.pileId), { qos: COMMAND_QOS });
+    await client.subscribeAsync(this.topics.command(this.pileId), { qos: COMMAND_QOS });
     this.announce();
     this.ticker.add(this);
   }
@@ -211,7 +219,7 @@ export class SimulatedPile {
   private lastWill(): NonNullable<IClientOptions['will']> {
     this.connectedAt = this.settings.clock();
     const will = { ...this.envelope<'status'>({ state: 'offline', connectedAt: this.connectedAt }), ts: this.connectedAt };
-    return { topic: uplinkTopic(this.pileId, 'status'), payload: JSON.stringify(will), qos: 1, retain: true };
+    return { topic: this.topics.uplink(this.pileId, 'status'), payload: JSON.stringify(will), qos: 1, retain: true };
   }
 
   private announce(): void {
@@ -366,7 +374,7 @@ export class SimulatedPile {
     if (this.silent || !this.client || (qos === 0 && !this.client.connected)) return;
     const payload = JSON.stringify(this.envelope<K>(body));
     this.client
-      .publishAsync(uplinkTopic(this.pileId, kind), payload, { qos, retain: kind === 'status' })
+      .publishAsync(this.topics.uplink(this.pileId, kind), payload, { qos, retain: kind === 'status' })
       .catch((error: unknown) => this.logger.warn({ pileId: this.pileId, kind, err: error }, 'pile could not publish'));
   }
 }

@@ -40,7 +40,6 @@ while IFS= read -r line || [[ -n "$line" ]]; do
   case "$line" in
     JWT_SECRET=CHANGE_ME*|PILE_MASTER_KEY=CHANGE_ME*) line="${line%%=*}=$(random_hex 32)" ;;
     [A-Z]*=CHANGE_ME*) line="${line%%=*}=$(random_hex 24)" ;;
-    MQTT_SIMULATOR_PASSWORD=*) (( demo )) && line="MQTT_SIMULATOR_PASSWORD=$(random_hex 24)" ;;
     AUTH_DEV_LOGIN=*) (( demo )) && line="AUTH_DEV_LOGIN=true" ;;
     '#COMPOSE_PROFILES='*) (( demo )) && line="COMPOSE_PROFILES=demo" ;;
   esac

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import mysql from 'mysql2/promise';
 import { PileFleet, startSimulator } from '../../device-gateway/simulator';
+import { pileTopics } from '../../device-gateway/protocol/topics';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
 import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
@@ -54,7 +55,7 @@ describe('crash survival of the worker, gateway and API processes', () => {
     worker = new RoleProcess('worker', 'worker/main.js', { ...env, METRICS_PORT: String(await freePort()) }, /worker running/);
     gateway = new RoleProcess('gateway', 'device-gateway/main.js', { ...env, METRICS_PORT: String(await freePort()) }, /gateway subscribed/);
     await Promise.all([api.start(), worker.start(), gateway.start()]);
-    fleet = await startSimulator({ mqttUrl: TEST_MQTT_URL, masterKey: env.PILE_MASTER_KEY, stationId, count: 6, telemetryIntervalMs: 200 });
+    fleet = await startSimulator({ mqttUrl: TEST_MQTT_URL, masterKey: env.PILE_MASTER_KEY, topics: pileTopics(), stationId, count: 6, telemetryIntervalMs: 200 });
   }, 180_000);
 
   afterAll(async () => {

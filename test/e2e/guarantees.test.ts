@@ -1,10 +1,13 @@
 import mysql from 'mysql2/promise';
 import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { uplinkTopic } from '../../device-gateway/protocol/topics';
+import { pileTopics } from '../../device-gateway/protocol/topics';
 import { eventually } from '../support/live-client';
 import { TEST_MQTT_URL } from '../support/services';
 import { TestSystem, startTestSystem } from '../support/system-harness';
+
+/** The default topics, as the test broker carries them. */
+const topics = pileTopics();
 
 /** The guarantees money and piles depend on, through the whole system on real engines. */
 describe('platform guarantees', () => {
@@ -70,7 +73,7 @@ describe('platform guarantees', () => {
 
     const impostor = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     const publish = (kind: 'event' | 'ack' | 'telemetry', message: object) =>
-      impostor.publishAsync(uplinkTopic(pileCode, kind), JSON.stringify({ v: 1, ts: Date.now(), ...message }), { qos: 1 });
+      impostor.publishAsync(topics.uplink(pileCode, kind), JSON.stringify({ v: 1, ts: Date.now(), ...message }), { qos: 1 });
     const duplicateStart = { msgId: randomUUID(), event: 'sessionStarted', sessionId: started.sessionId, meterStartWh: 1 };
     await publish('event', duplicateStart);
     await publish('event', duplicateStart);

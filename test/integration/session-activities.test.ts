@@ -5,7 +5,8 @@ import { createDatabase, Database } from '../../db/database';
 import { Orders } from '../../db/orders';
 import { SessionRecords } from '../../db/session-records';
 import { derivePileSecret, verifyCommand } from '../../device-gateway/protocol/commands';
-import { commandTopic } from '../../device-gateway/protocol/topics';
+import { mqttCredentials } from '../../device-gateway/protocol/mqtt-accounts';
+import { pileTopics } from '../../device-gateway/protocol/topics';
 import { settleBill, priceEnergyByBand, idleCharge } from '../../domain/billing';
 import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../infra/live-state';
@@ -14,6 +15,9 @@ import { WalletPayments } from '../../db/wallet';
 import { buildSessionActivities } from '../../worker/worker';
 import { aTariff } from '../support/builders';
 import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
+
+/** The default topics, as the test broker carries them. */
+const topics = pileTopics();
 
 /** The session activities with their production dependencies on MariaDB, Redis and Mosquitto. */
 describe('session activities on real engines', () => {
@@ -32,8 +36,8 @@ describe('session activities on real engines', () => {
     db = createDatabase({ mysqlUrl: database.url, dataDir: '/tmp' });
     await db.migrate();
     hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
-    broker = await connectMqtt(TEST_MQTT_URL, 'activities-test');
-    activities = buildSessionActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey });
+    broker = await connectMqtt(TEST_MQTT_URL, mqttCredentials(masterKey, { role: 'commands', name: uniqueId('activities-test') }));
+    activities = buildSessionActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics });
     wallet = new WalletPayments(db);
     records = new SessionRecords(db);
     orders = new Orders(db);
@@ -120,7 +124,7 @@ describe('session activities on real engines', () => {
     const pileId = uniqueId('pile');
     const pile = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     const received = new Promise<string>((resolve) => pile.on('message', (_topic, payload) => resolve(payload.toString())));
-    await pile.subscribeAsync(commandTopic(pileId), { qos: 1 });
+    await pile.subscribeAsync(topics.command(pileId), { qos: 1 });
     const sessionId = randomUUID();
     await activities.sendPileCommand({ commandId: `${sessionId}:start`, pileId, sessionId, type: 'start', ttlSeconds: 60 });
     const token = await received;

@@ -9,6 +9,7 @@ import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
 import { SessionRecordCache } from '../../device-gateway/session-cache';
 import type { SessionSignals } from '../../device-gateway/session-signals';
+import { pileTopics } from '../../device-gateway/protocol/topics';
 import { WatchedSessions } from '../../device-gateway/watched-sessions';
 import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../infra/live-state';
@@ -73,6 +74,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     alarms,
     metrics: createGatewayMetrics(metrics),
     logger: createLogger({ level: 'silent', name: 'gateway-test' }),
+    topics: pileTopics(),
     checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
     clock: Date.now,
   };
