@@ -4,6 +4,7 @@ import { AlarmLog } from '../db/alarm-log';
 import type { Database } from '../db/database';
 import { PileRegistry } from '../db/pile-registry';
 import type { HotState } from '../infra/hot-state';
+import { KeyedQueue } from '../infra/keyed-queue';
 import { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import type { MqttClient } from '../infra/mqtt';
@@ -34,15 +35,10 @@ export interface RunningGateway {
 export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, options: GatewayOptions): Promise<RunningGateway> {
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
   await ctx.watched.start();
-  const queues = new Map<string, Promise<unknown>>();
+  const perPile = new KeyedQueue();
 
   mqtt.on('message', (topic, payload) => {
-    const key = ctx.topics.parseUplink(topic)?.pileId ?? '';
-    const next = (queues.get(key) ?? Promise.resolve()).then(() => routeMessage(ctx, presence, topic, payload));
-    queues.set(key, next);
-    void next.finally(() => {
-      if (queues.get(key) === next) queues.delete(key);
-    });
+    void perPile.run(ctx.topics.parseUplink(topic)?.pileId ?? '', () => routeMessage(ctx, presence, topic, payload));
   });
   await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
@@ -56,7 +52,7 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
       clearInterval(sweeper);
       await ctx.watched.stop();
       mqtt.removeAllListeners('message');
-      await Promise.allSettled(queues.values());
+      await perPile.drain();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
+import { KeyedQueue } from '../infra/keyed-queue';
 import { sessionWorkflowId } from '../workflows/charging-session.messages';
 
 /** Relays pile facts to the session workflow that owns them. */
@@ -13,15 +14,12 @@ export interface SessionSignals {
  * checkpoint must not overtake, or be overtaken by, the stop that follows it).
  */
 export class TemporalSessionSignals implements SessionSignals {
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly perSession = new KeyedQueue();
 
   constructor(private readonly client: Client) {}
 
   send<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T) {
-    const sent = (this.inFlight.get(sessionId) ?? Promise.resolve()).catch(() => undefined).then(() => this.deliver(sessionId, signal, payload));
-    this.inFlight.set(sessionId, sent);
-    void sent.catch(() => undefined).finally(() => this.inFlight.get(sessionId) === sent && this.inFlight.delete(sessionId));
-    return sent;
+    return this.perSession.run(sessionId, () => this.deliver(sessionId, signal, payload));
   }
 
   private async deliver<T>(sessionId: string, signal: SignalDefinition<[T]>, payload: T) {
