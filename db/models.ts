@@ -165,7 +165,8 @@ export class Order extends Model<InferAttributes<Order>, InferCreationAttributes
   declare createdAt: CreationOptional<Date>;
 }
 
-export const ALARM_KINDS = ['offline', 'fault'] as const;
+/** `meter`: a pile reported a meter reading that is not physically plausible (not billed). */
+export const ALARM_KINDS = ['offline', 'fault', 'meter'] as const;
 
 export class Alarm extends Model<InferAttributes<Alarm>, InferCreationAttributes<Alarm>> {
   declare id: CreationOptional<number>;

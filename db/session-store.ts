@@ -1,6 +1,7 @@
 import { UniqueConstraintError } from 'sequelize';
-import type { OpenSessionRequest, SessionStore, TransitionRecord } from '../activities/ports';
-import { isFinal } from '../domain/session-state';
+import type { OpenSessionRequest, SessionIdentity, SessionStore, TransitionRecord } from '../activities/ports';
+import { SessionStatus, isFinal } from '../domain/session-state';
+import type { Tariff } from '../domain/tariff';
 import type { Database } from './database';
 import { ChargingSession, PileClaim, SessionEvent } from './models';
 
@@ -90,4 +91,42 @@ export class SequelizeSessionStore implements SessionStore {
   async releasePile(pileId: string, sessionId: string): Promise<void> {
     await PileClaim.destroy({ where: { pileId, sessionId } });
   }
+}
+
+/** A session that has not ended, as its durable record last saw it. */
+export interface ActiveSessionRecord extends SessionIdentity {
+  status: SessionStatus;
+  tariff: Tariff;
+  meterStartWh?: number;
+  startedAt?: number;
+}
+
+/**
+ * Reads sessions that have not ended from their durable records, for a gateway whose hot store lost them (a
+ * crash of the embedded platform, a flushed Redis).
+ */
+export class ActiveSessionRecords {
+  async find(sessionId: string): Promise<ActiveSessionRecord | undefined> {
+    const row = await ChargingSession.findByPk(sessionId);
+    return row && !isFinal(row.status) ? activeRecordOf(row) : undefined;
+  }
+
+  /** The session holding the pile, by the claim that makes it the only one. */
+  async onPile(pileId: string): Promise<ActiveSessionRecord | undefined> {
+    const claim = await PileClaim.findByPk(pileId);
+    return claim ? this.find(claim.sessionId) : undefined;
+  }
+}
+
+function activeRecordOf(row: ChargingSession): ActiveSessionRecord {
+  return {
+    sessionId: row.id,
+    userId: row.userId,
+    pileId: row.pileId,
+    stationId: row.stationId,
+    status: row.status,
+    tariff: row.tariff,
+    meterStartWh: row.meterStartWh ?? undefined,
+    startedAt: row.startedAt?.getTime(),
+  };
 }

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { AlarmLog } from '../db/alarm-log';
 import { PileRegistry } from '../db/pile-registry';
+import { ActiveSessionRecords } from '../db/session-store';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
@@ -9,6 +10,7 @@ import type { MqttClient } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
 import { SessionRecordCache } from './session-cache';
+import { SessionRecords } from './session-records';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
@@ -63,9 +65,11 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
 /** The gateway's dependencies with their production implementations. */
 export function buildGatewayContext(deps: { hot: HotState; temporal: Client; logger: Logger; metrics: Registry; checkpointIntervalMs: number }): GatewayContext {
   const live = new LiveState(deps.hot);
+  const records = new SessionRecords(live, new ActiveSessionRecords());
   return {
     live,
-    sessions: new SessionRecordCache(live),
+    records,
+    sessions: new SessionRecordCache(records),
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),

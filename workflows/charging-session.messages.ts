@@ -57,7 +57,8 @@ export interface ChargingStarted {
 export interface MeterCheckpoint {
   at: number;
   meterWh: Wh;
-  powerW: number;
+  /** Absent when the reading came without a power sample (a status on reconnecting, a rejected reading). */
+  powerW?: number;
   socPercent?: number;
 }
 export interface ChargingStopped {

@@ -109,7 +109,7 @@ export class SessionState {
     if (!this.plausible(last, reading, receivedAt, 'meter reading')) return false;
     this.ledger = addMeteredSegment(this.input.tariff, this.ledger, last, reading);
     this.lastCheckpoint = { at: reading.at, meterWh: reading.meterWh };
-    this.powerW = reading.powerW;
+    if (reading.powerW !== undefined) this.powerW = reading.powerW;
     if (reading.socPercent !== undefined) this.socPercent = reading.socPercent;
     this.lastHeardAt = receivedAt;
     this.attention = true;

@@ -7,6 +7,8 @@ import { PileRegistry } from '../../db/pile-registry';
 import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
 import { SessionRecordCache } from '../../device-gateway/session-cache';
+import { SessionRecords } from '../../device-gateway/session-records';
+import { ActiveSessionRecords } from '../../db/session-store';
 import type { SessionSignals } from '../../device-gateway/session-signals';
 import { WatchedSessions } from '../../device-gateway/watched-sessions';
 import { RedisHotState } from '../../infra/hot-state';
@@ -60,9 +62,11 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const live = new LiveState(hot);
   const signals = new RecordedSignals();
   const metrics = new Registry();
+  const records = new SessionRecords(live, new ActiveSessionRecords());
   const ctx: GatewayContext = {
     live,
-    sessions: new SessionRecordCache(live),
+    records,
+    sessions: new SessionRecordCache(records),
     watched: new WatchedSessions(live),
     hot,
     signals,
