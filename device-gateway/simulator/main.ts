@@ -1,19 +1,24 @@
 import { fragments, loadConfig } from '../../infra/config';
 import { createLogger } from '../../infra/logger';
 import { runMain } from '../../infra/process';
+import { embeddedSecrets } from '../../system/embedded-secrets';
 import { startSimulator } from './start-simulator';
 
-/** The pile simulator alone: `node dist/device-gateway/simulator/main.js`. */
+/**
+ * The pile simulator alone: `node dist/device-gateway/simulator/main.js`. Without MQTT_URL and PILE_MASTER_KEY it
+ * plays the piles of the embedded platform (`npm start`) sharing its DATA_DIR: its broker on MQTT_PORT and the pile
+ * master key in DATA_DIR. Its piles outlive the platform: when the platform goes down they keep charging and
+ * reconnect when it is back.
+ */
 runMain('pile-simulator', async () => {
   const env = loadConfig(
-    { MQTT_URL: fragments.mqtt.MQTT_URL, PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY, ...fragments.simulator, ...fragments.logging },
+    { MQTT_URL: fragments.mqtt.MQTT_URL, MQTT_PORT: fragments.mqtt.MQTT_PORT, DATA_DIR: fragments.database.DATA_DIR, ...fragments.pileKeys, ...fragments.simulator, ...fragments.logging },
     process.env,
-    ['MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'pile-simulator' });
   const fleet = await startSimulator({
-    mqttUrl: env.MQTT_URL!,
-    masterKey: env.PILE_MASTER_KEY!,
+    mqttUrl: env.MQTT_URL ?? `mqtt://127.0.0.1:${env.MQTT_PORT}`,
+    masterKey: env.PILE_MASTER_KEY ?? embeddedSecrets(env.DATA_DIR, env).pileMasterKey,
     stationId: env.SIM_STATION_ID,
     count: env.SIM_PILES,
     telemetryIntervalMs: env.SIM_TELEMETRY_INTERVAL_MS,
