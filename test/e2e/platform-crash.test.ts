@@ -6,7 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PileFleet, startSimulator } from '../../device-gateway/simulator';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
-import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
+import { RoleProcess, apiCaller, freePort, runToCompletion } from '../support/process-harness';
 import { uniqueId } from '../support/services';
 import { createLocalEnv } from '../support/temporal';
 
@@ -60,14 +60,7 @@ describe('a crash of the embedded platform while piles keep charging', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function call(method: string, url: string, token?: string, body?: unknown) {
-    const response = await fetch(`${apiUrl}${url}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const call = apiCaller(() => apiUrl);
 
   it('bills the energy the pile metered while the platform was down, to the pile\'s own meter', async () => {
     const pileCode = fleet.pileIds[0]; // 120 kW
