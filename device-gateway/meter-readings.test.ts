@@ -43,12 +43,12 @@ async function chargingSessionInHotState() {
 }
 
 /** A charging session only the database knows: the hot store was lost with the platform that held it. */
-async function chargingSessionOnlyInDatabase(status: SessionStatus = 'CHARGING') {
+async function chargingSessionOnlyInDatabase(status: SessionStatus = 'CHARGING', meterStartWh: number | null = METER_START) {
   const sessionId = randomUUID();
   await PileClaim.create({ pileId, sessionId });
   await ChargingSession.create({
     id: sessionId, userId: 'u1', pileId, stationId: f.stationId, status, statusSeq: 3, workflowId: `charging-session-${sessionId}`, limits: {}, tariff: aTariff(),
-    reservedUntil: null, heldFen: 5000, meterStartWh: METER_START, meterStopWh: null, energyWh: 0, startedAt: new Date(STARTED), stoppedAt: null,
+    reservedUntil: null, heldFen: 5000, meterStartWh, meterStopWh: null, energyWh: 0, startedAt: meterStartWh === null ? null : new Date(STARTED), stoppedAt: null,
     endedAt: null, endReason: null, reviewReason: null, bill: null,
   });
   return sessionId;
@@ -108,6 +108,12 @@ describe('sessions the hot store lost (a crash of the embedded platform)', () =>
     const sessionId = await chargingSessionOnlyInDatabase();
     await send('status', { state: 'idle', connectedAt: NOW, energyRegisterWh: METER_START + 7000 });
     expect(f.signals.named('pileReportedIdle')).toEqual([{ sessionId, signal: 'pileReportedIdle', payload: { at: NOW, meterWh: METER_START + 7000 } }]);
+  });
+
+  it('take the start event of a session that was starting', async () => {
+    const sessionId = await chargingSessionOnlyInDatabase('STARTING', null);
+    await send('event', { event: 'sessionStarted', sessionId, meterStartWh: METER_START });
+    expect(f.signals.named('chargingStarted')).toEqual([{ sessionId, signal: 'chargingStarted', payload: { at: NOW, meterStartWh: METER_START } }]);
   });
 
   it('stay ended: telemetry of a session whose record is final is dropped', async () => {

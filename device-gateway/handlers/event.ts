@@ -8,7 +8,7 @@ export const handleEvent: Handler<EventMessage> = async (ctx, pile, message) => 
   const { pileId, stationId } = pile;
   switch (message.event) {
     case 'sessionStarted': {
-      const session = await ctx.live.session(message.sessionId);
+      const session = await ctx.records.session(message.sessionId);
       if (!session || session.pileId !== pileId) {
         ctx.metrics.rejected.inc({ reason: 'unknown_session' });
         ctx.logger.warn({ pileId, sessionId: message.sessionId }, 'pile started a session the platform does not know');

@@ -232,7 +232,7 @@ it('a pile that reconnects while charging reports its session and its meter, whi
 
   await pile.connect();
 
-  const status = await probe.waitFor('status', (s) => s.state === 'charging' && s.energyRegisterWh > 250_000);
+  const status = await probe.waitFor('status', (s) => s.state === 'charging' && (s.energyRegisterWh ?? 0) > 250_000);
   expect(status).toMatchObject({ sessionId, state: 'charging' });
   expect(status.energyRegisterWh).toBeLessThanOrEqual(pile.energyRegisterWh);
 });
