@@ -560,7 +560,9 @@ describe('the bill is the pile\'s plausible meter', () => {
       // The pile keeps charging for six minutes without a word reaching the session, then reports its final meter.
       await waitForStatus(handle, 'STOPPING');
       await handle.signal(chargingStoppedSignal, { at: pile.clock + 6 * MINUTE, meterStopWh: pile.meterWh + 3000, reason: 'remote' });
-      return handle.result();
+      const result = await handle.result();
+      await recordHistory(handle, 'final-meter-after-silence');
+      return result;
     });
     expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_SILENT', energyWh: 8000 });
     expect(result.bill!.energyWh).toBe(8000);
