@@ -132,6 +132,7 @@ export class SessionState {
    */
   pileReportedIdle(event: PileReportedIdle) {
     if ((this.status !== 'CHARGING' && this.status !== 'STOPPING') || this.pileStop || this.fault) return;
+    if (event.at < (this.lastCheckpoint?.at ?? 0)) return; // said before the pile's last reading: stale
     const meterStopWh = event.meterWh ?? this.lastCheckpoint?.meterWh;
     if (meterStopWh === undefined) return;
     this.pileStop = { at: event.at, meterStopWh, reason: 'pile_reported_idle' };

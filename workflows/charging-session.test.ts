@@ -569,6 +569,20 @@ describe('the bill is the pile\'s plausible meter', () => {
     expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
   });
 
+  it('keeps charging when an idle report older than the pile\'s last reading arrives late', async () => {
+    const { input, world, pile } = setUp();
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.signal(pileReportedIdleSignal, { at: pile.clock - 5 * MINUTE, meterWh: METER_T0 });
+      await pile.charge(handle, 2, 30_000);
+      await handle.executeUpdate(stopChargingUpdate);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 6000, needsReview: false });
+  });
+
   it('ends at the pile\'s meter, for review, when the pile reports idle while the session charges', async () => {
     const { input, world, pile } = setUp();
     const result = await withWorker(world, async () => {
