@@ -67,6 +67,7 @@ export class SessionService {
       limits: request.limits,
       reserve: request.reserve,
       policy: this.deps.policy,
+      pileRatedPowerW: pile.maxPowerW,
     };
     const { sessionId: sid, pileId, stationId, userId, status: st } = sessionSearchAttributes;
     const start = new WithStartWorkflowOperation(CHARGING_SESSION_WORKFLOW, {

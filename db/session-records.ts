@@ -1,7 +1,17 @@
 import { Op } from 'sequelize';
-import type { SessionStatus } from '../domain/session-state';
+import type { SessionIdentity } from '../activities/ports';
+import { type SessionStatus, isFinal } from '../domain/session-state';
+import type { Tariff } from '../domain/tariff';
 import type { Database } from './database';
 import type { ChargingSession, SessionEvent } from './models';
+
+/** A session that has not ended, as its durable record last saw it. */
+export interface ActiveSessionRecord extends SessionIdentity {
+  status: SessionStatus;
+  tariff: Tariff;
+  meterStartWh?: number;
+  startedAt?: number;
+}
 
 export interface SessionFilter {
   userId?: string;
@@ -47,4 +57,29 @@ export class SessionRecords {
     const rows = (await this.db.models.ChargingSession.count({ group: ['status'] })) as unknown as { status: SessionStatus; count: number }[];
     return rows.map(({ status, count }) => ({ status, count: Number(count) }));
   }
+
+  /** The session if it has not ended: what a gateway whose hot store lost it (a crash, a flushed Redis) rebuilds from. */
+  async active(sessionId: string): Promise<ActiveSessionRecord | undefined> {
+    const row = await this.db.models.ChargingSession.findByPk(sessionId);
+    return row && !isFinal(row.status) ? activeRecordOf(row) : undefined;
+  }
+
+  /** The session holding the pile, by the claim that makes it the only one. */
+  async activeOnPile(pileId: string): Promise<ActiveSessionRecord | undefined> {
+    const claim = await this.db.models.PileClaim.findByPk(pileId);
+    return claim ? this.active(claim.sessionId) : undefined;
+  }
+}
+
+function activeRecordOf(row: ChargingSession): ActiveSessionRecord {
+  return {
+    sessionId: row.id,
+    userId: row.userId,
+    pileId: row.pileId,
+    stationId: row.stationId,
+    status: row.status,
+    tariff: row.tariff,
+    meterStartWh: row.meterStartWh ?? undefined,
+    startedAt: row.startedAt?.getTime(),
+  };
 }

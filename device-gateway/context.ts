@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logger';
 import type { GatewayMetrics } from './metrics';
 import type { PileTopics } from './protocol/topics';
 import type { SessionRecordCache } from './session-cache';
+import type { RecoverableSessionRecords } from './session-records';
 import type { SessionSignals } from './session-signals';
 import type { WatchedSessions } from './watched-sessions';
 import type { SignalDefinition } from '@temporalio/workflow';
@@ -13,7 +14,9 @@ import type { SignalDefinition } from '@temporalio/workflow';
 /** Everything a message handler may use; built once by the gateway's composition root. */
 export interface GatewayContext {
   live: LiveState;
-  /** Charging sessions' live records, read through on the telemetry path. */
+  /** Sessions' live records and pile occupancy, put back from durable records when the hot store lost them. */
+  records: RecoverableSessionRecords;
+  /** Charging sessions' live records, read through `records` on the telemetry path. */
   sessions: SessionRecordCache;
   /** Sessions someone is watching: only they get live progress. */
   watched: WatchedSessions;

@@ -11,6 +11,8 @@ import type { MqttClient } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
 import { SessionRecordCache } from './session-cache';
+import { SessionRecords } from '../db/session-records';
+import { RecoverableSessionRecords } from './session-records';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
@@ -68,9 +70,11 @@ export function buildGatewayContext(deps: {
   checkpointIntervalMs: number;
 }): GatewayContext {
   const live = new LiveState(deps.hot);
+  const records = new RecoverableSessionRecords(live, new SessionRecords(deps.db));
   return {
     live,
-    sessions: new SessionRecordCache(live),
+    records,
+    sessions: new SessionRecordCache(records),
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),

@@ -16,6 +16,12 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers: [registry],
     }),
+    implausibleMeters: new Counter({
+      name: 'evcp_gateway_implausible_meter_readings_total',
+      help: 'Meter readings not billed because they are not physically plausible, by reason',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     signals: new Counter({
       name: 'evcp_gateway_signals_total',
       help: 'Signals sent to session workflows, by signal and result',

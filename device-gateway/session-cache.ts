@@ -1,4 +1,5 @@
-import type { LiveCheckpoint, LiveState, SessionLiveRecord } from '../infra/live-state';
+import type { LiveCheckpoint, SessionLiveRecord } from '../infra/live-state';
+import type { RecoverableSessionRecords } from './session-records';
 
 /**
  * The gateway's short-lived copy of each charging session's live record (tariff, meter start, last checkpoint),
@@ -11,7 +12,7 @@ export class SessionRecordCache {
   private readonly progressSavedAt = new Map<string, number>();
 
   constructor(
-    private readonly live: Pick<LiveState, 'session'>,
+    private readonly live: Pick<RecoverableSessionRecords, 'session'>,
     private readonly options: { ttlMs?: number; missTtlMs?: number; maxEntries?: number; clock?: () => number } = {},
   ) {}
 

@@ -114,6 +114,24 @@ export class LiveState implements SessionLiveUpdates {
     };
   }
 
+  /**
+   * Puts back the live record (and the pile's occupancy) of a session the hot store lost, from its durable
+   * record. Metering counts from the meter start: the session itself keeps the exact checkpoints.
+   */
+  async sessionRestored(record: SessionLiveRecord, at: number): Promise<void> {
+    const { sessionId, userId, pileId, stationId, status, tariff, meterStartWh, startedAt } = record;
+    const fields: Record<string, string> = { sessionId, userId, pileId, stationId, status, tariff: JSON.stringify(tariff) };
+    if (meterStartWh !== undefined && startedAt !== undefined) {
+      const checkpoint: LiveCheckpoint = { at: startedAt, meterWh: meterStartWh, ledger: {} };
+      Object.assign(fields, { meterStartWh: String(meterStartWh), startedAt: String(startedAt), checkpoint: JSON.stringify(checkpoint) });
+    }
+    await this.hot.hashSet(hotKeys.sessionLive(sessionId), fields);
+    if (!(await this.occupant(pileId))) {
+      await this.hot.hashSet(hotKeys.pileOccupancy(pileId), { sessionId, status });
+      await this.refreshPileStatus(pileId, stationId, at);
+    }
+  }
+
   /** The pile reported metering began: progress and checkpoints count from here. */
   async chargingStarted(sessionId: string, meterStartWh: number, at: number): Promise<void> {
     const checkpoint: LiveCheckpoint = { at, meterWh: meterStartWh, ledger: {} };

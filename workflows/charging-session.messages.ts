@@ -40,6 +40,8 @@ export interface ChargingSessionInput {
   /** Hold the pile first (RESERVED) instead of starting right away. */
   reserve: boolean;
   policy: SessionPolicy;
+  /** The pile's rated power: meter readings rising faster are not billed. Absent in sessions started before it was recorded. */
+  pileRatedPowerW?: number;
 }
 
 // Facts from the pile, relayed by the device gateway.
@@ -55,7 +57,8 @@ export interface ChargingStarted {
 export interface MeterCheckpoint {
   at: number;
   meterWh: Wh;
-  powerW: number;
+  /** Absent when the reading came without a power sample (a status on reconnecting, a rejected reading). */
+  powerW?: number;
   socPercent?: number;
 }
 export interface ChargingStopped {
@@ -71,6 +74,11 @@ export interface PileFaulted {
 export interface ConnectorFreed {
   at: number;
 }
+/** The pile says it is idle (on reconnecting, or after losing its session), with its meter when it reports one. */
+export interface PileReportedIdle {
+  at: number;
+  meterWh?: Wh;
+}
 
 export const pileAcknowledgedSignal = defineSignal<[PileAcknowledgement]>('pileAcknowledged');
 export const chargingStartedSignal = defineSignal<[ChargingStarted]>('chargingStarted');
@@ -78,6 +86,7 @@ export const meterCheckpointSignal = defineSignal<[MeterCheckpoint]>('meterCheck
 export const chargingStoppedSignal = defineSignal<[ChargingStopped]>('chargingStopped');
 export const pileFaultedSignal = defineSignal<[PileFaulted]>('pileFaulted');
 export const connectorFreedSignal = defineSignal<[ConnectorFreed]>('connectorFreed');
+export const pileReportedIdleSignal = defineSignal<[PileReportedIdle]>('pileReportedIdle');
 
 export interface SessionView {
   sessionId: string;

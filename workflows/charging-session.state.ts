@@ -1,5 +1,6 @@
 import { Bill, EnergyByBand, addMeteredSegment, idleCharge, priceEnergyByBand, settleBill } from '../domain/billing';
 import { ErrorCode } from '../domain/errors';
+import { implausibleMeter } from '../domain/meter-plausibility';
 import { EndReason, SessionStatus } from '../domain/session-state';
 import { stopReasonFor } from '../domain/stop-conditions';
 import { priceAt } from '../domain/tariff';
@@ -11,6 +12,7 @@ import type {
   MeterCheckpoint,
   PileAcknowledgement,
   PileFaulted,
+  PileReportedIdle,
   SessionView,
 } from './charging-session.messages';
 
@@ -52,6 +54,8 @@ export class SessionState {
   endReason?: EndReason;
   needsReview = false;
   reviewReason?: string;
+  /** Meter readings not billed because they were not physically plausible. */
+  rejectedMeterReadings = 0;
   bill?: Bill;
   settlementAttempts = 0;
   admission?: Admission;
@@ -95,13 +99,17 @@ export class SessionState {
     this.attention = true;
   }
 
-  /** Takes in a meter reading; duplicates, stale and out-of-order readings change nothing. */
+  /**
+   * Takes in a meter reading; duplicates, stale and out-of-order readings change nothing, and a reading that is not
+   * physically plausible is not billed and puts the session up for review.
+   */
   checkpoint(reading: MeterCheckpoint, receivedAt: number): boolean {
     const last = this.lastCheckpoint;
-    if (!last || this.pileStop || reading.at <= last.at || reading.meterWh < last.meterWh) return false;
+    if (!last || this.pileStop || reading.at <= last.at) return false;
+    if (!this.plausible(last, reading, receivedAt, 'meter reading')) return false;
     this.ledger = addMeteredSegment(this.input.tariff, this.ledger, last, reading);
     this.lastCheckpoint = { at: reading.at, meterWh: reading.meterWh };
-    this.powerW = reading.powerW;
+    if (reading.powerW !== undefined) this.powerW = reading.powerW;
     if (reading.socPercent !== undefined) this.socPercent = reading.socPercent;
     this.lastHeardAt = receivedAt;
     this.attention = true;
@@ -115,6 +123,20 @@ export class SessionState {
 
   faulted(event: PileFaulted) {
     this.fault ??= event;
+    this.attention = true;
+  }
+
+  /**
+   * A pile that says it is idle while its session still charges has ended the session without telling (or its
+   * stop was lost): the session ends at the pile's meter, for review.
+   */
+  pileReportedIdle(event: PileReportedIdle) {
+    if ((this.status !== 'CHARGING' && this.status !== 'STOPPING') || this.pileStop || this.fault) return;
+    if (event.at < (this.lastCheckpoint?.at ?? 0)) return; // said before the pile's last reading: stale
+    const meterStopWh = event.meterWh ?? this.lastCheckpoint?.meterWh;
+    if (meterStopWh === undefined) return;
+    this.pileStop = { at: event.at, meterStopWh, reason: 'pile_reported_idle' };
+    this.flagForReview('the pile reported idle while the session was charging; billed to the meter it reported');
     this.attention = true;
   }
 
@@ -161,16 +183,23 @@ export class SessionState {
         ? { at: this.fault.at, meterWh: this.fault.meterWh }
         : undefined;
     const last = this.lastCheckpoint;
-    if (last && finalReading) {
-      if (finalReading.meterWh < last.meterWh) {
-        this.flagForReview(`final meter ${finalReading.meterWh} Wh is below checkpoint ${last.meterWh} Wh`);
-      } else {
-        this.ledger = addMeteredSegment(this.input.tariff, this.ledger, last, { at: Math.max(finalReading.at, last.at), meterWh: finalReading.meterWh });
-        this.lastCheckpoint = { at: Math.max(finalReading.at, last.at), meterWh: finalReading.meterWh };
-      }
+    if (last && finalReading && this.plausible(last, finalReading, now, 'final meter')) {
+      this.ledger = addMeteredSegment(this.input.tariff, this.ledger, last, { at: Math.max(finalReading.at, last.at), meterWh: finalReading.meterWh });
+      this.lastCheckpoint = { at: Math.max(finalReading.at, last.at), meterWh: finalReading.meterWh };
     }
     this.meterStopWh = this.lastCheckpoint?.meterWh;
     this.stoppedAt = finalReading?.at ?? this.lastCheckpoint?.at ?? now;
+  }
+
+  /** Whether `reading` may be billed after `last`; the first reading that may not puts the session up for review. */
+  private plausible(last: { at: number; meterWh: number }, reading: { at: number; meterWh: number }, now: number, what: string): boolean {
+    const problem = implausibleMeter(last, reading, { ratedPowerW: this.input.pileRatedPowerW, now });
+    if (!problem) return true;
+    this.rejectedMeterReadings += 1;
+    if (this.rejectedMeterReadings === 1) {
+      this.flagForReview(`${what} ${reading.meterWh} Wh at ${new Date(reading.at).toISOString()} not billed (${problem}); billed up to ${last.meterWh} Wh`);
+    }
+    return false;
   }
 
   flagForReview(reason: string) {

@@ -21,6 +21,7 @@ import {
   meterCheckpointSignal,
   pileAcknowledgedSignal,
   pileFaultedSignal,
+  pileReportedIdleSignal,
   retrySettlementUpdate,
   sessionStateQuery,
   sessionWorkflowId,
@@ -353,7 +354,7 @@ describe('charging session workflow', () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
         await pile.charge(handle, 10, 30_000);
-        await handle.signal(pileFaultedSignal, { at: pile.clock + 1000, code: 'OVER_TEMPERATURE', meterWh: pile.meterWh + 100 });
+        await handle.signal(pileFaultedSignal, { at: pile.clock + 30_000, code: 'OVER_TEMPERATURE', meterWh: pile.meterWh + 100 });
         return handle.result();
       });
       expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_FAULT', energyWh: 5100 });
@@ -517,6 +518,85 @@ describe('charging session workflow on a real Temporal server', () => {
     expect(world.captures).toHaveLength(1);
     expect(new Set(world.transitions.map((t) => t.seq)).size).toBe(world.transitions.length);
   }, 120_000);
+});
+
+describe('the bill is the pile\'s plausible meter', () => {
+  it('does not bill a reading that rises faster than the pile\'s rated power, and flags the session', async () => {
+    const { input, world, pile } = setUp();
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.signal(meterCheckpointSignal, { at: pile.clock + 130_000, meterWh: pile.meterWh + 1_000_000, powerW: 30_000 }); // forged
+      await pile.charge(handle, 2, 30_000);
+      await handle.executeUpdate(stopChargingUpdate);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 6000, needsReview: true });
+    expect(result.bill!.energyWh).toBe(6000);
+    expect(result.reviewReason).toContain('not billed');
+  });
+
+  it('does not bill a final meter the pile\'s rated power cannot reach, and flags the session', async () => {
+    const { input, world, pile } = setUp();
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.signal(chargingStoppedSignal, { at: pile.clock + 60_000, meterStopWh: pile.meterWh + 1_000_000, reason: 'local' });
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_STOPPED', energyWh: 5000, needsReview: true });
+    expect(result.bill!.energyWh).toBe(5000);
+  });
+
+  it('bills the final meter a pile reports after falling silent', async () => {
+    const { input, world, pile } = setUp({ policy: aSessionPolicy({ pileSilenceTimeoutMs: 5 * MINUTE }) });
+    pile.answersStop = 'ignore';
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      // The pile keeps charging for six minutes without a word reaching the session, then reports its final meter.
+      await waitForStatus(handle, 'STOPPING');
+      await handle.signal(chargingStoppedSignal, { at: pile.clock + 6 * MINUTE, meterStopWh: pile.meterWh + 3000, reason: 'remote' });
+      const result = await handle.result();
+      await recordHistory(handle, 'final-meter-after-silence');
+      return result;
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_SILENT', energyWh: 8000 });
+    expect(result.bill!.energyWh).toBe(8000);
+    expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
+  });
+
+  it('keeps charging when an idle report older than the pile\'s last reading arrives late', async () => {
+    const { input, world, pile } = setUp();
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.signal(pileReportedIdleSignal, { at: pile.clock - 5 * MINUTE, meterWh: METER_T0 });
+      await pile.charge(handle, 2, 30_000);
+      await handle.executeUpdate(stopChargingUpdate);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 6000, needsReview: false });
+  });
+
+  it('ends at the pile\'s meter, for review, when the pile reports idle while the session charges', async () => {
+    const { input, world, pile } = setUp();
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.signal(pileReportedIdleSignal, { at: pile.clock + MINUTE, meterWh: pile.meterWh + 400 });
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_STOPPED', energyWh: 5400, needsReview: true });
+    expect(result.bill!.energyWh).toBe(5400);
+    expect(result.reviewReason).toContain('reported idle');
+    expect(world.commands.map((c) => c.type)).toEqual(['start']);
+  });
 });
 
 /** With RECORD_HISTORIES=1, keeps the history as a fixture that charging-session.replay.test.ts replays from then on. */

@@ -7,6 +7,7 @@ import {
   continueAsNew,
   getCurrentDetails,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,6 +29,7 @@ import {
   meterCheckpointSignal,
   pileAcknowledgedSignal,
   pileFaultedSignal,
+  pileReportedIdleSignal,
   retrySettlementUpdate,
   sessionStateQuery,
   startReservedUpdate,
@@ -197,7 +199,10 @@ const PHASES = {
 
   async STOPPING(s: SessionState) {
     const { sessionId, pileId, policy, tariff } = s.input;
-    let pileResponsive = s.endReason !== 'PILE_SILENT' && s.fault === undefined;
+    // The bill is the pile's meter whenever the pile tells it: a pile that fell silent is given the same time to
+    // come back with its final meter (sessions that stopped before this was so keep their recorded course).
+    const awaitFinalMeter = s.endReason !== 'PILE_SILENT' || patched('final-meter-after-silence');
+    let pileResponsive = s.fault === undefined && awaitFinalMeter;
     if (s.pileStop === undefined && s.fault === undefined) {
       setCurrentDetails('Waiting for the pile to confirm the stop and report its final meter');
       await io.sendPileCommand({ commandId: `${sessionId}:stop`, pileId, sessionId, type: 'stop', ttlSeconds: Math.ceil(policy.stopAckTimeoutMs / 1000) });
@@ -254,6 +259,7 @@ function bindMessages(s: SessionState) {
   setHandler(chargingStoppedSignal, (event) => s.chargingStopped(event));
   setHandler(pileFaultedSignal, (event) => s.faulted(event));
   setHandler(connectorFreedSignal, (event) => s.connectorFreed(event));
+  setHandler(pileReportedIdleSignal, (event) => s.pileReportedIdle(event));
   setHandler(sessionStateQuery, view);
 
   setHandler(admissionUpdate, async () => {

@@ -1,8 +1,11 @@
 import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
 import { tableOptions, timestamp } from './columns';
 
-/** `platform`: an alert of the monitoring (Alertmanager), its pile id the alert's subject `alert:<alertname>`. */
-export const ALARM_KINDS = ['offline', 'fault', 'platform'] as const;
+/**
+ * `meter`: a pile reported a meter reading that is not physically plausible (not billed).
+ * `platform`: an alert of the monitoring (Alertmanager), its pile id the alert's subject `alert:<alertname>`.
+ */
+export const ALARM_KINDS = ['offline', 'fault', 'meter', 'platform'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
 class AlarmRow extends Model<InferAttributes<AlarmRow>, InferCreationAttributes<AlarmRow>> {

@@ -29,6 +29,10 @@ export const statusMessage = z.object({
   connectedAt: z.number().int().positive(),
   /** Present when the state is `faulted`. */
   faultCode: z.string().max(64).optional(),
+  /** The session the pile is metering, when it is charging one (so a reconnecting pile says what it kept doing). */
+  sessionId: sessionId.optional(),
+  /** The pile's cumulative energy register as the status is sent; the platform bills a session's end from it. */
+  energyRegisterWh: wh.optional(),
 });
 
 export const heartbeatMessage = z.object({ ...envelope });

@@ -7,7 +7,9 @@ import { startSimulator } from './start-simulator';
 
 /**
  * The pile simulator alone: `node dist/device-gateway/simulator/main.js`. Without MQTT_URL and PILE_MASTER_KEY it
- * joins the embedded platform (`npm start`) of the same DATA_DIR: its broker on MQTT_PORT, its stored master key.
+ * plays the piles of the embedded platform (`npm start`) sharing its DATA_DIR: its broker on MQTT_PORT and the pile
+ * master key in DATA_DIR. Its piles outlive the platform: when the platform goes down they keep charging and
+ * reconnect when it is back.
  */
 runMain('pile-simulator', async () => {
   const env = loadConfig({

@@ -227,3 +227,16 @@ it('dropConnection() makes the broker publish the offline last will', async () =
 
   expect(await probe.waitFor('status', (s) => s.state === 'offline')).toMatchObject({ v: 1 });
 });
+
+it('a pile that reconnects while charging reports its session and its meter, which kept counting', async () => {
+  const { pile, probe } = await startPile({ energyRegisterWh: 250_000 });
+  const sessionId = await startSession();
+  await pile.dropConnection();
+  await pause(100);
+
+  await pile.connect();
+
+  const status = await probe.waitFor('status', (s) => s.state === 'charging' && (s.energyRegisterWh ?? 0) > 250_000);
+  expect(status).toMatchObject({ sessionId, state: 'charging' });
+  expect(status.energyRegisterWh).toBeLessThanOrEqual(pile.energyRegisterWh);
+});

@@ -223,6 +223,7 @@ export class SimulatedPile {
   }
 
   private announce(): void {
+    if (this.activeSessionId !== undefined) this.accrue(this.settings.clock());
     this.send('status', this.statusBody());
     this.heartbeat(this.settings.clock());
   }
@@ -355,9 +356,12 @@ export class SimulatedPile {
     this.send('status', this.statusBody());
   }
 
+  /** Every status carries the meter, and the session being metered: a reconnecting pile tells what it kept doing. */
   private statusBody(): Body<'status'> {
-    const body = { state: this.currentState, connectedAt: this.connectedAt };
-    return this.faultCode === undefined ? body : { ...body, faultCode: this.faultCode };
+    const body: Body<'status'> = { state: this.currentState, connectedAt: this.connectedAt, energyRegisterWh: this.registerWh };
+    if (this.activeSessionId !== undefined) body.sessionId = this.activeSessionId;
+    if (this.faultCode !== undefined) body.faultCode = this.faultCode;
+    return body;
   }
 
   private envelope<K extends UplinkKind>(body: Body<K>): Pick<UplinkMessages[K], Envelope> & Body<K> {

@@ -10,6 +10,8 @@ export const hotKeys = {
   sessionLive: (sessionId: string) => `session:${sessionId}:live`,
   /** One-shot marker: the checkpoint of this slot was already signalled. */
   checkpointSlot: (sessionId: string, slot: number) => `session:${sessionId}:checkpoint:${slot}`,
+  /** Marker while an implausible meter reading of this session was already alarmed and handed to the session. */
+  implausibleMeterReported: (sessionId: string) => `session:${sessionId}:implausible-meter`,
   /** One-shot marker: this pile message was already handled (QoS 1 redelivery). */
   pileMessage: (pileId: string, msgId: string) => `pile:${pileId}:msg:${msgId}`,
   /** Geo index of stations for the nearby search. */

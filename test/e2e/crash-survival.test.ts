@@ -5,7 +5,7 @@ import { PileFleet, startSimulator } from '../../device-gateway/simulator';
 import { pileTopics } from '../../device-gateway/protocol/topics';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
-import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
+import { RoleProcess, apiCaller, freePort, runToCompletion } from '../support/process-harness';
 import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
 import { createLocalEnv } from '../support/temporal';
 
@@ -65,14 +65,7 @@ describe('crash survival of the worker, gateway and API processes', () => {
     await database?.drop();
   });
 
-  async function call(method: string, url: string, token?: string, body?: unknown) {
-    const response = await fetch(`${apiUrl}${url}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: await response.json() };
-  }
+  const call = apiCaller(() => apiUrl);
 
   it('finishes every charging session with the bill its meter gives after each process is killed and restarted', async () => {
     const fastPiles = fleet.pileIds.filter((_, i) => i % 2 === 0);

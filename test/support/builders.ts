@@ -44,6 +44,7 @@ export function aSessionInput(overrides: Partial<ChargingSessionInput> = {}): Ch
     limits: {},
     reserve: false,
     policy: aSessionPolicy(),
+    pileRatedPowerW: 120_000,
     ...overrides,
   };
 }

@@ -8,6 +8,8 @@ import { PileRegistry } from '../../db/pile-registry';
 import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
 import { SessionRecordCache } from '../../device-gateway/session-cache';
+import { SessionRecords } from '../../db/session-records';
+import { RecoverableSessionRecords } from '../../device-gateway/session-records';
 import type { SessionSignals } from '../../device-gateway/session-signals';
 import { pileTopics } from '../../device-gateway/protocol/topics';
 import { WatchedSessions } from '../../device-gateway/watched-sessions';
@@ -64,9 +66,11 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const signals = new RecordedSignals();
   const metrics = new Registry();
   const alarms = new AlarmLog(db);
+  const records = new RecoverableSessionRecords(live, new SessionRecords(db));
   const ctx: GatewayContext = {
     live,
-    sessions: new SessionRecordCache(live),
+    records,
+    sessions: new SessionRecordCache(records),
     watched: new WatchedSessions(live),
     hot,
     signals,

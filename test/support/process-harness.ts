@@ -25,6 +25,18 @@ export function runToCompletion(relative: string, env: Record<string, string>): 
   if (result.status !== 0) throw new Error(`${relative} failed (${result.status}): ${result.stderr}${result.stdout}`);
 }
 
+/** Calls the API of platform processes a test runs (JSON in, JSON out), as a driver's app would. */
+export function apiCaller(baseUrl: () => string) {
+  return async (method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const response = await fetch(`${baseUrl()}${url}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+}
+
 /** One platform process (api, worker, gateway) that a test can kill -9 and start again. */
 export class RoleProcess {
   private child?: ChildProcess;
