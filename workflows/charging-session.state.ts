@@ -12,6 +12,7 @@ import type {
   PileAcknowledgement,
   PileFaulted,
   SessionView,
+  StopChargingRequest,
 } from './charging-session.messages';
 
 /** What a session carries into its next run when it continues as new (all plain data). */
@@ -43,6 +44,8 @@ export class SessionState {
   fault?: PileFaulted;
   connectorFreedAt?: number;
   stopRequested = false;
+  /** Set when staff, not the driver, asked for the stop. */
+  stopRequestedBy?: StopChargingRequest['staff'];
   startRequested = false;
   cancelRequested = false;
   retryRequested = false;
@@ -137,7 +140,7 @@ export class SessionState {
   chargingEndReason(now: number): EndReason | undefined {
     if (this.fault) return 'PILE_FAULT';
     if (this.pileStop) return 'PILE_STOPPED';
-    if (this.stopRequested) return 'DRIVER_STOPPED';
+    if (this.stopRequested) return this.requestedStopReason;
     const { policy, limits, tariff } = this.input;
     if (now - (this.lastHeardAt ?? now) >= policy.pileSilenceTimeoutMs) return 'PILE_SILENT';
     return stopReasonFor(
@@ -171,6 +174,10 @@ export class SessionState {
     }
     this.meterStopWh = this.lastCheckpoint?.meterWh;
     this.stoppedAt = finalReading?.at ?? this.lastCheckpoint?.at ?? now;
+  }
+
+  get requestedStopReason(): EndReason {
+    return this.stopRequestedBy ? 'STAFF_STOPPED' : 'DRIVER_STOPPED';
   }
 
   flagForReview(reason: string) {
