@@ -57,7 +57,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     listedStatuses: new ListedStationStatuses(live),
     sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, live, watchers }),
     watchers,
-    users: new UserDirectory(),
+    users: new UserDirectory(db),
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Database } from './database';
 import { Role, User } from './models';
 
 /** A stable UUID-shaped id from a name, so a dev login by the same name is the same user. */
@@ -8,10 +9,12 @@ export function stableId(seed: string): string {
 }
 
 export class UserDirectory {
+  constructor(private readonly db: Database) {}
+
+  /** Find-or-create inside the database's retried write transaction: concurrent first logins queue, never fail busy. */
   async devLogin(name: string, role: Role): Promise<User> {
     const id = stableId(`dev:${role}:${name}`);
-    const [user] = await User.findOrCreate({ where: { id }, defaults: { id, name, role, wechatOpenId: null } });
-    return user;
+    return this.db.transaction(async (transaction) => (await User.findOrCreate({ where: { id }, defaults: { id, name, role, wechatOpenId: null }, transaction }))[0]);
   }
 
   async byId(id: string): Promise<User | null> {

@@ -1,14 +1,17 @@
 import { UniqueConstraintError } from 'sequelize';
+import type { Database } from './database';
 import { User } from './models';
 import { stableId } from './users';
 
-/** The driver behind a WeChat openid, created on their first login. */
-export async function userForWeChat(openId: string): Promise<User> {
+/**
+ * The driver behind a WeChat openid, created on their first login. Find-or-create runs inside the database's retried
+ * write transaction, so concurrent first logins queue instead of failing busy (SQLite).
+ */
+export async function userForWeChat(db: Database, openId: string): Promise<User> {
   const id = stableId(`wechat:${openId}`);
   const defaults = { id, name: `微信用户${openId.slice(-4)}`, role: 'driver' as const, wechatOpenId: openId };
   try {
-    const [user] = await User.findOrCreate({ where: { wechatOpenId: openId }, defaults });
-    return user;
+    return await db.transaction(async (transaction) => (await User.findOrCreate({ where: { wechatOpenId: openId }, defaults, transaction }))[0]);
   } catch (error) {
     // Two first logins raced; the unique openid let one through.
     if (error instanceof UniqueConstraintError) return (await User.findOne({ where: { wechatOpenId: openId } }))!;

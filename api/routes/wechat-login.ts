@@ -16,7 +16,7 @@ export function wechatLoginRoutes(deps: ApiDeps & { wechat?: WeChatConfig }): Ro
   router.post('/wechat-login', limit, async (ctx) => {
     const { code } = parseBody(ctx, loginBody);
     const { openId } = await code2Session(deps.wechat, code);
-    const user = await userForWeChat(openId);
+    const user = await userForWeChat(deps.db, openId);
     const identity = { id: user.id, name: user.name, role: user.role };
     ctx.body = { token: deps.tokens.issue(identity), user: identity };
   });

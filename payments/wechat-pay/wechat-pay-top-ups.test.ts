@@ -25,7 +25,7 @@ describe('top-ups through WeChat Pay (JSAPI)', () => {
     await t.stop();
   });
 
-  const aWeChatDriver = async () => (await userForWeChat(uniqueId('openid'))).id;
+  const aWeChatDriver = async () => (await userForWeChat(t.db, uniqueId('openid'))).id;
   const balance = async (userId: string) => (await t.deps.wallet.wallet(userId)).balanceFen;
 
   it('places the order and gives the mini-program parameters signed with the merchant key', async () => {
