@@ -34,12 +34,13 @@ export interface ApiDeps {
   tokens: TokenService;
   logger: Logger;
   metrics: Registry;
-  devLogin: boolean;
+  /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */
+  devLogin: { enabled: boolean; staffRoles: boolean };
   /** WeChat login (code2Session); unset app id/secret: /auth/wechat-login answers that it is off. */
   wechat: WeChatConfig;
   /** Set when WeChat Pay is configured; its notifications are refused otherwise. */
   wechatPay?: WeChatPayTopUps;
-  /** Where POST /wallet/top-ups goes: WeChat Pay when configured, else the sandbox. */
-  topUps: TopUpProvider;
+  /** Where POST /wallet/top-ups goes (PAYMENTS_PROVIDER); unset: top-ups are refused. */
+  topUps?: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
 }

@@ -12,7 +12,7 @@ import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
-import { SandboxTopUps } from '../payments/top-ups';
+import { chooseTopUpProvider } from '../payments/top-ups';
 import { WalletPayments } from '../payments/wallet';
 import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
 import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
@@ -27,7 +27,14 @@ import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
-export const apiConfig = { ...fragments.http, ...fragments.temporal, ...fragments.auth, ...fragments.sessionPolicy, ...fragments.wechat };
+export const apiConfig = {
+  ...fragments.http,
+  ...fragments.temporal,
+  ...fragments.auth,
+  ...fragments.sessionPolicy,
+  ...fragments.wechat,
+  ...fragments.payments,
+};
 export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
 
 export interface ApiEngines {
@@ -39,7 +46,7 @@ export interface ApiEngines {
 }
 
 /** Builds every dependency of the API once. Secrets come resolved (embedded mode generates its own). */
-export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; devLoginByDefault: boolean }): ApiDeps {
+export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; embedded: boolean }): ApiDeps {
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
   const stations = new StationDirectory(hot);
@@ -61,12 +68,12 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,
-    topUps: wechatPay ?? new SandboxTopUps(wallet),
+    topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms: new AlarmLog(),
     tokens: new TokenService({ secret: resolved.jwtSecret }),
     logger,
     metrics,
-    devLogin: env.AUTH_DEV_LOGIN ?? resolved.devLoginByDefault,
+    devLogin: { enabled: env.AUTH_DEV_LOGIN ?? resolved.embedded, staffRoles: env.AUTH_DEV_LOGIN_STAFF },
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
   };
 }

@@ -58,6 +58,8 @@ export const fragments = {
   auth: {
     JWT_SECRET: secret.optional(),
     AUTH_DEV_LOGIN: bool.optional(),
+    /** Let dev login hand out staff roles (operator, support, admin): tests and demos only. Off: drivers only. */
+    AUTH_DEV_LOGIN_STAFF: bool.default(false),
     /** Per client (user, else IP): logins and top-ups allowed per minute. */
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
     TOP_UP_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
@@ -116,6 +118,14 @@ export const fragments = {
     /** Public HTTPS address of POST /api/v1/payments/wechat-pay/notify. */
     WECHAT_PAY_NOTIFY_URL: url(['https']).optional(),
   },
+  payments: {
+    /**
+     * Where top-ups go. Unset: WeChat Pay when configured; else the sandbox in embedded mode outside production,
+     * and no top-ups at all otherwise. `sandbox` credits wallets for free and is refused when NODE_ENV=production.
+     */
+    PAYMENTS_PROVIDER: z.enum(['wechat-pay', 'sandbox']).optional(),
+    NODE_ENV: z.string().default('development'),
+  },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
@@ -153,3 +163,4 @@ export function loadConfig<S extends z.ZodRawShape>(
 export type SessionPolicyEnv = z.infer<z.ZodObject<typeof fragments.sessionPolicy>>;
 export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;
 export type WeChatEnv = z.infer<z.ZodObject<typeof fragments.wechat>>;
+export type PaymentsEnv = z.infer<z.ZodObject<typeof fragments.payments>>;

@@ -116,7 +116,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     stops.push(() => gateway.stop());
 
     const api = await startApi(
-      buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, devLoginByDefault: true }),
+      buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true }),
       { port: env.PORT, host: env.HOST },
     );
     stops.push(() => api.close());

@@ -27,17 +27,18 @@ export interface TestApi {
 
 /**
  * The API alone over a fresh MariaDB database and this worker's Redis db, without Temporal: for routes that
- * read and write the database and the hot store only. Sessions are written straight into the tables.
+ * read and write the database and the hot store only. Sessions are written straight into the tables. Defaults are
+ * embedded mode's (dev login, sandbox top-ups); `env` adds settings, e.g. AUTH_DEV_LOGIN_STAFF for staff logins.
  */
-export async function startTestApi(extra: DriverFeatureDeps = {}): Promise<TestApi> {
+export async function startTestApi(extra: DriverFeatureDeps = {}, env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const db = createDatabase({ mysqlUrl: database.url, dataDir: '.unused' });
   await db.migrate();
   const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
-  const env = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000' });
+  const config = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000', ...env });
   const engines = { db, hot, temporal: {} as Client, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
   const deps: ApiDeps = {
-    ...buildApiDeps(env, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', devLoginByDefault: true }),
+    ...buildApiDeps(config, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', embedded: true }),
     // Tests add stations as they go: read the catalogue afresh on every request.
     stations: new StationDirectory(hot, { cacheTtlMs: 0 }),
     ...extra,
