@@ -12,6 +12,7 @@ import type { TopUpProvider } from '../payments/top-ups';
 import type { WalletPayments } from '../payments/wallet';
 import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { TokenService } from './auth';
+import type { LiveSocketLimits } from './live-socket';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
 import type { ListedStationStatuses } from './station-statuses';
@@ -43,4 +44,6 @@ export interface ApiDeps {
   /** Where POST /wallet/top-ups goes (PAYMENTS_PROVIDER); unset: top-ups are refused. */
   topUps?: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
+  /** What the HTTP server and /ws enforce against hostile clients. */
+  edge: { trustProxy: boolean; headersTimeoutMs: number; requestTimeoutMs: number; liveSocket: LiveSocketLimits };
 }
