@@ -162,9 +162,11 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
       }
       if (!parsed.success) return fail('VALIDATION_FAILED', parsed.error.issues[0].message);
       const message = parsed.data;
-      pending = pending.then(async () => {
-        if (open()) await handle(message);
-      });
+      pending = pending
+        .then(async () => {
+          if (open()) await handle(message);
+        })
+        .catch((err) => logger.error({ err }, 'websocket message failed'));
     });
 
     ws.on('close', () => {
