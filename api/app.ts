@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { bodyParser } from '@koa/bodyparser';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import { Histogram } from 'prom-client';
 import { authenticate } from './auth';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
+import { refuseNulCharacters } from './validation';
 import { adminRoutes } from './routes/admin';
 import { alertWebhookRoutes } from './routes/alert-webhook';
 import { authRoutes } from './routes/auth';
@@ -14,12 +16,20 @@ import { sessionRoutes } from './routes/sessions';
 import { stationRoutes } from './routes/stations';
 import { walletRoutes } from './routes/wallet';
 
+/** Every router of the API: public ones answer before authentication, protected ones after. */
+export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
+  return {
+    publicRoutes: [healthRoutes(deps), authRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), ...driverRoutes(deps)],
+  };
+}
+
 /**
  * The Koa application. Order: request id → errors → access log and metrics → body → public routes →
  * authentication → protected routes. `app.callback()` serves tests without a port.
  */
 export function createApp(deps: ApiDeps): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.edge.trustProxy });
   const requestSeconds = new Histogram({
     name: 'evcp_api_request_seconds',
     help: 'API request duration by route and status',
@@ -46,8 +56,9 @@ export function createApp(deps: ApiDeps): Koa {
     }
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', onError: (_err, ctx) => ctx.throw(400, 'body must be valid JSON') }));
+  app.use(refuseNulCharacters);
 
-  const publicRoutes = [healthRoutes(deps), authRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)];
+  const { publicRoutes, protectedRoutes } = apiRouters(deps);
   for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path === '/metrics') {
@@ -59,7 +70,6 @@ export function createApp(deps: ApiDeps): Koa {
   });
 
   app.use(async (ctx, next) => (ctx.path.startsWith('/api/v1/') ? authenticate(deps.tokens)(ctx, next) : next()));
-  const protectedRoutes = [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), ...driverRoutes(deps)];
   for (const router of protectedRoutes) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -20,6 +20,7 @@ import type { TopUpProvider } from '../payments/top-ups';
 import type { WalletPayments } from '../db/wallet';
 import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { TokenService } from './auth';
+import type { LiveSocketLimits } from './live-socket';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
 import type { ListedStationStatuses } from './station-statuses';
@@ -51,14 +52,17 @@ export interface ApiDeps {
   tokens: TokenService;
   logger: Logger;
   metrics: Registry;
-  devLogin: boolean;
+  /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */
+  devLogin: { enabled: boolean; staffRoles: boolean };
   /** WeChat login (code2Session); unset app id/secret: /auth/wechat-login answers that it is off. */
   wechat: WeChatConfig;
   /** Set when WeChat Pay is configured; its notifications are refused otherwise. */
   wechatPay?: WeChatPayTopUps;
-  /** Where POST /wallet/top-ups goes: WeChat Pay when configured, else the sandbox. */
-  topUps: TopUpProvider;
+  /** Where POST /wallet/top-ups goes (PAYMENTS_PROVIDER); unset: top-ups are refused. */
+  topUps?: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
   /** Bearer token of Alertmanager's webhook; unset: alerts are not accepted. */
   alertWebhookToken?: string;
+  /** What the HTTP server and /ws enforce against hostile clients. */
+  edge: { trustProxy: boolean; headersTimeoutMs: number; requestTimeoutMs: number; liveSocket: LiveSocketLimits };
 }

@@ -12,6 +12,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INSUFFICIENT_BALANCE: 402,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   PILE_BUSY: 409,
   PILE_UNAVAILABLE: 409,
   SESSION_STATE_CONFLICT: 409,
@@ -33,11 +34,29 @@ export function toDomainError(error: unknown): unknown {
   return error;
 }
 
-/** Koa middleware: every error becomes `{error: {code, message, field?}}`; a 5xx never shows its internals. */
+/** The code of a 4xx that Koa or a library answered without one (a 404 or 405 of the router, a 413 of the body parser). */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 405) return 'METHOD_NOT_ALLOWED';
+  return 'VALIDATION_FAILED';
+}
+
+/**
+ * Koa middleware: every error becomes `{error: {code, message, field?}}`, including Koa's own bodiless 404 and the
+ * router's 405 (a method no route implements is a 405 as well, not the router's 501); a 5xx never shows its internals.
+ */
 export function errorHandler(logger: Logger) {
   return async (ctx: Context, next: Next) => {
     try {
       await next();
+      if (ctx.status === 501) ctx.status = 405;
+      if (ctx.status >= 400 && ctx.status < 500 && ctx.body == null) {
+        const code = codeForStatus(ctx.status);
+        const messages: Partial<Record<ErrorCode, string>> = { NOT_FOUND: `no route ${ctx.method} ${ctx.path}`, METHOD_NOT_ALLOWED: `${ctx.method} is not allowed here` };
+        const status = ctx.status; // Koa turns an unset status into 200 once a body is set
+        ctx.body = { error: { code, message: messages[code] ?? ctx.message } };
+        ctx.status = status;
+      }
     } catch (raw) {
       const error = toDomainError(raw);
       if (error instanceof DomainError) {
@@ -48,7 +67,7 @@ export function errorHandler(logger: Logger) {
       const status = (error as { status?: number; expose?: boolean }).status;
       if (status && status < 500 && (error as { expose?: boolean }).expose) {
         ctx.status = status;
-        ctx.body = { error: { code: status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', message: (error as Error).message } };
+        ctx.body = { error: { code: codeForStatus(status), message: (error as Error).message } };
         return;
       }
       logger.error({ err: error, requestId: ctx.state.requestId, path: ctx.path }, 'request failed');

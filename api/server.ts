@@ -1,4 +1,4 @@
-import http from 'node:http';
+import http, { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
@@ -22,7 +22,7 @@ import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../infra/live-state';
 import type { Logger } from '../infra/logger';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
-import { SandboxTopUps } from '../payments/top-ups';
+import { chooseTopUpProvider } from '../payments/top-ups';
 import { WalletPayments } from '../db/wallet';
 import { wechatPayConfigFrom } from '../payments/wechat-pay/config';
 import { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
@@ -38,7 +38,15 @@ import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
-export const apiConfig = { ...fragments.http, ...fragments.temporal, ...fragments.auth, ...fragments.sessionPolicy, ...fragments.wechat };
+export const apiConfig = {
+  ...fragments.http,
+  ...fragments.liveSocket,
+  ...fragments.temporal,
+  ...fragments.auth,
+  ...fragments.sessionPolicy,
+  ...fragments.wechat,
+  ...fragments.payments,
+};
 export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
 
 export interface ApiEngines {
@@ -50,7 +58,7 @@ export interface ApiEngines {
 }
 
 /** Builds every dependency of the API once. Secrets come resolved (embedded mode generates its own). */
-export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; devLoginByDefault: boolean }): ApiDeps {
+export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; embedded: boolean }): ApiDeps {
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
   const stations = new StationDirectory({ db, hot });
@@ -84,15 +92,32 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,
-    topUps: wechatPay ?? new SandboxTopUps(wallet),
+    topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms,
     tokens: new TokenService({ secret: resolved.jwtSecret }),
     logger,
     metrics,
-    devLogin: env.AUTH_DEV_LOGIN ?? resolved.devLoginByDefault,
+    devLogin: { enabled: env.AUTH_DEV_LOGIN ?? resolved.embedded, staffRoles: env.AUTH_DEV_LOGIN_STAFF },
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
     alertWebhookToken: env.ALERT_WEBHOOK_TOKEN,
+    edge: {
+      trustProxy: env.TRUST_PROXY,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      liveSocket: {
+        authGraceMs: env.WS_AUTH_GRACE_SECONDS * 1000,
+        maxConnectionsPerIp: env.WS_MAX_CONNECTIONS_PER_IP,
+        maxSubscriptions: env.WS_MAX_SUBSCRIPTIONS,
+        maxMessagesPerSecond: env.WS_MAX_MESSAGES_PER_SECOND,
+      },
+    },
   };
+}
+
+/** The caller's address as Koa sees it: X-Forwarded-For's first entry only behind a trusted proxy. */
+function clientIp(request: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? String(request.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : '';
+  return forwarded || request.socket.remoteAddress || 'unknown';
 }
 
 export interface RunningApi {
@@ -104,8 +129,13 @@ export interface RunningApi {
 export async function startApi(deps: ApiDeps, listen: { port: number; host: string }): Promise<RunningApi> {
   await deps.stations.refresh();
   await deps.watchers.start();
-  const server = http.createServer(createApp(deps).callback());
-  const sockets = attachLiveSocket(server, deps);
+  const { edge } = deps;
+  const server = http.createServer(
+    // Slow-loris: headers and whole requests have deadlines, checked every second.
+    { headersTimeout: edge.headersTimeoutMs, requestTimeout: edge.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    createApp(deps).callback(),
+  );
+  const sockets = attachLiveSocket(server, { ...deps, limits: edge.liveSocket, clientIp: (request) => clientIp(request, edge.trustProxy) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`PORT ${listen.port} is already in use; set PORT to a free port`) : error),

@@ -15,6 +15,7 @@ import {
   ChargingSessionInput,
   SessionPolicy,
   SessionView,
+  StopChargingRequest,
   admissionUpdate,
   cancelReservationUpdate,
   retrySettlementUpdate,
@@ -98,7 +99,25 @@ export class SessionService {
 
   startReserved = (user: AuthUser, sessionId: string) => this.update(user, sessionId, startReservedUpdate);
   cancelReservation = (user: AuthUser, sessionId: string) => this.update(user, sessionId, cancelReservationUpdate);
-  stop = (user: AuthUser, sessionId: string) => this.update(user, sessionId, stopChargingUpdate);
+
+  /**
+   * Stops charging. The driver stops their own session; an operator or admin may stop anyone's, but only with a
+   * reason, which the workflow records with their id (STAFF_STOPPED, flagged for review).
+   */
+  async stop(user: AuthUser, sessionId: string, reason?: string): Promise<SessionView> {
+    const record = await this.record(user, sessionId);
+    let request: StopChargingRequest = {};
+    if (record.userId !== user.id) {
+      if (user.role !== 'operator' && user.role !== 'admin') throw new DomainError('FORBIDDEN', "only operators and admins may stop someone else's session");
+      if (!reason) throw new DomainError('VALIDATION_FAILED', "reason: required to stop someone else's session", { field: 'reason' });
+      request = { staff: { userId: user.id, role: user.role, reason } };
+    }
+    try {
+      return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(stopChargingUpdate, { args: [request] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
 
   async retrySettlement(staff: AuthUser, sessionId: string): Promise<SessionView> {
     await this.record(staff, sessionId);
@@ -141,7 +160,7 @@ export class SessionService {
     return record;
   }
 
-  private async update(user: AuthUser, sessionId: string, update: typeof stopChargingUpdate): Promise<SessionView> {
+  private async update(user: AuthUser, sessionId: string, update: typeof startReservedUpdate): Promise<SessionView> {
     await this.record(user, sessionId);
     try {
       return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(update);

@@ -24,3 +24,38 @@ export function idempotencyKey(ctx: Context): string | undefined {
   if (key.length > 100) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key: at most 100 characters', { field: 'Idempotency-Key' });
   return key;
 }
+
+const NUL = '\u0000';
+
+/** True when a string anywhere in the value (walked without recursion, so any depth is safe) contains NUL. */
+function containsNul(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length) {
+    const item = pending.pop();
+    if (typeof item === 'string') {
+      if (item.includes(NUL)) return true;
+    } else if (item && typeof item === 'object') {
+      for (const [key, inner] of Object.entries(item)) {
+        if (key.includes(NUL)) return true;
+        pending.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Koa middleware: NUL has no place in an id, a query or a text field, and SQLite cannot even quote it. A request
+ * carrying one in its path, query or JSON body is a 400 before any route sees it.
+ */
+export async function refuseNulCharacters(ctx: Context, next: () => Promise<unknown>) {
+  let path = ctx.path;
+  try {
+    path = decodeURIComponent(ctx.path);
+  } catch {
+    // Malformed escapes stay as they are; the router treats them as literal text.
+  }
+  const where = path.includes(NUL) ? 'path' : containsNul(ctx.query) ? 'query' : containsNul((ctx.request as { body?: unknown }).body) ? 'body' : undefined;
+  if (where) throw new DomainError('VALIDATION_FAILED', `${where}: must not contain NUL characters`, { field: where });
+  await next();
+}

@@ -35,6 +35,21 @@ async function retryOnConflict<T>(run: () => Promise<T>, attempts = 4): Promise<
   }
 }
 
+/** DATA_DIR holds the database, the Temporal dev server's file and the secrets: the owner's alone (0700). */
+export function ensurePrivateDataDir(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dataDir, 0o700);
+}
+
+/** The SQLite file is created (or tightened) 0600 before SQLite opens it; its -wal and -shm files copy that mode. */
+function privateSqliteFile(dataDir: string): string {
+  ensurePrivateDataDir(dataDir);
+  const file = path.join(dataDir, 'evcp.sqlite');
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+  return file;
+}
+
 /** MySQL/MariaDB when `mysqlUrl` is given; otherwise a SQLite file under `dataDir` (embedded mode). */
 export function createDatabase(options: { mysqlUrl?: string; dataDir: string; logging?: (sql: string) => void }): Database {
   const logging = options.logging ?? false;
@@ -48,10 +63,9 @@ export function createDatabase(options: { mysqlUrl?: string; dataDir: string; lo
       timezone: '+00:00',
     });
   } else {
-    fs.mkdirSync(options.dataDir, { recursive: true });
     sequelize = new Sequelize({
       dialect: 'sqlite',
-      storage: path.join(options.dataDir, 'evcp.sqlite'),
+      storage: privateSqliteFile(options.dataDir),
       logging,
       retry: { match: [/SQLITE_BUSY/], max: 20 },
     });

@@ -11,10 +11,10 @@ export function stableId(seed: string): string {
 export class UserDirectory {
   constructor(private readonly db: Database) {}
 
+  /** Find-or-create inside the database's retried write transaction: concurrent first logins queue, never fail busy. */
   async devLogin(name: string, role: Role): Promise<User> {
     const id = stableId(`dev:${role}:${name}`);
-    const [user] = await this.db.models.User.findOrCreate({ where: { id }, defaults: { id, name, role, wechatOpenId: null } });
-    return user;
+    return this.db.transaction(async (transaction) => (await this.db.models.User.findOrCreate({ where: { id }, defaults: { id, name, role, wechatOpenId: null }, transaction }))[0]);
   }
 
   async byId(id: string): Promise<User | null> {

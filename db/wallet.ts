@@ -111,6 +111,14 @@ export class WalletPayments {
     return this.db.models.WalletTransaction.findAll({ where: { userId }, order: [['id', 'DESC']], limit });
   }
 
+  /** Every wallet holding money and every hold, in a stable order: what an audit (or a test) compares before and after. */
+  async moneySnapshot(): Promise<{ wallets: { userId: string; balanceFen: number; heldFen: number }[]; holds: { sessionId: string; amountFen: number; status: string; capturedFen: number; releasedFen: number }[] }> {
+    const { Wallet, PaymentHold } = this.db.models;
+    const wallets = await Wallet.findAll({ raw: true, order: [['userId', 'ASC']], attributes: ['userId', 'balanceFen', 'heldFen'] });
+    const holds = await PaymentHold.findAll({ raw: true, order: [['sessionId', 'ASC']], attributes: ['sessionId', 'amountFen', 'status', 'capturedFen', 'releasedFen'] });
+    return { wallets: wallets.filter((w) => w.balanceFen !== 0 || w.heldFen !== 0), holds };
+  }
+
   /**
    * Creates the wallet row if missing, outside any money transaction: locking a row that does not exist yet
    * takes a gap lock, and concurrent first top-ups would then deadlock on the insert.

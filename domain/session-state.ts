@@ -72,6 +72,8 @@ export function occupiesPile(status: SessionStatus): boolean {
 /** Why a session ended or stopped charging; stored on the session and shown on the bill. */
 export const END_REASONS = [
   'DRIVER_STOPPED',
+  /** An operator or admin stopped someone else's session, with a reason; the session is flagged for review. */
+  'STAFF_STOPPED',
   'PREAUTH_EXHAUSTED',
   'TARGET_AMOUNT_REACHED',
   'TARGET_ENERGY_REACHED',

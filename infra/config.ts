@@ -25,7 +25,23 @@ const secret = z.string().min(32, 'must be at least 32 characters');
 export const fragments = {
   http: {
     PORT: port.default(3000),
-    HOST: z.string().default('0.0.0.0'),
+    /** Loopback unless told otherwise: exposing the API is a decision (the container image sets 0.0.0.0). */
+    HOST: z.string().default('127.0.0.1'),
+    /** Believe X-Forwarded-For/-Proto (client IP for rate limits and connection caps) only behind a proxy that sets them. */
+    TRUST_PROXY: bool.default(false),
+    /** Slow-loris guard: a client must send its request headers, and its whole request, within these times. */
+    HTTP_HEADERS_TIMEOUT_SECONDS: positiveInt.default(10),
+    HTTP_REQUEST_TIMEOUT_SECONDS: positiveInt.default(30),
+  },
+  liveSocket: {
+    /** A /ws client that has not authenticated within this time is closed (4401). */
+    WS_AUTH_GRACE_SECONDS: positiveInt.default(10),
+    /** Open /ws connections per client IP; more are refused with 429 before the upgrade. */
+    WS_MAX_CONNECTIONS_PER_IP: positiveInt.default(20),
+    /** Sessions and stations one /ws connection may follow at once. */
+    WS_MAX_SUBSCRIPTIONS: positiveInt.default(50),
+    /** Messages per second one /ws connection may send; more closes it (1008). */
+    WS_MAX_MESSAGES_PER_SECOND: positiveInt.default(20),
   },
   temporal: {
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
@@ -72,6 +88,8 @@ export const fragments = {
   auth: {
     JWT_SECRET: secret.optional(),
     AUTH_DEV_LOGIN: bool.optional(),
+    /** Let dev login hand out staff roles (operator, support, admin): tests and demos only. Off: drivers only. */
+    AUTH_DEV_LOGIN_STAFF: bool.default(false),
     /** Per client (user, else IP): logins and top-ups allowed per minute. */
     LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(20),
     TOP_UP_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
@@ -134,6 +152,14 @@ export const fragments = {
     /** Public HTTPS address of POST /api/v1/payments/wechat-pay/notify. */
     WECHAT_PAY_NOTIFY_URL: url(['https']).optional(),
   },
+  payments: {
+    /**
+     * Where top-ups go. Unset: WeChat Pay when configured; else the sandbox in embedded mode outside production,
+     * and no top-ups at all otherwise. `sandbox` credits wallets for free and is refused when NODE_ENV=production.
+     */
+    PAYMENTS_PROVIDER: z.enum(['wechat-pay', 'sandbox']).optional(),
+    NODE_ENV: z.string().default('development'),
+  },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
@@ -176,3 +202,5 @@ export type Config<S extends z.ZodRawShape, R extends keyof S = never> = z.infer
 export type SessionPolicyEnv = z.infer<z.ZodObject<typeof fragments.sessionPolicy>>;
 export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;
 export type WeChatEnv = z.infer<z.ZodObject<typeof fragments.wechat>>;
+export type PaymentsEnv = z.infer<z.ZodObject<typeof fragments.payments>>;
+export type LiveSocketEnv = z.infer<z.ZodObject<typeof fragments.liveSocket>>;

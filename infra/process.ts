@@ -5,14 +5,34 @@ import type { Logger } from './logger';
 
 export type Stop = () => Promise<void>;
 
+/** Codes of errors that belong to one network connection: a reset, a broken pipe, a bad WebSocket frame. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+
+export function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('WS_ERR_'));
+}
+
 /**
  * Runs a process's start function: a configuration error is printed plainly (exit 1), SIGINT/SIGTERM stop
- * everything that was started (exit 0), and a second signal exits at once.
+ * everything that was started (exit 0), and a second signal exits at once. An 'error' of one connection that nothing
+ * listened to is logged and dropped instead of taking every part of the process down; anything else still exits.
  */
 export function runMain(name: string, start: () => Promise<{ stop: Stop; logger?: Logger }>): void {
   let stopping = false;
+  let log: Logger | undefined;
+  process.on('uncaughtException', (error) => {
+    if (isConnectionError(error)) {
+      if (log) log.warn({ err: error }, 'connection error nobody listened to; dropped');
+      else console.error(`${name}: connection error nobody listened to; dropped:`, error);
+      return;
+    }
+    console.error(`${name}: uncaught exception`, error);
+    process.exit(1);
+  });
   start()
     .then(({ stop, logger }) => {
+      log = logger;
       const shutdown = (signal: string) => {
         if (stopping) process.exit(1);
         stopping = true;

@@ -1,4 +1,5 @@
 import type { TopUp } from '../db/models';
+import { ConfigError, PaymentsEnv } from '../infra/config';
 import type { WalletPayments } from '../db/wallet';
 
 /** What the mini-program hands to wx.requestPayment (WeChat Pay JSAPI). */
@@ -40,11 +41,35 @@ export interface TopUpProvider {
 
 export const topUpView = (t: TopUp): TopUpView => ({ id: t.id, amountFen: t.amountFen, status: t.status, provider: t.provider, createdAt: t.createdAt });
 
-/** The embedded default: every top-up is confirmed at once, no payment step. */
+/**
+ * Free money for demos and tests: every top-up is confirmed at once, no payment step. Only with PAYMENTS_PROVIDER=sandbox
+ * or as the embedded default, never when NODE_ENV=production.
+ */
 export class SandboxTopUps implements TopUpProvider {
   constructor(private readonly wallet: WalletPayments) {}
 
   async start(request: TopUpRequest): Promise<TopUpStarted> {
     return { topUp: topUpView(await this.wallet.creditTopUp({ ...request, provider: 'sandbox', providerRef: null })) };
   }
+}
+
+/**
+ * Where top-ups go: PAYMENTS_PROVIDER when set; else WeChat Pay when configured; else the sandbox in embedded mode
+ * outside production; else nowhere (top-ups are refused). The sandbox is refused at start in production.
+ */
+export function chooseTopUpProvider(options: {
+  env: PaymentsEnv;
+  embedded: boolean;
+  wallet: WalletPayments;
+  wechatPay?: TopUpProvider;
+}): TopUpProvider | undefined {
+  const { env, embedded, wallet, wechatPay } = options;
+  const production = env.NODE_ENV === 'production';
+  const provider = env.PAYMENTS_PROVIDER ?? (wechatPay ? 'wechat-pay' : embedded && !production ? 'sandbox' : undefined);
+  if (provider === 'sandbox') {
+    if (production) throw new ConfigError(['PAYMENTS_PROVIDER: sandbox credits wallets for free and is refused when NODE_ENV=production']);
+    return new SandboxTopUps(wallet);
+  }
+  if (provider === 'wechat-pay' && !wechatPay) throw new ConfigError(['PAYMENTS_PROVIDER: wechat-pay needs the WECHAT_PAY_ settings']);
+  return wechatPay;
 }

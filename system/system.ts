@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { PaymentProvider } from '../activities/ports';
 import { apiConfig, buildApiDeps, startApi } from '../api/server';
-import { createDatabase } from '../db/database';
+import { createDatabase, ensurePrivateDataDir } from '../db/database';
 import { seedDemo } from '../db/seed-demo';
 import { buildGatewayContext, startGateway } from '../device-gateway/gateway';
 import { startSimulator } from '../device-gateway/simulator';
@@ -58,7 +57,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'error while stopping'));
   };
   try {
-    fs.mkdirSync(env.DATA_DIR, { recursive: true });
+    ensurePrivateDataDir(env.DATA_DIR);
     const secrets = embeddedSecrets(env.DATA_DIR, env);
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
@@ -122,7 +121,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     stops.push(() => gateway.stop());
 
     const api = await startApi(
-      buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, devLoginByDefault: true }),
+      buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true }),
       { port: env.PORT, host: env.HOST },
     );
     stops.push(() => api.close());

@@ -120,7 +120,14 @@ export interface SessionView {
 export const admissionUpdate = defineUpdate<SessionView>('admission');
 export const startReservedUpdate = defineUpdate<SessionView>('startReserved');
 export const cancelReservationUpdate = defineUpdate<SessionView>('cancelReservation');
-export const stopChargingUpdate = defineUpdate<SessionView>('stopCharging');
+/**
+ * `{}`: the driver stops their own session. A staff stop names who and why; it ends STAFF_STOPPED and is flagged for
+ * review. (Histories from before this input carry no argument; the handler reads that as the driver.)
+ */
+export interface StopChargingRequest {
+  staff?: { userId: string; role: string; reason: string };
+}
+export const stopChargingUpdate = defineUpdate<SessionView, [StopChargingRequest]>('stopCharging');
 export const retrySettlementUpdate = defineUpdate<SessionView, [{ requestedBy: string }]>('retrySettlement');
 
 export const sessionStateQuery = defineQuery<SessionView>('sessionState');

@@ -14,6 +14,7 @@ import type {
   PileFaulted,
   PileReportedIdle,
   SessionView,
+  StopChargingRequest,
 } from './charging-session.messages';
 
 /** What a session carries into its next run when it continues as new (all plain data). */
@@ -45,6 +46,8 @@ export class SessionState {
   fault?: PileFaulted;
   connectorFreedAt?: number;
   stopRequested = false;
+  /** Set when staff, not the driver, asked for the stop. */
+  stopRequestedBy?: StopChargingRequest['staff'];
   startRequested = false;
   cancelRequested = false;
   retryRequested = false;
@@ -159,7 +162,7 @@ export class SessionState {
   chargingEndReason(now: number): EndReason | undefined {
     if (this.fault) return 'PILE_FAULT';
     if (this.pileStop) return 'PILE_STOPPED';
-    if (this.stopRequested) return 'DRIVER_STOPPED';
+    if (this.stopRequested) return this.requestedStopReason;
     const { policy, limits, tariff } = this.input;
     if (now - (this.lastHeardAt ?? now) >= policy.pileSilenceTimeoutMs) return 'PILE_SILENT';
     return stopReasonFor(
@@ -200,6 +203,10 @@ export class SessionState {
       this.flagForReview(`${what} ${reading.meterWh} Wh at ${new Date(reading.at).toISOString()} not billed (${problem}); billed up to ${last.meterWh} Wh`);
     }
     return false;
+  }
+
+  get requestedStopReason(): EndReason {
+    return this.stopRequestedBy ? 'STAFF_STOPPED' : 'DRIVER_STOPPED';
   }
 
   flagForReview(reason: string) {

@@ -159,7 +159,7 @@ describe('charging session workflow', () => {
       expect(admitted.status).toBe('STARTING');
       await pile.charge(handle, 60, 60_000); // 17:00 → 18:00, peak
       await pile.charge(handle, 30, 42_000); // 18:00 → 18:30, flat
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       const result = await handle.result();
       await recordHistory(handle, 'driver-stop-across-bands');
       return result;
@@ -186,7 +186,7 @@ describe('charging session workflow', () => {
       await handle.executeUpdate(admissionUpdate);
       await pile.charge(handle, 40, 60_000); // 17:00 → 17:40
       await pile.charge(handle, 40, 60_000); // 17:40 → 18:20, 20 minutes on each side of 18:00
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       return handle.result();
     });
     const expected = priceEnergyByBand(
@@ -212,7 +212,7 @@ describe('charging session workflow', () => {
         const started = await handle.executeUpdate(startReservedUpdate);
         expect(started.status).toBe('STARTING');
         await pile.charge(handle, 10, 7000);
-        await handle.executeUpdate(stopChargingUpdate);
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
         return handle.result();
       });
       expect(result.status).toBe('COMPLETED');
@@ -395,7 +395,7 @@ describe('charging session workflow', () => {
       const handle = await startSession(input);
       await handle.executeUpdate(admissionUpdate);
       await pile.charge(handle, 10, 30_000);
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       return handle.result();
     });
     expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 5000, needsReview: true });
@@ -408,7 +408,7 @@ describe('charging session workflow', () => {
       const handle = await startSession(input);
       await handle.executeUpdate(admissionUpdate);
       await pile.charge(handle, 10, 30_000);
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       await env.sleep(25 * MINUTE);
       await handle.signal(connectorFreedSignal, { at: pile.clock + 25 * MINUTE });
       return handle.result();
@@ -426,7 +426,7 @@ describe('charging session workflow', () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
         await pile.charge(handle, 10, 30_000);
-        await handle.executeUpdate(stopChargingUpdate);
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
         await waitForStatus(handle, 'SETTLEMENT_FAILED');
         expect(world.releasedPiles).toHaveLength(1);
         const retried = await handle.executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: 'support-1' }] });
@@ -457,8 +457,8 @@ describe('charging session workflow', () => {
         await handle.signal(meterCheckpointSignal, { at: pile.clock, meterWh: pile.meterWh, powerW: 30_000 }); // duplicate
         await handle.signal(chargingStartedSignal, { at: pile.clock, meterStartWh: 0 }); // duplicate start event
         await handle.signal(pileAcknowledgedSignal, { commandId: `${input.sessionId}:start`, accepted: false }); // late contradicting ack
-        await handle.executeUpdate(stopChargingUpdate);
-        await handle.executeUpdate(stopChargingUpdate); // driver taps twice
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] }); // driver taps twice
         return handle.result();
       });
       expect(result).toMatchObject({ status: 'COMPLETED', energyWh: 10_000 });
@@ -510,7 +510,7 @@ describe('charging session workflow on a real Temporal server', () => {
       for (let minute = 0; minute < 40; minute++) await pile.reportMinute(handle, 30_000);
       await eventually(async () => expect((await handle.describe()).runId).not.toBe(firstRunId));
       await eventually(async () => expect((await handle.query(sessionStateQuery)).energyWh).toBe(20_000));
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       return handle.result();
     });
     expect(result).toMatchObject({ status: 'COMPLETED', energyWh: 20_000 });
@@ -529,7 +529,7 @@ describe('the bill is the pile\'s plausible meter', () => {
       await pile.charge(handle, 10, 30_000);
       await handle.signal(meterCheckpointSignal, { at: pile.clock + 130_000, meterWh: pile.meterWh + 1_000_000, powerW: 30_000 }); // forged
       await pile.charge(handle, 2, 30_000);
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       return handle.result();
     });
     expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 6000, needsReview: true });
@@ -577,7 +577,7 @@ describe('the bill is the pile\'s plausible meter', () => {
       await pile.charge(handle, 10, 30_000);
       await handle.signal(pileReportedIdleSignal, { at: pile.clock - 5 * MINUTE, meterWh: METER_T0 });
       await pile.charge(handle, 2, 30_000);
-      await handle.executeUpdate(stopChargingUpdate);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       return handle.result();
     });
     expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 6000, needsReview: false });

@@ -21,6 +21,7 @@ import { EndReason, SessionStatus, assertTransition, isFinal } from '../domain/s
 import {
   ChargingSessionInput,
   SessionView,
+  StopChargingRequest,
   admissionUpdate,
   cancelReservationUpdate,
   chargingStartedSignal,
@@ -143,8 +144,8 @@ const PHASES = {
     );
     if (s.startedAt !== undefined) return transition(s, 'CHARGING', `meter start ${s.meterStartWh} Wh`);
     if (s.stopRequested) {
-      s.endReason = 'DRIVER_STOPPED';
-      return transition(s, 'STOPPING', 'driver stopped before the pile started');
+      s.endReason = s.requestedStopReason;
+      return transition(s, 'STOPPING', 'stopped before the pile started');
     }
     if (s.acks[commandId]?.accepted === false || s.fault) {
       return endWithoutCharging(s, 'START_FAILED', s.fault ? 'PILE_FAULT' : 'START_REFUSED');
@@ -293,15 +294,23 @@ function bindMessages(s: SessionState) {
 
   setHandler(
     stopChargingUpdate,
-    async () => {
+    // `request` is undefined in histories recorded before the update took an input.
+    async (request: StopChargingRequest | undefined) => {
       if (s.status === 'STARTING' || s.status === 'CHARGING') {
+        if (request?.staff && !s.stopRequested) {
+          s.stopRequestedBy = request.staff;
+          s.flagForReview(`stopped by ${request.staff.role} ${request.staff.userId}: ${request.staff.reason}`);
+        }
         s.stopRequested = true;
         s.attention = true;
         await condition(() => s.status !== 'STARTING' && s.status !== 'CHARGING');
       }
       return view();
     },
-    { validator: () => requireStatus(s, ['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'SETTLEMENT_FAILED', 'COMPLETED'], 'nothing is charging yet') },
+    {
+      validator: (_request: StopChargingRequest | undefined) =>
+        requireStatus(s, ['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'SETTLEMENT_FAILED', 'COMPLETED'], 'nothing is charging yet'),
+    },
   );
 
   setHandler(

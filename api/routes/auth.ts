@@ -15,10 +15,13 @@ export function authRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/auth' });
   const limit = rateLimit(deps.hot, { keyPrefix: 'rl:auth', points: deps.rateLimits.loginsPerMinute, durationSeconds: 60 });
 
-  /** Development login by name (and role): enabled by AUTH_DEV_LOGIN, never in production. */
+  /** Development login by name: enabled by AUTH_DEV_LOGIN, never in production; staff roles need AUTH_DEV_LOGIN_STAFF too. */
   router.post('/dev-login', limit, async (ctx) => {
-    if (!deps.devLogin) throw new DomainError('FORBIDDEN', 'dev login is disabled (AUTH_DEV_LOGIN=false)');
+    if (!deps.devLogin.enabled) throw new DomainError('FORBIDDEN', 'dev login is disabled (AUTH_DEV_LOGIN=false)');
     const { name, role } = parseBody(ctx, devLoginBody);
+    if (role !== 'driver' && !deps.devLogin.staffRoles) {
+      throw new DomainError('FORBIDDEN', 'dev login makes drivers only (staff roles need AUTH_DEV_LOGIN_STAFF=true, for tests and demos)', { field: 'role' });
+    }
     const user = await deps.users.devLogin(name, role);
     const identity = { id: user.id, name: user.name, role: user.role };
     ctx.body = { token: deps.tokens.issue(identity), user: identity };

@@ -11,7 +11,7 @@ describe('complaints and suggestions', () => {
   const submit = (who: string, body: object = {}) => t.http.post('/api/v1/feedback').set('Authorization', who).send({ kind: 'complaint', content: 'The cable was damaged', ...body });
 
   beforeAll(async () => {
-    t = await startTestApi();
+    t = await startTestApi({}, { AUTH_DEV_LOGIN_STAFF: 'true' });
     bob = `Bearer ${(await t.login('fb-bob')).token}`;
     support = `Bearer ${(await t.login('fb-support', 'support')).token}`;
     operator = `Bearer ${(await t.login('fb-operator', 'operator')).token}`;

@@ -17,6 +17,9 @@ const sessionBody = z.object({
     .default({}),
 });
 
+/** A driver stops their own session with no body; staff stopping someone else's must say why. */
+const stopBody = z.object({ reason: z.string().trim().min(3).max(500).optional() });
+
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   before: z.coerce.date().optional(),
@@ -51,7 +54,8 @@ export function sessionRoutes({ sessions }: ApiDeps): Router {
   });
 
   router.post('/:id/stop', async (ctx) => {
-    ctx.body = await sessions.stop(currentUser(ctx), ctx.params.id);
+    const { reason } = parseBody(ctx, stopBody);
+    ctx.body = await sessions.stop(currentUser(ctx), ctx.params.id, reason);
   });
 
   return router;

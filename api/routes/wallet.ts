@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { DomainError } from '../../domain/errors';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { rateLimit } from '../rate-limit';
@@ -12,7 +13,7 @@ function walletView(w: { balanceFen: number; heldFen: number }) {
   return { balanceFen: w.balanceFen, heldFen: w.heldFen };
 }
 
-/** The driver's prepaid wallet. Top-ups go to WeChat Pay when it is configured, else to the sandbox, which confirms at once. */
+/** The driver's prepaid wallet. Top-ups go to the configured provider (WeChat Pay, or the sandbox, which confirms at once). */
 export function walletRoutes(deps: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/wallet' });
 
@@ -23,6 +24,7 @@ export function walletRoutes(deps: ApiDeps): Router {
   router.post('/top-ups', rateLimit(deps.hot, { keyPrefix: 'rl:top-up', points: deps.rateLimits.topUpsPerMinute, durationSeconds: 60 }), async (ctx) => {
     const user = currentUser(ctx);
     const { amountFen } = parseBody(ctx, topUpBody);
+    if (!deps.topUps) throw new DomainError('FORBIDDEN', 'top-ups are not configured on this server (PAYMENTS_PROVIDER)');
     const started = await deps.topUps.start({ userId: user.id, amountFen, idempotencyKey: `${user.id}:${idempotencyKey(ctx) ?? crypto.randomUUID()}` });
     ctx.status = 201;
     ctx.body = { ...started, wallet: walletView(await deps.wallet.wallet(user.id)) };

@@ -55,6 +55,9 @@ export class Platform {
         GATEWAY_CLIENT_ID: `bench-gateway-${this.running.length}`,
         GATEWAY_PERSISTENT_SESSION: 'false',
         AUTH_DEV_LOGIN: 'true',
+        // Benchmark drivers top up from the sandbox, and every live watcher connects from this one address.
+        PAYMENTS_PROVIDER: 'sandbox',
+        WS_MAX_CONNECTIONS_PER_IP: '1000000',
         LOGIN_RATE_LIMIT_PER_MINUTE: '1000000',
         TOP_UP_RATE_LIMIT_PER_MINUTE: '1000000',
         HOST: '127.0.0.1',

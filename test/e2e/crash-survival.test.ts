@@ -40,6 +40,7 @@ describe('crash survival of the worker, gateway and API processes', () => {
       JWT_SECRET: randomBytes(32).toString('hex'),
       PILE_MASTER_KEY: randomBytes(32).toString('hex'),
       AUTH_DEV_LOGIN: 'true',
+      PAYMENTS_PROVIDER: 'sandbox',
       HOST: '127.0.0.1',
       PORT: String(port),
       GATEWAY_SHARED_GROUP: uniqueId('crash-gw'),

@@ -11,12 +11,13 @@ describe('charging session branches through the API with simulated piles', () =>
 
   beforeAll(async () => {
     t = await startTestSystem('real services', {
-      SIM_PILES: '12',
+      SIM_PILES: '14',
       SIM_TELEMETRY_INTERVAL_MS: '100',
       CHECKPOINT_INTERVAL_SECONDS: '1',
       START_ACK_TIMEOUT_SECONDS: '2',
       STOP_ACK_TIMEOUT_SECONDS: '2',
       PILE_SILENCE_TIMEOUT_SECONDS: '3',
+      AUTH_DEV_LOGIN_STAFF: 'true',
     });
     await Promise.all(t.system.fleet!.pileIds.map((id) => eventually(() => pileStatus(id), (s) => s === 'idle')));
   }, 120_000);
@@ -160,6 +161,29 @@ describe('charging session branches through the API with simulated piles', () =>
     expect(done).toMatchObject({ endReason: 'DRIVER_STOPPED', needsReview: true });
     const review = await t.call('GET', '/api/v1/admin/sessions?needsReview=true', { token: await t.login('ops', 'operator') });
     expect(review.body.sessions.map((s: any) => s.sessionId)).toContain(sessionId);
+  }, 60_000);
+
+  it("records who stopped someone else's session and why, ends it STAFF_STOPPED and flags it for review", async () => {
+    const pileCode = t.takePile('fast');
+    const driver = await driverWith('driver-stopped-by-staff', 3000);
+    const sessionId = await startCharging(driver, pileCode);
+    await eventually(() => session(driver, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
+    const operator = await t.login('stopping-operator', 'operator');
+    const operatorId = (await t.call('GET', '/api/v1/me', { token: operator })).body.id;
+
+    const withoutReason = await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token: operator, body: {} });
+    expect(withoutReason.status).toBe(400);
+    expect(withoutReason.body.error.field).toBe('reason');
+    const bySupport = await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token: await t.login('support-no-stop', 'support'), body: { reason: 'trying' } });
+    expect(bySupport.status).toBe(403);
+    const stopped = await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token: operator, body: { reason: 'connector overheating reported on site' } });
+    expect(stopped.status).toBe(200);
+
+    const done = await settled(driver, sessionId);
+    expect(done).toMatchObject({ endReason: 'STAFF_STOPPED', needsReview: true });
+    expect(done.reviewReason).toContain(operatorId);
+    expect(done.reviewReason).toContain('connector overheating reported on site');
+    expect(await wallet(driver)).toEqual({ balanceFen: 3000 - done.bill.capturedFen, heldFen: 0 });
   }, 60_000);
 
   it('stops by itself when the driver energy target is reached', async () => {

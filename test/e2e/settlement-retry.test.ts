@@ -22,7 +22,7 @@ describe('a settlement that fails and is retried by support', () => {
   let t: TestSystem;
 
   beforeAll(async () => {
-    t = await startTestSystem('real services', { SIM_PILES: '2', SIM_TELEMETRY_INTERVAL_MS: '100', CHECKPOINT_INTERVAL_SECONDS: '1' }, { wrapPayments: outage.wrap });
+    t = await startTestSystem('real services', { SIM_PILES: '2', SIM_TELEMETRY_INTERVAL_MS: '100', CHECKPOINT_INTERVAL_SECONDS: '1', AUTH_DEV_LOGIN_STAFF: 'true' }, { wrapPayments: outage.wrap });
     await eventually(() => t.call('GET', `/api/v1/piles/${t.stationId}-p01`), (r) => r.body.pile?.status === 'idle');
   }, 120_000);
 

@@ -11,7 +11,7 @@ import { createDatabase, Database } from '../../db/database';
 import { loadConfig } from '../../infra/config';
 import { RedisHotState } from '../../infra/hot-state';
 import { createLogger } from '../../infra/logger';
-import { createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from './services';
+import { createTestDatabase, createTestSqliteDir, TEST_REDIS_URL, testRedisPrefix } from './services';
 
 export interface TestApi {
   deps: ApiDeps;
@@ -28,19 +28,27 @@ export interface TestApi {
 
 /**
  * The API alone over a fresh MariaDB database and this worker's Redis db, without Temporal: for routes that
- * read and write the database and the hot store only. Sessions are written straight into the tables.
+ * read and write the database and the hot store only. Sessions are written straight into the tables. Defaults are
+ * embedded mode's (dev login, sandbox top-ups); `env` adds settings, e.g. AUTH_DEV_LOGIN_STAFF for staff logins; a
+ * `temporal` client (of a test server) serves the session routes; `database: 'SQLite'` runs on embedded mode's SQLite file.
  */
-export async function startTestApi(extra: DriverFeatureDeps = {}): Promise<TestApi> {
-  const database = await createTestDatabase();
-  const db = createDatabase({ mysqlUrl: database.url, dataDir: '.unused' });
+export async function startTestApi(
+  extra: DriverFeatureDeps = {},
+  env: Record<string, string> = {},
+  engine: { temporal?: Client; database?: 'MariaDB' | 'SQLite' } = {},
+): Promise<TestApi> {
+  const sqlite = engine.database === 'SQLite' ? await createTestSqliteDir() : undefined;
+  const mysql = sqlite ? undefined : await createTestDatabase();
+  const database = (sqlite ?? mysql)!;
+  const db = createDatabase({ mysqlUrl: mysql?.url, dataDir: sqlite?.dir ?? '.unused' });
   await db.migrate();
   const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
-  const env = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000' });
-  const engines = { db, hot, temporal: {} as Client, logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
+  const config = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000', ...env });
+  const engines = { db, hot, temporal: engine.temporal ?? ({} as Client), logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
   // Tests add stations as they go: read the catalogue afresh on every request.
   const stations = new StationDirectory({ db, hot, cacheTtlMs: 0 });
   const deps: ApiDeps = {
-    ...buildApiDeps(env, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', devLoginByDefault: true }),
+    ...buildApiDeps(config, engines, { jwtSecret: 'a-test-secret-that-is-long-enough-for-hs256', embedded: true }),
     stations,
     favourites: new FavouriteStations({ db, stations }),
     ...extra,

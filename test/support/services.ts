@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
 
 /**
@@ -30,6 +33,12 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
       await conn.end();
     },
   };
+}
+
+/** A fresh data directory for an embedded SQLite database; `drop()` removes it. */
+export async function createTestSqliteDir(): Promise<{ dir: string; drop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'evcp-sqlite-'));
+  return { dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
