@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Op } from 'sequelize';
 import { ChargingSession, SessionEvent } from '../db/models';
 import type { StationDirectory } from '../db/stations';
-import { stableId } from '../db/users';
+import { sessionIdForRequest } from '../db/session-request-keys';
 import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
 import { SessionStatus, isFinal } from '../domain/session-state';
@@ -55,7 +55,7 @@ export class SessionService {
     const status = pileDisplayStatus(await this.deps.live.pileDevice(pile.id));
     if (status === 'offline' || status === 'fault') throw new DomainError('PILE_UNAVAILABLE', `pile ${pile.code} is ${status}`);
 
-    const sessionId = idempotencyKey ? stableId(`session:${user.id}:${idempotencyKey}`) : randomUUID();
+    const sessionId = idempotencyKey ? await sessionIdForRequest(user.id, idempotencyKey, randomUUID) : randomUUID();
     const workflowId = sessionWorkflowId(sessionId);
     const input: ChargingSessionInput = {
       sessionId,

@@ -138,6 +138,14 @@ export class ChargingSession extends Model<InferAttributes<ChargingSession>, Inf
   declare updatedAt: CreationOptional<Date>;
 }
 
+/** Which session a driver's Idempotency-Key named: a retried request returns that session, never a new one. */
+export class SessionRequestKey extends Model<InferAttributes<SessionRequestKey>, InferCreationAttributes<SessionRequestKey>> {
+  declare userId: string;
+  declare idempotencyKey: string;
+  declare sessionId: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
 export class SessionEvent extends Model<InferAttributes<SessionEvent>, InferCreationAttributes<SessionEvent>> {
   declare id: CreationOptional<number>;
   declare sessionId: string;
@@ -305,6 +313,15 @@ export function initModels(sequelize: Sequelize) {
       updatedAt: timestamp(),
     },
     { ...common, tableName: 'charging_sessions' },
+  );
+  SessionRequestKey.init(
+    {
+      userId: { type: DataTypes.STRING(36), primaryKey: true },
+      idempotencyKey: { type: DataTypes.STRING(100), primaryKey: true },
+      sessionId: { type: DataTypes.STRING(36), allowNull: false, unique: true },
+      createdAt: timestamp(),
+    },
+    { ...common, tableName: 'session_request_keys', updatedAt: false },
   );
   SessionEvent.init(
     {
