@@ -17,7 +17,7 @@ beforeEach(async () => {
   presence = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
   [sessionPile, otherPile] = f.pileIds;
   sessionId = randomUUID();
-  await f.live.sessionOpened({ sessionId, userId: 'u1', pileId: sessionPile, stationId: f.stationId, workflowId: 'wf', status: 'STARTING', limits: {}, tariff: aTariff(), at: T0 });
+  await f.live.sessionOpened({ sessionId, userId: 'u1', pileId: sessionPile, stationId: f.stationId, workflowId: 'wf', status: 'AUTHORIZING', limits: {}, tariff: aTariff(), at: T0 });
 }, 60_000);
 
 afterEach(async () => {
