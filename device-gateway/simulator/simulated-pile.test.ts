@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CommandType, derivePileSecret, newCommandId, PileCommand, signCommand } from '../protocol/commands';
+import { CommandType, derivePileSecret, newCommandId, newCommandNonce, PileCommand, signCommand } from '../protocol/commands';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
 import { SimulatedPile, SimulatedPileOptions } from './simulated-pile';
 
@@ -30,7 +30,7 @@ async function startPile(overrides: Partial<SimulatedPileOptions> = {}): Promise
 
 function signed(type: CommandType, command: Partial<PileCommand> = {}, signing = { key: masterKey, nowMs: Date.now() }) {
   const pileId = pile!.pileId;
-  const full: PileCommand = { commandId: newCommandId(), pileId, type, ttlSeconds: 60, ...command };
+  const full: PileCommand = { commandId: newCommandId(), nonce: newCommandNonce(), pileId, type, ttlSeconds: 60, ...command };
   return { commandId: full.commandId, token: signCommand(full, derivePileSecret(signing.key, pileId), signing.nowMs) };
 }
 
@@ -64,6 +64,16 @@ it('a signed start makes the pile ack, report sessionStarted with its meter, and
   expect(registers[registers.length - 1]).toBeGreaterThan(250_000);
   expect(telemetry[0]).toMatchObject({ sessionId, powerW: 120_000, socPercent: 30 });
   expect(pile.state).toBe('charging');
+});
+
+it('an ack echoes the nonce of the command it answers, refusals included', async () => {
+  const { pile, probe } = await startPile();
+  pile.behaviour = 'refuse-start';
+  const nonce = newCommandNonce();
+
+  await probe.sendCommand(signed('start', { sessionId: randomUUID(), nonce }).token);
+
+  expect(await probe.waitFor('ack')).toMatchObject({ nonce, accepted: false, reason: 'refused' });
 });
 
 it('a command signed with another key is refused as bad_signature and nothing starts', async () => {
