@@ -15,7 +15,8 @@ import { createLogger, Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import type { Stop } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
-import { buildSessionActivities, startWorker } from '../worker/worker';
+import { ensureSweeperSchedule } from '../worker/session-sweeper';
+import { buildWorkerActivities, startWorker } from '../worker/worker';
 import { embeddedSecrets } from './embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
@@ -101,10 +102,11 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, wrapPayments: options.wrapPayments }),
+      activities: buildWorkerActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, temporal, wrapPayments: options.wrapPayments }),
       tuning: env,
     });
     stops.push(() => worker.stop());
+    await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
     const gatewayMqtt = await connectMqtt(mqttUrl, 'gateway', env.GATEWAY_PERSISTENT_SESSION ? env.GATEWAY_CLIENT_ID : undefined);

@@ -7,7 +7,8 @@ import { createLogger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
-import { buildSessionActivities, startWorker } from './worker';
+import { ensureSweeperSchedule } from './session-sweeper';
+import { buildWorkerActivities, startWorker } from './worker';
 
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
@@ -24,7 +25,7 @@ runMain('worker', async () => {
 
   const client = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE);
-  await client.connection.close();
+  await ensureSweeperSchedule(client, env.TEMPORAL_TASK_QUEUE);
 
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
@@ -34,7 +35,7 @@ runMain('worker', async () => {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: buildSessionActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY! }),
+    activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY!, temporal: client }),
     tuning: env,
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, ...worker.settings }, 'worker running');
@@ -47,6 +48,7 @@ runMain('worker', async () => {
     stop: async () => {
       await worker.stop();
       await connection.close();
+      await client.connection.close();
       await mqtt.endAsync();
       await hot.close();
       await db.close();
