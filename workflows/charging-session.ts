@@ -158,8 +158,8 @@ async function commandPile(s: SessionState, step: 'start' | 'start-abort' | 'sto
 /**
  * The start did not go as asked (refused, faulted, unanswered, or an operator cancelled): tell a pile that was
  * told to start to stop, so a pile that charges anyway cannot deliver energy nobody pays for, and give it the
- * stop window to say what it did. If it reports charging after all, the session stops and bills the pile's meter; otherwise everything is
- * given back.
+ * stop window to say what it did. If it reports charging after all, the session stops and bills the pile's
+ * meter; otherwise everything is given back.
  */
 async function abortStart(s: SessionState, reason: EndReason) {
   const { policy, sessionId } = s.input;
