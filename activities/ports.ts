@@ -49,12 +49,28 @@ export interface TransitionRecord extends SessionIdentity {
   record: SessionRecordFields;
 }
 
+/** A session that still holds money or a pile, as its record says. */
+export interface SessionHolding extends SessionIdentity {
+  status: SessionStatus;
+  holdsMoney: boolean;
+  holdsPile: boolean;
+}
+
 export interface SessionStore {
   /** Claims the pile and creates the session, atomically; 'pile_busy' when another session holds the pile. */
   open(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'>;
   recordTransition(transition: TransitionRecord): Promise<void>;
   /** Drops this session's claim on the pile (no-op when it holds none). */
   releasePile(pileId: string, sessionId: string): Promise<void>;
+  /** Every session that has an open payment hold or a claim on a pile. */
+  holdings(): Promise<SessionHolding[]>;
+  /** Marks the session record for an operator's review, adding `reason` once. */
+  flagForReview(sessionId: string, reason: string): Promise<void>;
+}
+
+/** Whether a session's workflow still runs (any run of its chain); closed ones can no longer clean up after themselves. */
+export interface SessionWorkflows {
+  isRunning(sessionId: string): Promise<boolean>;
 }
 
 export interface AuthorizeRequest {

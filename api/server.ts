@@ -12,6 +12,7 @@ import { PlaceNames } from '../db/places';
 import { Reviews } from '../db/reviews';
 import { FleetCatalogue } from '../db/fleet-catalogue';
 import { SessionRecords } from '../db/session-records';
+import { SessionRequestKeys } from '../db/session-request-keys';
 import { StationDirectory } from '../db/stations';
 import { UserDirectory } from '../db/users';
 import { Vehicles } from '../db/vehicles';
@@ -78,7 +79,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     temporal,
     stations,
     listedStatuses: new ListedStationStatuses(live),
-    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, live, watchers }),
+    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers }),
     watchers,
     users,
     wechatUsers: new WeChatUsers(db),

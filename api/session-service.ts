@@ -4,7 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ChargingSession } from '../db/models';
 import type { SessionFilter, SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
-import { stableId } from '../db/users';
+import type { SessionRequestKeys } from '../db/session-request-keys';
 import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
 import { isFinal } from '../domain/session-state';
@@ -44,6 +44,7 @@ export class SessionService {
       policy: SessionPolicy;
       stations: StationDirectory;
       records: SessionRecords;
+      requestKeys: SessionRequestKeys;
       live: LiveState;
       watchers: Pick<SessionWatchers, 'polledOver'>;
     },
@@ -57,7 +58,7 @@ export class SessionService {
     const status = pileDisplayStatus(await this.deps.live.pileDevice(pile.id));
     if (status === 'offline' || status === 'fault') throw new DomainError('PILE_UNAVAILABLE', `pile ${pile.code} is ${status}`);
 
-    const sessionId = idempotencyKey ? stableId(`session:${user.id}:${idempotencyKey}`) : randomUUID();
+    const sessionId = idempotencyKey ? await this.deps.requestKeys.sessionIdFor(user.id, idempotencyKey, randomUUID) : randomUUID();
     const workflowId = sessionWorkflowId(sessionId);
     const input: ChargingSessionInput = {
       sessionId,

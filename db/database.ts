@@ -4,12 +4,14 @@ import { Sequelize, Transaction } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as driverFeatures from './migrations/0002-driver-features';
+import * as sessionRequestKeys from './migrations/0003-session-request-keys';
 import { defineModels, Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
 const MIGRATIONS = [
   { name: '0001-initial-schema', ...initialSchema },
   { name: '0002-driver-features', ...driverFeatures },
+  { name: '0003-session-request-keys', ...sessionRequestKeys },
 ];
 
 export interface Database {

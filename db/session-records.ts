@@ -3,7 +3,7 @@ import type { SessionIdentity } from '../activities/ports';
 import { type SessionStatus, isFinal } from '../domain/session-state';
 import type { Tariff } from '../domain/tariff';
 import type { Database } from './database';
-import type { ChargingSession, SessionEvent } from './models';
+import type { ChargingSession, PileClaim, SessionEvent } from './models';
 
 /** A session that has not ended, as its durable record last saw it. */
 export interface ActiveSessionRecord extends SessionIdentity {
@@ -62,6 +62,11 @@ export class SessionRecords {
   async active(sessionId: string): Promise<ActiveSessionRecord | undefined> {
     const row = await this.db.models.ChargingSession.findByPk(sessionId);
     return row && !isFinal(row.status) ? activeRecordOf(row) : undefined;
+  }
+
+  /** The claim that holds the pile for a session, if any. */
+  claimOf(pileId: string): Promise<PileClaim | null> {
+    return this.db.models.PileClaim.findByPk(pileId);
   }
 
   /** The session holding the pile, by the claim that makes it the only one. */

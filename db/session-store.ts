@@ -1,5 +1,5 @@
 import { UniqueConstraintError } from 'sequelize';
-import type { OpenSessionRequest, SessionStore, TransitionRecord } from '../activities/ports';
+import type { OpenSessionRequest, SessionHolding, SessionStore, TransitionRecord } from '../activities/ports';
 import { isFinal } from '../domain/session-state';
 import type { Database } from './database';
 
@@ -92,5 +92,35 @@ export class SequelizeSessionStore implements SessionStore {
 
   async releasePile(pileId: string, sessionId: string): Promise<void> {
     await this.db.models.PileClaim.destroy({ where: { pileId, sessionId } });
+  }
+
+  async holdings(): Promise<SessionHolding[]> {
+    const { ChargingSession, PaymentHold, PileClaim } = this.db.models;
+    const [holds, claims] = await Promise.all([
+      PaymentHold.findAll({ where: { status: 'held' }, attributes: ['sessionId'] }),
+      PileClaim.findAll({ attributes: ['sessionId'] }),
+    ]);
+    const holding = new Set(holds.map((h) => h.sessionId));
+    const claiming = new Set(claims.map((c) => c.sessionId));
+    const sessions = await ChargingSession.findAll({ where: { id: [...new Set([...holding, ...claiming])] } });
+    return sessions.map((s) => ({
+      sessionId: s.id,
+      userId: s.userId,
+      pileId: s.pileId,
+      stationId: s.stationId,
+      status: s.status,
+      holdsMoney: holding.has(s.id),
+      holdsPile: claiming.has(s.id),
+    }));
+  }
+
+  async flagForReview(sessionId: string, reason: string): Promise<void> {
+    const { ChargingSession } = this.db.models;
+    await this.db.transaction(async (transaction) => {
+      const session = await ChargingSession.findByPk(sessionId, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!session || session.reviewReason?.includes(reason)) return;
+      const reviewReason = session.reviewReason ? `${session.reviewReason}; ${reason}` : reason;
+      await session.update({ needsReview: true, reviewReason: reviewReason.slice(0, 200) }, { transaction });
+    });
   }
 }

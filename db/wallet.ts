@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Transaction, UniqueConstraintError } from 'sequelize';
 import type { AuthorizeRequest, CaptureRequest } from '../activities/ports';
 import type { Database } from './database';
-import type { TopUp, Wallet, WalletEntryKind, WalletTransaction } from './models';
+import type { PaymentHold, TopUp, Wallet, WalletEntryKind, WalletTransaction } from './models';
 import { DomainError } from '../domain/errors';
 import { PreauthDecision, decidePreauthorization } from '../domain/preauthorization';
 
@@ -104,6 +104,11 @@ export class WalletPayments {
   async wallet(userId: string): Promise<Wallet> {
     await this.ensureWallet(userId);
     return (await this.db.models.Wallet.findByPk(userId))!;
+  }
+
+  /** The pre-authorization hold of a session, if one was placed. */
+  hold(sessionId: string): Promise<PaymentHold | null> {
+    return this.db.models.PaymentHold.findByPk(sessionId);
   }
 
   /** The wallet's ledger, newest entry first. */

@@ -6,6 +6,8 @@ describe('session state machine', () => {
     ['RESERVED', 'EXPIRED'],
     ['AUTHORIZING', 'DECLINED'],
     ['STARTING', 'START_FAILED'],
+    ['AUTHORIZING', 'CANCELLED'],
+    ['STARTING', 'CANCELLED'],
     ['CHARGING', 'STOPPING'],
     ['SETTLING', 'SETTLEMENT_FAILED'],
     ['SETTLEMENT_FAILED', 'SETTLING'],
@@ -16,6 +18,7 @@ describe('session state machine', () => {
   it.each([
     ['RESERVED', 'CHARGING'],
     ['CHARGING', 'COMPLETED'],
+    ['CHARGING', 'CANCELLED'],
     ['COMPLETED', 'SETTLING'],
     ['SETTLEMENT_FAILED', 'COMPLETED'],
   ] as [SessionStatus, SessionStatus][])('refuses %s → %s', (from, to) => {

@@ -3,10 +3,12 @@
  *
  * RESERVED ─► AUTHORIZING ─► STARTING ─► CHARGING ─► STOPPING ─► SETTLING ─► COMPLETED
  *    │             │             │                                 │   ▲
- *    └ CANCELLED,  └ DECLINED    └ START_FAILED                    ▼   │ support retry
- *      EXPIRED                                              SETTLEMENT_FAILED
+ *    └ CANCELLED,  └ DECLINED,   └ START_FAILED,                   ▼   │ support retry
+ *      EXPIRED       CANCELLED     CANCELLED                SETTLEMENT_FAILED
  *
- * (REJECTED: the request found the pile held by another session; nothing was reserved or charged.)
+ * (REJECTED: the request found the pile held by another session; nothing was reserved or charged.
+ * CANCELLED after RESERVED: the driver or an operator cancelled; after AUTHORIZING or STARTING: an operator
+ * cancelled the workflow before any energy was metered. Cancelled later, a session still stops and settles.)
  */
 export const SESSION_STATUSES = [
   'RESERVED',
@@ -28,8 +30,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 const NEXT: Record<SessionStatus, readonly SessionStatus[]> = {
   RESERVED: ['AUTHORIZING', 'CANCELLED', 'EXPIRED'],
-  AUTHORIZING: ['STARTING', 'DECLINED'],
-  STARTING: ['CHARGING', 'STOPPING', 'START_FAILED'],
+  AUTHORIZING: ['STARTING', 'DECLINED', 'CANCELLED'],
+  STARTING: ['CHARGING', 'STOPPING', 'START_FAILED', 'CANCELLED'],
   CHARGING: ['STOPPING'],
   STOPPING: ['SETTLING'],
   SETTLING: ['COMPLETED', 'SETTLEMENT_FAILED'],
@@ -88,6 +90,8 @@ export const END_REASONS = [
   'RESERVATION_CANCELLED',
   'RESERVATION_EXPIRED',
   'PILE_BUSY',
+  /** Cancelled in the Temporal UI (or CLI): cleaned up, billed from the pile's meter if it charged, flagged for review. */
+  'OPERATOR_CANCELLED',
 ] as const;
 
 export type EndReason = (typeof END_REASONS)[number];

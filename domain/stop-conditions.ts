@@ -21,8 +21,8 @@ export interface StopPolicy {
   maxDurationMs: number;
   /** How long until the next checkpoint can arrive; used to stop before the hold is overrun. */
   checkpointIntervalMs: number;
-  /** Current price, to estimate what the next interval will cost. */
-  fenPerKwhNow: Fen;
+  /** The highest price over the next interval on the pile's clock (the bill's clock), to estimate what it will cost. */
+  fenPerKwhAhead: Fen;
 }
 
 /**
@@ -36,7 +36,7 @@ export function stopReasonFor(progress: ChargingProgress, limits: DriverLimits, 
   }
   if (limits.targetEnergyWh !== undefined && progress.energyWh >= limits.targetEnergyWh) return 'TARGET_ENERGY_REACHED';
   const nextIntervalWh = Math.ceil((Math.max(0, progress.powerW) * policy.checkpointIntervalMs) / 3_600_000);
-  const nextIntervalFen = Math.ceil((nextIntervalWh * policy.fenPerKwhNow) / 1000);
+  const nextIntervalFen = Math.ceil((nextIntervalWh * policy.fenPerKwhAhead) / 1000);
   const driverCapsBelowHold = limits.maxAmountFen !== undefined && limits.maxAmountFen <= policy.heldFen;
   const amountCap = driverCapsBelowHold ? limits.maxAmountFen! : policy.heldFen;
   if (progress.costFen + nextIntervalFen >= amountCap) return driverCapsBelowHold ? 'TARGET_AMOUNT_REACHED' : 'PREAUTH_EXHAUSTED';

@@ -1,4 +1,4 @@
-import { bandAt, priceAt, splitByBand } from './tariff';
+import { bandAt, highestPriceBetween, priceAt, splitByBand } from './tariff';
 import { tariffSchema } from './tariff-schema';
 import { aTariff } from '../test/support/builders';
 
@@ -38,6 +38,17 @@ describe('time-of-use tariff', () => {
       totalFenPerKwh: 190,
       validUntil: at('18:00'),
     });
+  });
+
+  it.each([
+    ['inside the valley band', '03:00', '03:01', 75],
+    ['inside the peak band', '10:00', '10:01', 190],
+    ['inside the flat band', '20:00', '20:01', 130],
+    ['from the valley into the peak', '07:59', '08:01', 190],
+    ['from the peak into the flat band', '17:59', '18:01', 190],
+    ['at an instant', '08:00', '08:00', 190],
+  ])('prices the look-ahead %s at the highest price in force', (_, from, to, fenPerKwh) => {
+    expect(highestPriceBetween(aTariff(), at(from), at(to))).toBe(fenPerKwh);
   });
 
   it.each([

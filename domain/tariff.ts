@@ -106,3 +106,12 @@ export function priceAt(tariff: Tariff, atMs: number): PriceNow {
     validUntil: bandEndAfter(tariff, atMs),
   };
 }
+
+/**
+ * The highest price (electricity + service per kWh) in force at any instant of [fromMs, toMs]: what the next
+ * stretch of charging may cost per kWh, whichever band boundary it crosses. Give it the pile's clock, the clock
+ * the bill is priced by.
+ */
+export function highestPriceBetween(tariff: Tariff, fromMs: number, toMs: number): Fen {
+  return Math.max(...splitByBand(tariff, fromMs, toMs).map(({ band }) => band.electricityFenPerKwh + band.serviceFenPerKwh));
+}

@@ -16,7 +16,8 @@ import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
 import { pileTopics } from '../device-gateway/protocol/topics';
 import type { Stop } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
-import { buildSessionActivities, startWorker } from '../worker/worker';
+import { ensureSweeperSchedule } from '../worker/session-sweeper';
+import { buildWorkerActivities, startWorker } from '../worker/worker';
 import { embeddedSecrets } from './embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
@@ -103,10 +104,11 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: buildSessionActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, wrapPayments: options.wrapPayments }),
+      activities: buildWorkerActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, temporal, wrapPayments: options.wrapPayments }),
       tuning: env,
     });
     stops.push(() => worker.stop());
+    await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
     const gatewayMqtt = await connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), {

@@ -10,7 +10,8 @@ import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
 import { pileTopics } from '../device-gateway/protocol/topics';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
-import { buildSessionActivities, startWorker } from './worker';
+import { ensureSweeperSchedule } from './session-sweeper';
+import { buildWorkerActivities, startWorker } from './worker';
 
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
@@ -27,7 +28,7 @@ runMain('worker', async () => {
 
   const client = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE);
-  await client.connection.close();
+  await ensureSweeperSchedule(client, env.TEMPORAL_TASK_QUEUE);
 
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
@@ -38,7 +39,7 @@ runMain('worker', async () => {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: buildSessionActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY!, topics: pileTopics(env.MQTT_TOPIC_PREFIX) }),
+    activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY!, topics: pileTopics(env.MQTT_TOPIC_PREFIX), temporal: client }),
     tuning: env,
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, ...worker.settings }, 'worker running');
@@ -51,6 +52,7 @@ runMain('worker', async () => {
     stop: async () => {
       await worker.stop();
       await connection.close();
+      await client.connection.close();
       await mqtt.endAsync();
       await hot.close();
       await db.close();

@@ -1,6 +1,8 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { PaymentProvider } from '../activities/ports';
 import { createSessionActivities } from '../activities/session-activities';
+import { createSweeperActivities } from '../activities/sweeper-activities';
 import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
@@ -12,34 +14,51 @@ import type { MqttClient } from '../infra/mqtt';
 import type { PileTopics } from '../device-gateway/protocol/topics';
 import { WalletSessionPayments } from '../payments/session-payments';
 import { WalletPayments } from '../db/wallet';
+import { TemporalSessionWorkflows } from './session-sweeper';
 import { workflowCode } from './workflow-code';
 
 /**
  * The session activities with their production dependencies. `wrapPayments` lets a caller put something in
  * front of the payment provider (the tests use it to make captures fail as an unreachable provider would).
  */
-export function buildSessionActivities(deps: {
+export function buildSessionActivities(deps: ActivityDeps) {
+  return createSessionActivities(sessionPorts(deps));
+}
+
+/** The orphaned-session sweep's activities: the session ports, and Temporal to tell closed workflows from running ones. */
+export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client }) {
+  return createSweeperActivities({ ...sessionPorts(deps), workflows: new TemporalSessionWorkflows(deps.temporal) });
+}
+
+/** Everything the worker runs: session and sweeper activities. */
+export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client }) {
+  return { ...buildSessionActivities(deps), ...buildSweeperActivities(deps) };
+}
+
+interface ActivityDeps {
   db: Database;
   hot: HotState;
   mqtt: MqttClient;
   pileMasterKey: string;
   topics: PileTopics;
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
-}) {
+}
+
+function sessionPorts(deps: ActivityDeps) {
   const payments = new WalletSessionPayments({ db: deps.db, wallet: new WalletPayments(deps.db), orders: new Orders(deps.db) });
-  return createSessionActivities({
+  return {
     sessions: new SequelizeSessionStore(deps.db),
     payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,
     pileCommands: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey, topics: deps.topics }),
     live: new LiveState(deps.hot),
-  });
+  };
 }
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ReturnType<typeof buildSessionActivities>;
+  activities: ReturnType<typeof buildWorkerActivities>;
   /** Cache and concurrency limits; each one unset keeps the SDK's default. */
   tuning?: WorkerEnv;
 }

@@ -47,6 +47,8 @@ export interface ChargingSessionInput {
 // Facts from the pile, relayed by the device gateway.
 export interface PileAcknowledgement {
   commandId: string;
+  /** Echoed from the signed command; an ack counts only when it matches the nonce the session signed. */
+  nonce?: string;
   accepted: boolean;
   reason?: string;
 }

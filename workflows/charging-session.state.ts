@@ -3,7 +3,7 @@ import { ErrorCode } from '../domain/errors';
 import { implausibleMeter } from '../domain/meter-plausibility';
 import { EndReason, SessionStatus } from '../domain/session-state';
 import { stopReasonFor } from '../domain/stop-conditions';
-import { priceAt } from '../domain/tariff';
+import { highestPriceBetween } from '../domain/tariff';
 import type {
   ChargingSessionInput,
   ChargingStarted,
@@ -41,7 +41,14 @@ export class SessionState {
   powerW = 0;
   socPercent?: number;
   lastHeardAt?: number;
+  /** The nonce each command of this session was signed with, by command id. */
+  commandNonces: Record<string, string> = {};
+  /** Commands the pile may have received (their send completed), by command id. */
+  commandsSent: Record<string, true> = {};
+  /** Acks of this session's commands that echoed the command's nonce, by command id (the first one counts). */
   acks: Record<string, PileAcknowledgement> = {};
+  /** An operator cancelled the workflow: it winds the session down by the shortest safe path. */
+  cancelledByOperator = false;
   pileStop?: ChargingStopped;
   fault?: PileFaulted;
   connectorFreedAt?: number;
@@ -87,9 +94,25 @@ export class SessionState {
 
   // ── facts from the pile ──────────────────────────────────────────────────────────────
 
-  acknowledge(ack: PileAcknowledgement) {
-    this.acks[ack.commandId] ??= ack;
+  /** The nonce to sign command `commandId` with: drawn once, kept when the command is sent again. */
+  nonceFor(commandId: string, draw: () => string): string {
+    return (this.commandNonces[commandId] ??= draw());
+  }
+
+  /** Takes in an ack only when it echoes the nonce of a command this session signed; a forged one changes nothing. */
+  acknowledge(ack: PileAcknowledgement): boolean {
+    const nonce = this.commandNonces[ack.commandId];
+    if (nonce === undefined || ack.nonce !== nonce || this.acks[ack.commandId]) return false;
+    this.acks[ack.commandId] = ack;
     this.attention = true;
+    return true;
+  }
+
+  operatorCancelled() {
+    this.cancelledByOperator = true;
+    this.attention = true;
+    this.admission ??= { ok: false, code: 'SESSION_STATE_CONFLICT', message: 'the session was cancelled by an operator' };
+    this.flagForReview(`cancelled by an operator while ${this.status}`);
   }
 
   chargingStarted(event: ChargingStarted, receivedAt: number) {
@@ -163,12 +186,15 @@ export class SessionState {
     if (this.fault) return 'PILE_FAULT';
     if (this.pileStop) return 'PILE_STOPPED';
     if (this.stopRequested) return this.requestedStopReason;
+    if (this.cancelledByOperator) return 'OPERATOR_CANCELLED';
     const { policy, limits, tariff } = this.input;
+    // Money has one clock, the pile's: the look-ahead prices the next interval by the time the bill will.
+    const pileNow = this.lastCheckpoint?.at ?? this.startedAt ?? 0;
     if (now - (this.lastHeardAt ?? now) >= policy.pileSilenceTimeoutMs) return 'PILE_SILENT';
     return stopReasonFor(
       { energyWh: this.energyWh, costFen: this.costFen, powerW: this.powerW, socPercent: this.socPercent, elapsedMs: now - (this.chargingSince ?? now) },
       limits,
-      { heldFen: this.heldFen ?? 0, maxDurationMs: policy.maxDurationMs, checkpointIntervalMs: policy.checkpointIntervalMs, fenPerKwhNow: priceAt(tariff, now).totalFenPerKwh },
+      { heldFen: this.heldFen ?? 0, maxDurationMs: policy.maxDurationMs, checkpointIntervalMs: policy.checkpointIntervalMs, fenPerKwhAhead: highestPriceBetween(tariff, pileNow, pileNow + policy.checkpointIntervalMs) },
     );
   }
 

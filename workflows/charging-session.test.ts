@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addMeteredSegment, priceEnergyByBand } from '../domain/billing';
@@ -62,15 +62,17 @@ class TestPile {
   constructor(
     world: ScriptedSessionWorld,
     private readonly sessionId: string,
+    startsAt = PILE_T0,
   ) {
+    this.clock = startsAt;
     world.onCommand = async (command) => {
       const handle = env.client.workflow.getHandle(sessionWorkflowId(this.sessionId));
       if (command.type === 'start' && this.answersStart !== 'ignore') {
-        await handle.signal(pileAcknowledgedSignal, { commandId: command.commandId, accepted: this.answersStart === 'start' });
+        await handle.signal(pileAcknowledgedSignal, { commandId: command.commandId, nonce: command.nonce, accepted: this.answersStart === 'start' });
         if (this.answersStart === 'start') await handle.signal(chargingStartedSignal, { at: this.clock, meterStartWh: this.meterWh });
       }
       if (command.type === 'stop' && this.answersStop === 'confirm') {
-        await handle.signal(pileAcknowledgedSignal, { commandId: command.commandId, accepted: true });
+        await handle.signal(pileAcknowledgedSignal, { commandId: command.commandId, nonce: command.nonce, accepted: true });
         await handle.signal(chargingStoppedSignal, { at: this.clock, meterStopWh: this.meterWh, reason: 'remote' });
       }
     };
@@ -131,10 +133,10 @@ async function startSession(input: ChargingSessionInput): Promise<Handle> {
   return env.client.workflow.start(chargingSession, { args: [input], taskQueue, workflowId: sessionWorkflowId(input.sessionId) });
 }
 
-function setUp(overrides: Partial<ChargingSessionInput> = {}) {
+function setUp(overrides: Partial<ChargingSessionInput> = {}, pileStartsAt = PILE_T0) {
   const input = aSessionInput(overrides);
   const world = new ScriptedSessionWorld();
-  const pile = new TestPile(world, input.sessionId);
+  const pile = new TestPile(world, input.sessionId, pileStartsAt);
   return { input, world, pile };
 }
 
@@ -317,18 +319,32 @@ describe('charging session workflow', () => {
   });
 
   describe('stop conditions while charging', () => {
-    it.each([
+    /** The pile's clock at the start, in each band of the test tariff: money must come out right in all of them. */
+    const PILE_STARTS_IN_EACH_BAND = [
+      ['valley', Date.parse('2026-03-02T03:00:00+08:00')],
+      ['peak', Date.parse('2026-03-02T10:00:00+08:00')],
+      ['flat', Date.parse('2026-03-02T20:00:00+08:00')],
+    ] as const;
+    const MONEY_LIMITS = [
       ['the pre-authorized amount is nearly used', {}, { balance: 5000 }, 'PREAUTH_EXHAUSTED'],
       ['the driver amount is reached', { maxAmountFen: 3000 }, {}, 'TARGET_AMOUNT_REACHED'],
+    ] as const;
+    const OTHER_LIMITS = [
       ['the driver energy target is reached', { targetEnergyWh: 15_000 }, {}, 'TARGET_ENERGY_REACHED'],
       ['the driver state-of-charge target is reached', { targetSocPercent: 80 }, {}, 'TARGET_SOC_REACHED'],
-    ])('stops by itself when %s', async (_, limits, { balance }: { balance?: number }, reason) => {
-      const { input, world, pile } = setUp({ limits });
+    ] as const;
+    const limitCases = [
+      ...MONEY_LIMITS.flatMap(([what, limits, world, reason]) => PILE_STARTS_IN_EACH_BAND.map(([band, at]) => [`${what} (pile clock in the ${band} band)`, limits, world, reason, at] as const)),
+      ...OTHER_LIMITS.map(([what, limits, world, reason]) => [what, limits, world, reason, PILE_T0] as const),
+    ];
+
+    it.each(limitCases)('stops by itself when %s, collecting every fen', async (_, limits, { balance }: { balance?: number }, reason, pileStartsAt) => {
+      const { input, world, pile } = setUp({ limits }, pileStartsAt);
       if (balance) world.balanceFen = balance;
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
-        await pile.chargeUntilStopped(handle, 60, 60_000, (minute) => Math.min(30 + 2 * minute, 100));
+        await pile.chargeUntilStopped(handle, 120, 60_000, (minute) => Math.min(30 + 2 * minute, 100));
         return handle.result();
       });
       expect(result).toMatchObject({ status: 'COMPLETED', endReason: reason });
@@ -418,6 +434,19 @@ describe('charging session workflow', () => {
     expect(world.releasedPiles).toHaveLength(1);
   });
 
+  it('caps the idle fee at the maximum wait, counted on the pile’s clock, when the connector is never reported free', async () => {
+    const { input, world, pile } = setUp({ tariff: aTariff({ idleFeeFenPerMinute: 50, idleGraceMinutes: 10 }), policy: aSessionPolicy({ idleWaitMaxMs: 60 * MINUTE }) });
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+      return handle.result();
+    });
+    expect(result.bill).toMatchObject({ idleMinutes: 50, idleFeeFen: 2500 });
+    expect(result).toMatchObject({ needsReview: true, reviewReason: expect.stringContaining('idle fee capped') });
+  });
+
   describe('settlement', () => {
     it('waits in SETTLEMENT_FAILED after capture retries run out, and settles exactly once when support retries', async () => {
       const { input, world, pile } = setUp();
@@ -441,6 +470,125 @@ describe('charging session workflow', () => {
       expect(world.captureAttempts).toBe(5);
       expect(world.statuses()).toEqual(['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'SETTLEMENT_FAILED', 'SETTLING', 'COMPLETED']);
       expect(world.transitions.find((t) => t.to === 'SETTLING' && t.from === 'SETTLEMENT_FAILED')?.reason).toBe('retried by support-1');
+    });
+  });
+
+  describe('acknowledgements', () => {
+    it('ignores a refusal that does not echo the signed nonce, and charges as the pile does', async () => {
+      const { input, world, pile } = setUp();
+      const answer = world.onCommand;
+      world.onCommand = async (command) => {
+        const handle = env.client.workflow.getHandle(sessionWorkflowId(input.sessionId));
+        if (command.type === 'start') await handle.signal(pileAcknowledgedSignal, { commandId: command.commandId, nonce: 'forged-nonce-000000000001', accepted: false });
+        await answer(command);
+      };
+      const result = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        await pile.charge(handle, 10, 30_000);
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+        return handle.result();
+      });
+      expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: 5000 });
+      expect(world.captures).toHaveLength(1);
+    });
+
+    it('bills the pile’s meter when the pile refuses the start but reports charging', async () => {
+      const { input, world, pile } = setUp();
+      world.onCommand = async (command) => {
+        const handle = env.client.workflow.getHandle(sessionWorkflowId(input.sessionId));
+        const ack = { commandId: command.commandId, nonce: command.nonce };
+        if (command.type === 'start') return handle.signal(pileAcknowledgedSignal, { ...ack, accepted: false, reason: 'refused' });
+        // Told to abort, it owns up: it had been charging for ten minutes.
+        await handle.signal(chargingStartedSignal, { at: pile.clock, meterStartWh: pile.meterWh });
+        await handle.signal(pileAcknowledgedSignal, { ...ack, accepted: true });
+        await handle.signal(chargingStoppedSignal, { at: pile.clock + 10 * MINUTE, meterStopWh: pile.meterWh + 5000, reason: 'remote' });
+      };
+      const result = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        const result = await handle.result();
+        await recordHistory(handle, 'start-refused-but-charging');
+        return result;
+      });
+      expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'START_REFUSED', energyWh: 5000, needsReview: true });
+      expect(world.captures.map((c) => c.bill.energyWh)).toEqual([5000]);
+      expect(world.statuses()).toEqual(['STARTING', 'STOPPING', 'SETTLING', 'COMPLETED']);
+      expect(world.releasedPiles).toHaveLength(1);
+    });
+  });
+
+  describe('cancelled by an operator', () => {
+    /**
+     * Cancels the workflow as the Temporal UI does once the commands so far have been sent (the time-skipping
+     * server cannot cancel a running activity, temporalio/sdk-java#2391; the real-server tests below do), and
+     * returns the session's last recorded state.
+     */
+    async function cancel(handle: Handle, world: ScriptedSessionWorld, commandsSent: string[]) {
+      await eventually(async () => {
+        expect(world.commands.map((c) => c.type)).toEqual(commandsSent);
+        expect((await handle.describe()).raw.pendingActivities ?? []).toHaveLength(0);
+      });
+      return cancelAsAnOperator(handle, world);
+    }
+
+    it('releases a reservation and the pile', async () => {
+      const { input, world } = setUp({ reserve: true });
+      const last = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        return cancel(handle, world, []);
+      });
+      expect(last).toMatchObject({ from: 'RESERVED', to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true } });
+      expect(world.releasedPiles).toHaveLength(1);
+      expect(world.commands).toHaveLength(0);
+    });
+
+    it('tells a pile that has not answered the start to stop, and gives back the hold and the pile', async () => {
+      const { input, world, pile } = setUp();
+      pile.answersStart = 'ignore';
+      const last = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        return cancel(handle, world, ['start']);
+      });
+      expect(last).toMatchObject({ from: 'STARTING', to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true } });
+      expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
+      expect(world.holds.get(input.sessionId)?.status).toBe('released');
+      expect(world.releasedPiles).toHaveLength(1);
+    });
+
+    it('stops a charging pile and bills its meter', async () => {
+      const { input, world, pile } = setUp();
+      const last = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        await pile.charge(handle, 10, 30_000);
+        const last = await cancel(handle, world, ['start']);
+        await recordHistory(handle, 'operator-cancelled-while-charging');
+        return last;
+      });
+      expect(last).toMatchObject({ to: 'COMPLETED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true, energyWh: 5000 } });
+      expect(world.statuses()).toEqual(['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'COMPLETED']);
+      expect(world.captures.map((c) => c.bill.energyWh)).toEqual([5000]);
+      expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
+      expect(world.releasedPiles).toHaveLength(1);
+    });
+
+    it('finishes a stop the pile has not confirmed, and bills the last checkpoint', async () => {
+      const { input, world, pile } = setUp();
+      pile.answersStop = 'ignore';
+      const last = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        await pile.charge(handle, 10, 30_000);
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+        return cancel(handle, world, ['start', 'stop']);
+      });
+      expect(last).toMatchObject({ to: 'COMPLETED', record: { endReason: 'DRIVER_STOPPED', needsReview: true, energyWh: 5000 } });
+      expect(last.record.reviewReason).toContain('cancelled by an operator while STOPPING');
+      expect(world.captures.map((c) => c.bill.energyWh)).toEqual([5000]);
+      expect(world.releasedPiles).toHaveLength(1);
     });
   });
 
@@ -518,6 +666,44 @@ describe('charging session workflow on a real Temporal server', () => {
     expect(world.captures).toHaveLength(1);
     expect(new Set(world.transitions.map((t) => t.seq)).size).toBe(world.transitions.length);
   }, 120_000);
+
+  // Cancelling while an activity is running is left to the real server: the time-skipping server refuses to
+  // cancel a started activity (ACTIVITY_UNKNOWN, temporalio/sdk-java#2391).
+  describe('cancelled by an operator while an activity is under way', () => {
+    it('releases the hold made while it was authorizing, and the pile', async () => {
+      const { input, world } = setUp();
+      const authorization = aGate();
+      world.beforeAuthorize = authorization.pass;
+      const last = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await authorization.reached;
+        return cancelAsAnOperator(handle, world, authorization.release);
+      });
+      expect(last).toMatchObject({ to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true } });
+      expect(world.holds.get(input.sessionId)?.status).toBe('released');
+      expect(world.releasedPiles).toHaveLength(1);
+      expect(world.commands).toHaveLength(0);
+    });
+
+    it('completes a capture under way', async () => {
+      const { input, world, pile } = setUp();
+      const capture = aGate();
+      world.beforeCapture = capture.pass;
+      const last = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        await eventually(async () => expect((await handle.query(sessionStateQuery)).status).toBe('CHARGING'));
+        for (let minute = 0; minute < 10; minute++) await pile.reportMinute(handle, 30_000);
+        await eventually(async () => expect((await handle.query(sessionStateQuery)).energyWh).toBe(5000));
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+        await capture.reached;
+        return cancelAsAnOperator(handle, world, capture.release);
+      });
+      expect(last).toMatchObject({ from: 'SETTLING', to: 'COMPLETED', record: { energyWh: 5000 } });
+      expect(world.holds.get(input.sessionId)?.status).toBe('captured');
+      expect(world.releasedPiles).toHaveLength(1);
+    });
+  });
 });
 
 describe('the bill is the pile\'s plausible meter', () => {
@@ -598,6 +784,33 @@ describe('the bill is the pile\'s plausible meter', () => {
     expect(world.commands.map((c) => c.type)).toEqual(['start']);
   });
 });
+
+/**
+ * Cancels the workflow as the Temporal UI does (doing `meanwhile` right after the request), waits for it to end
+ * cancelled, and returns the session's last recorded transition.
+ */
+async function cancelAsAnOperator(handle: Handle, world: ScriptedSessionWorld, meanwhile: () => void = () => undefined) {
+  await handle.cancel();
+  meanwhile();
+  await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+  return world.transitions[world.transitions.length - 1];
+}
+
+/** Holds an activity mid-flight: give it `pass`; `reached` resolves when the activity gets there, `release` lets it go on. */
+function aGate() {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    reached,
+    release: () => release(),
+    pass: () => {
+      reach();
+      return released;
+    },
+  };
+}
 
 /** With RECORD_HISTORIES=1, keeps the history as a fixture that charging-session.replay.test.ts replays from then on. */
 async function recordHistory(handle: Handle, name: string) {

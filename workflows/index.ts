@@ -1,1 +1,2 @@
 export { chargingSession } from './charging-session';
+export { sweepOrphanedSessions } from './session-sweeper';

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import { DEMO_TARIFF } from '../../db/seed-demo';
 import { MqttPileCommands } from '../../device-gateway/pile-commands';
 import { pileTopics } from '../../device-gateway/protocol/topics';
-import { newCommandId } from '../../device-gateway/protocol/commands';
+import { newCommandId, newCommandNonce } from '../../device-gateway/protocol/commands';
 import type { LiveState } from '../../infra/live-state';
 import type { MqttClient } from '../../infra/mqtt';
 import { sessionWorkflowId } from '../../workflows/charging-session.messages';
@@ -39,11 +39,11 @@ export class ChargingDesk {
       const request = { ...session, workflowId: sessionWorkflowId(session.sessionId), status: 'AUTHORIZING' as const, limits: {}, tariff: DEMO_TARIFF, at: Date.now() };
       if (options.recorded?.has(session.sessionId)) await this.store!.open(request);
       await this.deps.live?.sessionOpened(request);
-      await this.commands.send({ commandId: newCommandId(), pileId: session.pileId, type: 'start', sessionId: session.sessionId, ttlSeconds: 120 });
+      await this.commands.send({ commandId: newCommandId(), nonce: newCommandNonce(), pileId: session.pileId, type: 'start', sessionId: session.sessionId, ttlSeconds: 120 });
     });
   }
 
   async stop(sessions: DeskSession[]): Promise<void> {
-    await paced(sessions, CHANGES_PER_SECOND, (s) => this.commands.send({ commandId: newCommandId(), pileId: s.pileId, type: 'stop', sessionId: s.sessionId, ttlSeconds: 120 }));
+    await paced(sessions, CHANGES_PER_SECOND, (s) => this.commands.send({ commandId: newCommandId(), nonce: newCommandNonce(), pileId: s.pileId, type: 'stop', sessionId: s.sessionId, ttlSeconds: 120 }));
   }
 }

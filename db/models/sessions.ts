@@ -71,6 +71,15 @@ class OrderRow extends Model<InferAttributes<OrderRow>, InferCreationAttributes<
 }
 export type Order = OrderRow;
 
+/** Which session a driver's Idempotency-Key named: a retried request returns that session, never a new one. */
+class SessionRequestKeyRow extends Model<InferAttributes<SessionRequestKeyRow>, InferCreationAttributes<SessionRequestKeyRow>> {
+  declare userId: string;
+  declare idempotencyKey: string;
+  declare sessionId: string;
+  declare createdAt: CreationOptional<Date>;
+}
+export type SessionRequestKey = SessionRequestKeyRow;
+
 /** Charging sessions: the pile claim, the record the workflow keeps, its history, and the order settlement writes. */
 export function defineSessionModels(sequelize: Sequelize) {
   const common = { sequelize, ...tableOptions };
@@ -112,6 +121,16 @@ export function defineSessionModels(sequelize: Sequelize) {
     },
     { ...common, tableName: 'charging_sessions' },
   );
+  class SessionRequestKey extends SessionRequestKeyRow {}
+  SessionRequestKey.init(
+    {
+      userId: { type: DataTypes.STRING(36), primaryKey: true },
+      idempotencyKey: { type: DataTypes.STRING(100), primaryKey: true },
+      sessionId: { type: DataTypes.STRING(36), allowNull: false, unique: true },
+      createdAt: timestamp(),
+    },
+    { ...common, tableName: 'session_request_keys', updatedAt: false },
+  );
   class SessionEvent extends SessionEventRow {}
   SessionEvent.init(
     {
@@ -144,5 +163,5 @@ export function defineSessionModels(sequelize: Sequelize) {
     },
     { ...common, tableName: 'orders', updatedAt: false },
   );
-  return { PileClaim, ChargingSession, SessionEvent, Order };
+  return { PileClaim, ChargingSession, SessionRequestKey, SessionEvent, Order };
 }

@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const COMMAND_TYPES = ['start', 'stop', 'configure', 'reset'] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
+export const commandNonce = z.string().min(16).max(64);
+
 export const commandClaims = z.object({
   jti: z.string().min(1).max(64),
   sub: z.string().min(1),
@@ -16,6 +18,8 @@ export const commandClaims = z.object({
   exp: z.number().int(),
   cmd: z.enum(COMMAND_TYPES),
   sessionId: z.string().max(64).optional(),
+  /** Unpredictable per command; the pile echoes it in its ack, so only an ack of this very command counts. */
+  nonce: commandNonce,
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type CommandClaims = z.infer<typeof commandClaims>;
@@ -25,6 +29,8 @@ export interface PileCommand {
   pileId: string;
   type: CommandType;
   sessionId?: string;
+  /** Unpredictable, chosen by whoever waits for the ack (a session workflow draws it from its seeded random). */
+  nonce: string;
   params?: Record<string, string | number | boolean>;
   ttlSeconds: number;
 }
@@ -38,6 +44,10 @@ export function newCommandId(): string {
   return randomUUID();
 }
 
+export function newCommandNonce(): string {
+  return randomUUID();
+}
+
 export function signCommand(command: PileCommand, pileSecret: string, nowMs: number): string {
   const iat = Math.floor(nowMs / 1000);
   const claims: CommandClaims = {
@@ -46,6 +56,7 @@ export function signCommand(command: PileCommand, pileSecret: string, nowMs: num
     iat,
     exp: iat + command.ttlSeconds,
     cmd: command.type,
+    nonce: command.nonce,
     ...(command.sessionId ? { sessionId: command.sessionId } : {}),
     ...(command.params ? { params: command.params } : {}),
   };

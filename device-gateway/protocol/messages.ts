@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commandNonce } from './commands';
 import { UplinkKind } from './topics';
 
 /**
@@ -69,6 +70,8 @@ export const ackMessage = z.object({
   commandId: z.string().min(1).max(64),
   /** Echoed from the command when it belongs to a session. */
   sessionId: sessionId.optional(),
+  /** Echoed from the command's signed `nonce`; a session counts only the ack that echoes the nonce it signed. */
+  nonce: commandNonce.optional(),
   accepted: z.boolean(),
   reason: z.string().max(200).optional(),
 });

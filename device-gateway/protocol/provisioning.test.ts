@@ -1,4 +1,4 @@
-import { verifyCommand, signCommand } from './commands';
+import { newCommandNonce, signCommand, verifyCommand } from './commands';
 import { authenticateMqtt } from './mqtt-accounts';
 import { pileProvisioning } from './provisioning';
 import { pileTopics } from './topics';
@@ -15,7 +15,7 @@ describe('a pile commissioned from its provisioning', () => {
 
   it('verifies the commands the platform signs for it', () => {
     const now = Date.parse('2026-03-02T10:00:00Z');
-    const token = signCommand({ commandId: 'c-1', pileId: 'station-7-p02', type: 'stop', ttlSeconds: 60 }, provisioning.commandSecret, now);
+    const token = signCommand({ commandId: 'c-1', pileId: 'station-7-p02', type: 'stop', ttlSeconds: 60, nonce: newCommandNonce() }, provisioning.commandSecret, now);
     expect(verifyCommand(token, 'station-7-p02', provisioning.commandSecret, now).ok).toBe(true);
   });
 

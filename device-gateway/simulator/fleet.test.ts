@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { derivePileSecret, newCommandId, signCommand } from '../protocol/commands';
+import { derivePileSecret, newCommandId, newCommandNonce, signCommand } from '../protocol/commands';
 import { pileTopics } from '../protocol/topics';
 import { fleetPileSpecs, PileFleet, simulatedPileId } from './fleet';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
@@ -56,7 +56,7 @@ describe('a running fleet', () => {
   it('gives each pile its secret derived from the master key, and drives its telemetry', async () => {
     const slow = probes[1];
     const sessionId = randomUUID();
-    const command = { commandId: newCommandId(), pileId: slow.pileId, type: 'start' as const, sessionId, ttlSeconds: 60 };
+    const command = { commandId: newCommandId(), nonce: newCommandNonce(), pileId: slow.pileId, type: 'start' as const, sessionId, ttlSeconds: 60 };
 
     await slow.sendCommand(signCommand(command, derivePileSecret(masterKey, slow.pileId), Date.now()));
 

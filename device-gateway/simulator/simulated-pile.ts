@@ -54,13 +54,13 @@ const refused = (reason: string): Outcome => ({ accepted: false, reason });
 const quiet = pino({ level: 'silent' });
 
 /** The ids an ack echoes, readable before the signature is checked so that a rejection can be acknowledged too. */
-const commandIdentity = z.object({ jti: ackMessage.shape.commandId, sessionId: ackMessage.shape.sessionId });
+const commandIdentity = z.object({ jti: ackMessage.shape.commandId, sessionId: ackMessage.shape.sessionId, nonce: ackMessage.shape.nonce });
 
-function readCommandIdentity(token: string): { commandId: string; sessionId?: string } | undefined {
+function readCommandIdentity(token: string): { commandId: string; sessionId?: string; nonce?: string } | undefined {
   const parsed = commandIdentity.safeParse(jwt.decode(token));
   if (!parsed.success) return undefined;
-  const { jti, sessionId } = parsed.data;
-  return sessionId === undefined ? { commandId: jti } : { commandId: jti, sessionId };
+  const { jti, sessionId, nonce } = parsed.data;
+  return { commandId: jti, ...(sessionId === undefined ? {} : { sessionId }), ...(nonce === undefined ? {} : { nonce }) };
 }
 
 function isPileMaxPower(value: unknown): value is number {

@@ -43,6 +43,7 @@ const LABEL_SETS = { pile: PILE_STATUS, session: SESSION_STATUS, order: ORDER_ST
 const END_REASON = {
   DRIVER_STOPPED: '手动停止',
   STAFF_STOPPED: '运营人员停止',
+  OPERATOR_CANCELLED: '运营人员取消',
   PREAUTH_EXHAUSTED: '预授权金额已用完',
   TARGET_AMOUNT_REACHED: '已达到设定金额',
   TARGET_ENERGY_REACHED: '已达到设定电量',

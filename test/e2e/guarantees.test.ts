@@ -98,6 +98,29 @@ describe('platform guarantees', () => {
     expect((await t.call('GET', '/api/v1/wallet', { token })).body).toEqual({ balanceFen: 3000 - done.bill.capturedFen, heldFen: 0 });
   }, 90_000);
 
+  it('lets no other pile stop, fault or refuse a session: it keeps charging and bills its own pile’s meter', async () => {
+    const pileCode = t.takePile('fast');
+    const otherPile = t.takePile('fast');
+    const token = await driverWith('identity-driver', 3000);
+    const { body: started } = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode } });
+    const charging = await eventually(() => session(token, started.sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
+
+    const impostor = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
+    const fromTheOtherPile = (kind: 'event' | 'ack', message: object) =>
+      impostor.publishAsync(topics.uplink(otherPile, kind), JSON.stringify({ v: 1, msgId: randomUUID(), ts: Date.now(), sessionId: started.sessionId, ...message }), { qos: 1 });
+    await fromTheOtherPile('event', { event: 'sessionStopped', meterStopWh: charging.meterStartWh, reason: 'local' });
+    await fromTheOtherPile('event', { event: 'fault', code: 'GROUND_FAULT', meterWh: charging.meterStartWh });
+    await fromTheOtherPile('ack', { commandId: `${started.sessionId}:start`, accepted: false, reason: 'refused' });
+    await impostor.endAsync();
+
+    const later = await eventually(() => session(token, started.sessionId), (s) => s.energyWh > charging.energyWh);
+    expect(later).toMatchObject({ status: 'CHARGING', needsReview: false });
+    await t.call('POST', `/api/v1/sessions/${started.sessionId}/stop`, { token });
+    const done = await ended(token, started.sessionId);
+    expect(done).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED', energyWh: t.system.fleet!.pile(pileCode).energyRegisterWh - charging.meterStartWh });
+    expect(done.bill.capturedFen).toBeGreaterThan(0);
+  }, 90_000);
+
   it('conserves money across a random mix of sessions over every branch: balances plus revenue equal top-ups, no hold left open', async () => {
     const branches = ['stop', 'stop', 'refuse', 'ignore', 'fault', 'unplug', 'reserve-cancel', 'reserve-start-stop', 'poor', 'target'] as const;
     let seed = 20261125;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { PilePresence } from '../../device-gateway/presence';
-import { PILE_STATES } from '../../device-gateway/protocol/messages';
+import { PILE_STATES, STOP_REASONS } from '../../device-gateway/protocol/messages';
 import { pileTopics, UPLINK_KINDS, UplinkKind } from '../../device-gateway/protocol/topics';
 import { routeMessage } from '../../device-gateway/routing';
 import { aTariff } from '../support/builders';
@@ -60,9 +60,13 @@ function validBody(kind: UplinkKind, sessionId: fc.Arbitrary<string>): fc.Arbitr
         temperatureC: fc.double({ min: -60, max: 200, noNaN: true }),
       });
     case 'event':
-      return fc.record({ ...envelope, event: fc.constant('sessionStarted'), sessionId, meterStartWh: fc.nat() });
+      return fc.oneof(
+        fc.record({ ...envelope, event: fc.constant('sessionStarted'), sessionId, meterStartWh: fc.nat() }),
+        fc.record({ ...envelope, event: fc.constant('sessionStopped'), sessionId, meterStopWh: fc.nat(), reason: fc.constantFrom(...STOP_REASONS) }),
+        fc.record({ ...envelope, event: fc.constant('fault'), code: text(64), sessionId, meterWh: fc.nat() }),
+      );
     case 'ack':
-      return fc.record({ ...envelope, commandId: text(64), accepted: fc.boolean() });
+      return fc.record({ ...envelope, commandId: text(64), accepted: fc.boolean(), sessionId, nonce: fc.string({ minLength: 16, maxLength: 64 }) });
   }
 }
 
@@ -155,12 +159,12 @@ describe('hostile MQTT input at the gateway', () => {
     );
   });
 
-  it("lets a known pile's valid-looking telemetry and session starts for another pile's session change nothing of that session", async () => {
+  it("lets a known pile's valid-looking telemetry, session events and acks about another pile's session change nothing of that session", async () => {
     const record = await f.live.session(victimSession);
     const signalsBefore = f.signals.sent.length;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('telemetry', 'event' as const).chain((kind) => validBody(kind, fc.constant(victimSession)).map((body) => ({ kind, body }))),
+        fc.constantFrom('telemetry', 'event', 'ack' as const).chain((kind) => validBody(kind, fc.constant(victimSession)).map((body) => ({ kind, body }))),
         async ({ kind, body }) => {
           const outcome = await routeMessage(f.ctx, presence, topics.uplink(attackerPile, kind), Buffer.from(JSON.stringify(body)));
           expect(outcome).not.toBe('failed');

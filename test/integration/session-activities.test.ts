@@ -126,12 +126,12 @@ describe('session activities on real engines', () => {
     const received = new Promise<string>((resolve) => pile.on('message', (_topic, payload) => resolve(payload.toString())));
     await pile.subscribeAsync(topics.command(pileId), { qos: 1 });
     const sessionId = randomUUID();
-    await activities.sendPileCommand({ commandId: `${sessionId}:start`, pileId, sessionId, type: 'start', ttlSeconds: 60 });
+    await activities.sendPileCommand({ commandId: `${sessionId}:start`, nonce: 'nonce-of-this-start-command', pileId, sessionId, type: 'start', ttlSeconds: 60 });
     const token = await received;
     await pile.endAsync();
     expect(verifyCommand(token, pileId, derivePileSecret(masterKey, pileId), Date.now())).toMatchObject({
       ok: true,
-      claims: { jti: `${sessionId}:start`, sub: pileId, cmd: 'start', sessionId },
+      claims: { jti: `${sessionId}:start`, sub: pileId, cmd: 'start', sessionId, nonce: 'nonce-of-this-start-command' },
     });
     expect(verifyCommand(token, pileId, derivePileSecret('another-master-key-of-32-characters!!', pileId), Date.now())).toEqual({ ok: false, reason: 'bad_signature' });
   });

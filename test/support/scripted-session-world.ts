@@ -22,6 +22,9 @@ export class ScriptedSessionWorld {
   captureAttempts = 0;
   readonly releasedPiles: SessionIdentity[] = [];
   onCommand: (command: PileCommand) => void | Promise<void> = () => undefined;
+  /** Awaited inside the payment activities before they act, so a test can hold one mid-flight. */
+  beforeAuthorize: () => Promise<void> = async () => undefined;
+  beforeCapture: () => Promise<void> = async () => undefined;
 
   statuses(): string[] {
     return this.transitions.map((t) => t.to);
@@ -37,6 +40,7 @@ export class ScriptedSessionWorld {
         if (!this.transitions.some((t) => t.seq === transition.seq)) this.transitions.push(transition);
       },
       authorizePayment: async ({ sessionId, limits, policy }) => {
+        await this.beforeAuthorize();
         const decision = decidePreauthorization(this.balanceFen, limits, policy);
         if (decision.approved) this.holds.set(sessionId, { amountFen: decision.holdFen, status: 'held' });
         return decision;
@@ -47,6 +51,7 @@ export class ScriptedSessionWorld {
       },
       captureSettlement: async (request) => {
         this.captureAttempts += 1;
+        await this.beforeCapture();
         if (this.failingCaptures > 0) {
           this.failingCaptures -= 1;
           throw ApplicationFailure.retryable('payment provider unavailable', 'UPSTREAM_FAILED');
