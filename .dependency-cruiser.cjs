@@ -1,6 +1,6 @@
 /**
  * The dependency rules of docs/architecture.md, checked by `npm run lint` (and so by CI).
- * Layers point one way: domain ← workflows / activities ← adapters (db, payments, infra, the device protocol)
+ * Layers point one way: domain ← workflows / activities ← adapters (db, payments, infra, live, device-protocol)
  * ← processes (api, device-gateway, worker, simulator) ← system (the all-in-one launcher).
  * Tests and benchmarks may reach into any layer; production code never reaches into them.
  */
@@ -39,21 +39,21 @@ module.exports = {
       severity: 'error',
       comment: 'Activities do their I/O through the ports they are given, never through an adapter or a process.',
       from: { path: '^activities/', pathNot: '\\.test\\.ts$' },
-      to: { path: ['^(db|payments|infra|device-gateway|api|worker|simulator|system)/'] },
+      to: { path: ['^(db|payments|infra|live|device-protocol|device-gateway|api|worker|simulator|system)/'] },
     },
     {
       name: 'adapters-point-down',
       severity: 'error',
-      comment: 'Adapters (db, payments, infra, the device protocol) implement ports; they never import a process or workflow code.',
-      from: { path: ['^(db|payments|infra)/', '^device-gateway/protocol/'], pathNot: '\\.test\\.ts$' },
-      to: { path: [processes, '^workflows/(?!.*\\.messages\\.ts$)'], pathNot: '^device-gateway/protocol/' },
+      comment: 'Adapters (db, payments, infra, live, the device protocol) implement ports; they import no process, and of the workflows only their public contract (messages, search attributes).',
+      from: { path: ['^(db|payments|infra|live)/', '^device-protocol/'], pathNot: '\\.test\\.ts$' },
+      to: { path: [processes, '^workflows/(?!.*\\.messages\\.ts$|search-attributes\\.ts$)'] },
     },
     {
       name: 'not-to-another-process',
       severity: 'error',
       comment: 'A process (api, gateway, worker, simulator) imports within itself or below, never another process; system/ composes them.',
       from: { path: '^(api|device-gateway|worker|simulator)/([^/]+)', pathNot: '\\.test\\.ts$' },
-      to: { path: processes, pathNot: ['^$1/', '^device-gateway/protocol/'] },
+      to: { path: processes, pathNot: ['^$1/', '^device-protocol/'] },
     },
     {
       name: 'no-tests-or-benchmarks-in-production-code',

@@ -3,8 +3,8 @@
 #   api        node dist/api/main.js                      (default CMD; HTTP + WebSocket on PORT)
 #   worker     node dist/worker/main.js                   (Temporal worker; /metrics on METRICS_PORT)
 #   gateway    node dist/device-gateway/main.js           (MQTT device gateway; /metrics on METRICS_PORT)
-#   simulator  node dist/device-gateway/simulator/main.js (demo only)
-#   migrate    node dist/db/migrate.js                    (one-shot; then dist/db/seed-demo.js for the demo)
+#   simulator  node dist/simulator/main.js (demo only)
+#   migrate    node dist/db/migrate.js                    (one-shot; then dist/system/seed-demo.js for the demo)
 #
 # All configuration comes from the environment (see ops/compose.env.example and ops/README.md).
 # Only classic Dockerfile features are used so the legacy builder (docker-compose v1) builds it too.
@@ -35,7 +35,7 @@ RUN npm ci
 COPY . .
 RUN npm run build \
  && for f in dist/api/main.js dist/worker/main.js dist/device-gateway/main.js \
-             dist/device-gateway/simulator/main.js dist/db/migrate.js dist/db/seed-demo.js; do \
+             dist/simulator/main.js dist/db/migrate.js dist/system/seed-demo.js; do \
       test -f "$f" || { echo "build output $f is missing (see the entry points listed in ops/README.md)" >&2; exit 1; }; \
     done \
  && npm prune --omit=dev

@@ -3,7 +3,7 @@ import type { PreauthDecision, PreauthPolicy } from '../domain/preauthorization'
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
 import type { Tariff } from '../domain/tariff';
-import type { PileCommand } from '../device-gateway/protocol/commands';
+import type { PileCommand } from '../domain/pile-command';
 
 /** The narrow interfaces session activities depend on; each has one production implementation. */
 

@@ -1,4 +1,4 @@
-import type { PileCommand } from '../device-gateway/protocol/commands';
+import type { PileCommand } from '../domain/pile-command';
 import type { PreauthDecision } from '../domain/preauthorization';
 import type {
   AuthorizeRequest,

@@ -1,4 +1,4 @@
-import { newCommandNonce } from '../device-gateway/protocol/commands';
+import { randomUUID } from 'node:crypto';
 import type { SessionStatus } from '../domain/session-state';
 import type { PaymentProvider, PileCommands, SessionHolding, SessionLiveUpdates, SessionStore, SessionWorkflows } from './ports';
 
@@ -29,7 +29,7 @@ export function createSweeperActivities({ sessions, workflows, payments, pileCom
     async releaseOrphanedSession(orphan: SessionHolding): Promise<void> {
       const { sessionId, pileId, status } = orphan;
       if (MAY_BE_CHARGING.includes(status)) {
-        await pileCommands.send({ commandId: `${sessionId}:sweep-stop`, nonce: newCommandNonce(), pileId, sessionId, type: 'stop', ttlSeconds: 300 });
+        await pileCommands.send({ commandId: `${sessionId}:sweep-stop`, nonce: randomUUID(), pileId, sessionId, type: 'stop', ttlSeconds: 300 });
       }
       await payments.release(sessionId);
       await sessions.releasePile(pileId, sessionId);

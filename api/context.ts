@@ -13,7 +13,7 @@ import type { UserDirectory } from '../db/users';
 import type { Vehicles } from '../db/vehicles';
 import type { WeChatUsers } from '../db/wechat-users';
 import type { HotState } from '../infra/hot-state';
-import type { LiveState } from '../infra/live-state';
+import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { WeChatConfig } from '../infra/wechat/code2session';
 import type { TopUpProvider } from '../payments/top-ups';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import { MemoryHotState } from '../infra/hot-state';
-import { LiveState } from '../infra/live-state';
+import { LiveState } from '../live/live-state';
 import { createLogger } from '../infra/logger';
 import { eventually, LiveClient } from '../test/support/live-client';
 import { TokenService } from './auth';

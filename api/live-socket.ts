@@ -4,7 +4,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { channels } from '../infra/hot-state/keys';
-import type { LiveMessage, LiveState } from '../infra/live-state';
+import type { LiveMessage, LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { AuthUser, TokenService } from './auth';
 import type { SessionService } from './session-service';

@@ -20,7 +20,7 @@ import { WeChatPayOrders } from '../db/wechat-pay-orders';
 import { WeChatUsers } from '../db/wechat-users';
 import { fragments } from '../infra/config';
 import type { HotState } from '../infra/hot-state';
-import { LiveState } from '../infra/live-state';
+import { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
 import { chooseTopUpProvider } from '../payments/top-ups';

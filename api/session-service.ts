@@ -9,7 +9,7 @@ import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
 import { isFinal } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
-import type { LiveProgress, LiveState } from '../infra/live-state';
+import type { LiveProgress, LiveState } from '../live/live-state';
 import {
   CHARGING_SESSION_WORKFLOW,
   ChargingSessionInput,

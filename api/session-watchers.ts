@@ -1,4 +1,4 @@
-import type { LiveState } from '../infra/live-state';
+import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 
 /**

@@ -1,6 +1,6 @@
 import { MemoryHotState } from '../infra/hot-state';
 import { hotKeys } from '../infra/hot-state/keys';
-import { LiveState } from '../infra/live-state';
+import { LiveState } from '../live/live-state';
 import { ListedStationStatuses } from './station-statuses';
 
 describe('pile statuses for station lists', () => {

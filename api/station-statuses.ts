@@ -1,5 +1,5 @@
 import type { PileDisplayStatus } from '../domain/pile-status';
-import type { LiveState } from '../infra/live-state';
+import type { LiveState } from '../live/live-state';
 
 type Statuses = Record<string, PileDisplayStatus>;
 

@@ -1,7 +1,6 @@
 import mqtt from 'mqtt';
-import { PileFleet } from '../device-gateway/simulator';
-import { pileTopics } from '../device-gateway/protocol/topics';
-import type { FleetRequest } from './lib/fleet-remote';
+import { PileFleet } from '../simulator';
+import { pileTopics } from '../device-protocol/topics';
 
 const topics = pileTopics();
 
@@ -56,3 +55,10 @@ process.on('disconnect', () => process.exit(0));
 process.send!({ ready: true });
 
 export type FleetOperations = typeof operations;
+
+/** A call of the benchmark (bench/lib/fleet-remote.ts) to this process. */
+export interface FleetRequest {
+  id: number;
+  op: keyof FleetOperations;
+  args: unknown[];
+}

@@ -1,8 +1,8 @@
 import { createDatabase } from '../db/database';
-import { LiveState } from '../infra/live-state';
+import { LiveState } from '../live/live-state';
 import { RedisHotState } from '../infra/hot-state';
 import { connectMqtt } from '../infra/mqtt';
-import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
+import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { ChargingDesk, DeskSession } from './lib/charging-desk';
 import { sleep, until } from './lib/concurrency';
 import { startEngines } from './lib/engines';

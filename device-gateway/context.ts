@@ -1,10 +1,10 @@
 import type { AlarmLog } from '../db/alarm-log';
 import type { PileRegistry, RegisteredPile } from '../db/pile-registry';
 import type { HotState } from '../infra/hot-state';
-import type { LiveState } from '../infra/live-state';
+import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { GatewayMetrics } from './metrics';
-import type { PileTopics } from './protocol/topics';
+import type { PileTopics } from '../device-protocol/topics';
 import type { SessionRecordCache } from './session-cache';
 import type { RecoverableSessionRecords } from './session-records';
 import type { SessionSignals } from './session-signals';

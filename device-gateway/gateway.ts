@@ -5,7 +5,7 @@ import type { Database } from '../db/database';
 import { PileRegistry } from '../db/pile-registry';
 import type { HotState } from '../infra/hot-state';
 import { KeyedQueue } from '../infra/keyed-queue';
-import { LiveState } from '../infra/live-state';
+import { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { MqttClient } from '../infra/mqtt';
 import type { GatewayContext } from './context';
@@ -16,7 +16,7 @@ import { RecoverableSessionRecords } from './session-records';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
-import type { PileTopics } from './protocol/topics';
+import type { PileTopics } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 export interface GatewayOptions {

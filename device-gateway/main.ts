@@ -7,8 +7,8 @@ import { connectMqtt } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient } from '../infra/temporal';
 import { buildGatewayContext, startGateway } from './gateway';
-import { mqttCredentials } from './protocol/mqtt-accounts';
-import { pileTopics } from './protocol/topics';
+import { mqttCredentials } from '../device-protocol/mqtt-accounts';
+import { pileTopics } from '../device-protocol/topics';
 
 /** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP. */
 runMain('gateway', async () => {

@@ -5,7 +5,7 @@ import type { SessionStatus } from '../domain/session-state';
 import { aTariff } from '../test/support/builders';
 import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { PilePresence } from './presence';
-import { pileTopics, UplinkKind } from './protocol/topics';
+import { pileTopics, UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 /** The platform clock of these tests; the session started ten minutes before, at this meter. */

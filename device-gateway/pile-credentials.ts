@@ -1,7 +1,7 @@
 import { fragments, loadConfig } from '../infra/config';
-import { storedEmbeddedSecrets } from '../system/embedded-secrets';
-import { pileProvisioning } from './protocol/provisioning';
-import { pileTopics, PILE_ID_PATTERN } from './protocol/topics';
+import { storedEmbeddedSecrets } from '../infra/embedded-secrets';
+import { pileProvisioning } from '../device-protocol/provisioning';
+import { pileTopics, PILE_ID_PATTERN } from '../device-protocol/topics';
 
 /**
  * `npm run pile:credentials -- <pileId>...`: what each pile is commissioned with (MQTT account, topics, the key its

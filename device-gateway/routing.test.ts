@@ -3,7 +3,7 @@ import { aTariff } from '../test/support/builders';
 import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { checkpointPhaseMs } from './checkpoint-slots';
 import { PilePresence } from './presence';
-import { pileTopics, UplinkKind } from './protocol/topics';
+import { pileTopics, UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 /** The default topics, as the test broker carries them. */

@@ -6,8 +6,8 @@ import { handleHeartbeat } from './handlers/heartbeat';
 import { handleStatus } from './handlers/status';
 import { handleTelemetry } from './handlers/telemetry';
 import type { PilePresence } from './presence';
-import { UplinkMessages, parseUplink } from './protocol/messages';
-import type { UplinkKind } from './protocol/topics';
+import { UplinkMessages, parseUplink } from '../device-protocol/messages';
+import type { UplinkKind } from '../device-protocol/topics';
 
 /** One handler per uplink message kind. */
 export const ROUTES: { [K in UplinkKind]: Handler<UplinkMessages[K]> } = {

@@ -1,4 +1,4 @@
-import type { LiveCheckpoint, SessionLiveRecord } from '../infra/live-state';
+import type { LiveCheckpoint, SessionLiveRecord } from '../live/live-state';
 import type { RecoverableSessionRecords } from './session-records';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { aTariff } from '../test/support/builders';
 import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { PilePresence } from './presence';
-import { pileTopics, UplinkKind } from './protocol/topics';
+import { pileTopics, UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 let f: GatewayFixture;

@@ -1,4 +1,4 @@
-import type { SessionLiveRecord } from '../infra/live-state';
+import type { SessionLiveRecord } from '../live/live-state';
 import type { GatewayContext } from './context';
 
 /**

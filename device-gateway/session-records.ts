@@ -1,5 +1,5 @@
 import type { SessionRecords } from '../db/session-records';
-import type { LiveState, SessionLiveRecord } from '../infra/live-state';
+import type { LiveState, SessionLiveRecord } from '../live/live-state';
 
 /**
  * Sessions' live records, put back from their durable records when the hot store has lost them: after a crash of

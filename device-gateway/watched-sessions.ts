@@ -1,4 +1,4 @@
-import type { LiveState } from '../infra/live-state';
+import type { LiveState } from '../live/live-state';
 
 /** The sessions API nodes say someone is watching, each until its announcement lapses. */
 export class WatchedSessions {

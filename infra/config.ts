@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { z } from 'zod';
-import { SERVICE_NAME_PATTERN } from '../device-gateway/protocol/mqtt-accounts';
-import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from '../device-gateway/protocol/topics';
+import { SERVICE_NAME_PATTERN } from '../device-protocol/mqtt-accounts';
+import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from '../device-protocol/topics';
 
 /**
  * Configuration comes from the environment only. Each process parses the fragments it needs once at
@@ -18,7 +18,7 @@ const url = (protocols: string[]) =>
   z
     .url()
     .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`);
-/** The name part of an MQTT service account (device-gateway/protocol/mqtt-accounts.ts). */
+/** The name part of an MQTT service account (device-protocol/mqtt-accounts.ts). */
 const serviceName = z.string().regex(SERVICE_NAME_PATTERN, 'must be 1-64 letters, digits, _ . or -');
 const secret = z.string().min(32, 'must be at least 32 characters');
 

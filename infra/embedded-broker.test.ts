@@ -1,4 +1,4 @@
-import { pileTopics } from '../device-gateway/protocol/topics';
+import { pileTopics } from '../device-protocol/topics';
 import { describeBrokerAccess } from '../test/support/broker-access';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 

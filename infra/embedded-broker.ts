@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { createBroker } from 'aedes';
 import type { AuthenticateError, Client } from 'aedes';
-import { authenticateMqtt, mayPublish, mayReceive, maySubscribe, MqttAccount } from '../device-gateway/protocol/mqtt-accounts';
-import type { PileTopics } from '../device-gateway/protocol/topics';
+import { authenticateMqtt, mayPublish, mayReceive, maySubscribe, MqttAccount } from '../device-protocol/mqtt-accounts';
+import type { PileTopics } from '../device-protocol/topics';
 
 export interface EmbeddedBroker {
   url: string;
@@ -11,7 +11,7 @@ export interface EmbeddedBroker {
 
 export interface EmbeddedBrokerOptions {
   port: number;
-  /** Every client's password is derived from it (device-gateway/protocol/mqtt-accounts.ts). */
+  /** Every client's password is derived from it (device-protocol/mqtt-accounts.ts). */
   masterKey: string;
   topics: PileTopics;
 }

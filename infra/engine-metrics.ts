@@ -1,5 +1,5 @@
 import { Gauge, Registry } from 'prom-client';
-import type { Database } from '../db/database';
+import type { Sequelize } from 'sequelize';
 import type { HotState } from './hot-state';
 
 const PING_TIMEOUT_MS = 1000;
@@ -12,7 +12,10 @@ interface PoolCounts {
   waiting: number;
 }
 
-function poolOf(db: Database): PoolCounts | undefined {
+/** Only the Sequelize instance is read: infra sits below db/, so it takes the engine, not the repositories. */
+type SqlEngine = { sequelize: Sequelize };
+
+function poolOf(db: SqlEngine): PoolCounts | undefined {
   const pool = (db.sequelize.connectionManager as unknown as { pool?: Partial<PoolCounts> }).pool;
   return pool && typeof pool.size === 'number' ? (pool as PoolCounts) : undefined;
 }
@@ -21,7 +24,7 @@ function poolOf(db: Database): PoolCounts | undefined {
  * Gauges of the engines a process talks to, measured when Prometheus scrapes: the database connection pool
  * (connections open, idle, in use, and requests waiting for one) and the hot store's round trip (a PING).
  */
-export function registerEngineMetrics(registry: Registry, engines: { db: Database; hot: HotState }): void {
+export function registerEngineMetrics(registry: Registry, engines: { db: SqlEngine; hot: HotState }): void {
   new Gauge({
     name: 'evcp_db_pool_connections',
     help: 'Database connection pool: open (size), idle (available), in use (using), and acquire requests waiting (waiting)',

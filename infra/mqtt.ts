@@ -1,5 +1,5 @@
 import mqtt, { MqttClient } from 'mqtt';
-import type { MqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
+import type { MqttCredentials } from '../device-protocol/mqtt-accounts';
 
 export type { MqttClient };
 

@@ -4,21 +4,21 @@ import { z } from 'zod';
 import type { PaymentProvider } from '../activities/ports';
 import { apiConfig, buildApiDeps, startApi } from '../api/server';
 import { createDatabase, ensurePrivateDataDir } from '../db/database';
-import { seedDemo } from '../db/seed-demo';
+import { seedDemo } from './seed-demo';
 import { buildGatewayContext, startGateway } from '../device-gateway/gateway';
-import { startSimulator } from '../device-gateway/simulator';
+import { startSimulator } from '../simulator';
 import { fragments } from '../infra/config';
 import { startEmbeddedBroker } from '../infra/embedded-broker';
 import { createHotState } from '../infra/hot-state';
 import { createLogger, Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
-import { mqttCredentials } from '../device-gateway/protocol/mqtt-accounts';
-import { pileTopics } from '../device-gateway/protocol/topics';
+import { mqttCredentials } from '../device-protocol/mqtt-accounts';
+import { pileTopics } from '../device-protocol/topics';
 import type { Stop } from '../infra/process';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
 import { buildWorkerActivities, startWorker } from '../worker/worker';
-import { embeddedSecrets } from './embedded-secrets';
+import { embeddedSecrets } from '../infra/embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
 export const systemConfig = {

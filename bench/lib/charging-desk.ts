@@ -1,10 +1,10 @@
 import { SequelizeSessionStore } from '../../db/session-store';
 import type { Database } from '../../db/database';
-import { DEMO_TARIFF } from '../../db/seed-demo';
-import { MqttPileCommands } from '../../device-gateway/pile-commands';
-import { pileTopics } from '../../device-gateway/protocol/topics';
-import { newCommandId, newCommandNonce } from '../../device-gateway/protocol/commands';
-import type { LiveState } from '../../infra/live-state';
+import { DEMO_TARIFF } from '../../system/seed-demo';
+import { MqttPileCommands } from '../../infra/mqtt-pile-commands';
+import { pileTopics } from '../../device-protocol/topics';
+import { newCommandId, newCommandNonce } from '../../device-protocol/commands';
+import type { LiveState } from '../../live/live-state';
 import type { MqttClient } from '../../infra/mqtt';
 import { sessionWorkflowId } from '../../workflows/charging-session.messages';
 import { paced } from './concurrency';

@@ -1,5 +1,5 @@
 import mqtt, { MqttClient } from 'mqtt';
-import { pileTopics } from '../../device-gateway/protocol/topics';
+import { pileTopics } from '../../device-protocol/topics';
 import { LiveWatchers, WatcherPlan } from './live-watchers';
 import { Distribution, distribution } from './stats';
 

@@ -1,13 +1,7 @@
 import path from 'node:path';
-import type { FleetOperations } from '../fleet-process';
+import type { FleetRequest } from '../fleet-process';
 import { Child, startChild } from './child';
 import type { BenchStation } from './seed';
-
-export interface FleetRequest {
-  id: number;
-  op: keyof FleetOperations;
-  args: unknown[];
-}
 
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string } | { ready: true };
 

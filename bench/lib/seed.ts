@@ -1,7 +1,7 @@
-import { DEMO_TARIFF } from '../../db/seed-demo';
+import { DEMO_TARIFF } from '../../system/seed-demo';
 import type { Database } from '../../db/database';
 import { FleetCatalogue } from '../../db/fleet-catalogue';
-import { FleetPileSpec, fleetPileSpecs } from '../../device-gateway/simulator';
+import { FleetPileSpec, fleetPileSpecs } from '../../simulator';
 
 export interface BenchStation {
   stationId: string;

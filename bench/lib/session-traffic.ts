@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { channels } from '../../infra/hot-state/keys';
-import type { LiveMessage } from '../../infra/live-state';
+import type { LiveMessage } from '../../live/live-state';
 import type { SessionStatus } from '../../domain/session-state';
 import { mapLimited } from './concurrency';
 import { Distribution, distribution } from './stats';

@@ -1,5 +1,5 @@
 import { pileAcknowledgedSignal } from '../../workflows/charging-session.messages';
-import type { AckMessage } from '../protocol/messages';
+import type { AckMessage } from '../../device-protocol/messages';
 import { Handler, signalSession } from '../context';
 import { sessionOfPile } from '../session-identity';
 

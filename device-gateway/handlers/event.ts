@@ -1,5 +1,5 @@
 import { chargingStartedSignal, chargingStoppedSignal, pileFaultedSignal } from '../../workflows/charging-session.messages';
-import type { EventMessage } from '../protocol/messages';
+import type { EventMessage } from '../../device-protocol/messages';
 import { Handler, signalSession } from '../context';
 import { judgeFinalMeter } from '../meter-readings';
 import { sessionOfPile } from '../session-identity';

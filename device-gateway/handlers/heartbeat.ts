@@ -1,4 +1,4 @@
-import type { HeartbeatMessage } from '../protocol/messages';
+import type { HeartbeatMessage } from '../../device-protocol/messages';
 import { Handler } from '../context';
 
 /** Nothing beyond presence, which the router records for every message. */

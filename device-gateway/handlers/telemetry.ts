@@ -1,6 +1,6 @@
 import { priceEnergyByBand } from '../../domain/billing';
-import type { TelemetryMessage } from '../protocol/messages';
-import type { LiveProgress } from '../../infra/live-state';
+import type { TelemetryMessage } from '../../device-protocol/messages';
+import type { LiveProgress } from '../../live/live-state';
 import { Handler } from '../context';
 import { takeMeterReading } from '../meter-readings';
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Writes Mosquitto's password file and ACL for the platform's MQTT accounts (docs/device-protocol.md,
-# "Authentication"; the embedded broker applies the same rules from device-gateway/protocol/mqtt-accounts.ts).
+# "Authentication"; the embedded broker applies the same rules from device-protocol/mqtt-accounts.ts).
 #
 #   PILE_MASTER_KEY=… ops/mosquitto/gen-auth.sh OUT_DIR < pile-ids.txt
 #
@@ -26,7 +26,7 @@ password_of() {
   printf '%s' "mqtt:$1" | openssl dgst -sha256 -hmac "$PILE_MASTER_KEY" -binary | openssl base64 -A | sed 'y|+/|-_|; s/=*$//'
 }
 
-# A pile id: 1-64 of letters, digits, _ and - (device-gateway/protocol/topics.ts).
+# A pile id: 1-64 of letters, digits, _ and - (device-protocol/topics.ts).
 is_pile_id() {
   case "$1" in '' | *[!A-Za-z0-9_-]*) return 1 ;; esac
   [ "${#1}" -le 64 ]

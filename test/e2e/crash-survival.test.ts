@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import mysql from 'mysql2/promise';
-import { PileFleet, startSimulator } from '../../device-gateway/simulator';
-import { pileTopics } from '../../device-gateway/protocol/topics';
+import { PileFleet, startSimulator } from '../../simulator';
+import { pileTopics } from '../../device-protocol/topics';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
 import { RoleProcess, apiCaller, freePort, runToCompletion } from '../support/process-harness';
@@ -51,7 +51,7 @@ describe('crash survival of the worker, gateway and API processes', () => {
       LOG_LEVEL: 'info',
     };
     runToCompletion('db/migrate.js', env);
-    runToCompletion('db/seed-demo.js', env);
+    runToCompletion('system/seed-demo.js', env);
     api = new RoleProcess('api', 'api/main.js', env, /API listening/);
     worker = new RoleProcess('worker', 'worker/main.js', { ...env, METRICS_PORT: String(await freePort()) }, /worker running/);
     gateway = new RoleProcess('gateway', 'device-gateway/main.js', { ...env, METRICS_PORT: String(await freePort()) }, /gateway subscribed/);

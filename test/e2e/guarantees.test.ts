@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { pileTopics } from '../../device-gateway/protocol/topics';
+import { pileTopics } from '../../device-protocol/topics';
 import { eventually } from '../support/live-client';
 import { TEST_MQTT_URL } from '../support/services';
 import { TestSystem, startTestSystem } from '../support/system-harness';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pileTopics } from '../../device-gateway/protocol/topics';
-import { PileFleet, startSimulator } from '../../device-gateway/simulator';
+import { pileTopics } from '../../device-protocol/topics';
+import { PileFleet, startSimulator } from '../../simulator';
 import { eventually } from '../support/live-client';
 import { RoleProcess, apiCaller, freePort, runToCompletion } from '../support/process-harness';
 import { uniqueId } from '../support/services';
@@ -43,7 +43,7 @@ describe('a crash of the embedded platform while piles keep charging', () => {
       LOG_LEVEL: 'warn',
     };
     runToCompletion('db/migrate.js', env);
-    runToCompletion('db/seed-demo.js', { ...env, SIM_PILES: '2' });
+    runToCompletion('system/seed-demo.js', { ...env, SIM_PILES: '2' });
     platform = new RoleProcess('platform', 'system/main.js', env, /control plane is running/);
     await platform.start();
     fleet = await startSimulator({ mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, masterKey: pileMasterKey, topics: pileTopics(), stationId, count: 2, telemetryIntervalMs: 200 });

@@ -2,7 +2,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pileTopics } from '../../device-gateway/protocol/topics';
+import { pileTopics } from '../../device-protocol/topics';
 import { ACCESS_ACCOUNTS, describeBrokerAccess } from '../support/broker-access';
 import { freePort } from '../support/process-harness';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { PilePresence } from '../../device-gateway/presence';
-import { PILE_STATES, STOP_REASONS } from '../../device-gateway/protocol/messages';
-import { pileTopics, UPLINK_KINDS, UplinkKind } from '../../device-gateway/protocol/topics';
+import { PILE_STATES, STOP_REASONS } from '../../device-protocol/messages';
+import { pileTopics, UPLINK_KINDS, UplinkKind } from '../../device-protocol/topics';
 import { routeMessage } from '../../device-gateway/routing';
 import { aTariff } from '../support/builders';
 import { GatewayFixture, gatewayFixture } from '../support/gateway-harness';

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
-import { mqttCredentials } from '../../device-gateway/protocol/mqtt-accounts';
-import { pileTopics } from '../../device-gateway/protocol/topics';
-import { simulatedPileId } from '../../device-gateway/simulator/fleet';
+import { mqttCredentials } from '../../device-protocol/mqtt-accounts';
+import { pileTopics } from '../../device-protocol/topics';
+import { simulatedPileId } from '../../simulator/fleet';
 import { EmbeddedBroker, startEmbeddedBroker } from '../../infra/embedded-broker';
-import { embeddedSecrets } from '../../system/embedded-secrets';
+import { embeddedSecrets } from '../../infra/embedded-secrets';
 import { RoleProcess } from '../support/process-harness';
 import { uniqueId } from '../support/services';
 
@@ -37,7 +37,7 @@ it("connects each simulated pile with its own credentials from the embedded plat
 
   simulator = new RoleProcess(
     'simulator',
-    'device-gateway/simulator/main.js',
+    'simulator/main.js',
     { DATA_DIR: dataDir, MQTT_PORT: new URL(broker.url).port, MQTT_URL: '', PILE_MASTER_KEY: '', SIM_PILES: '1', SIM_STATION_ID: stationId, LOG_LEVEL: 'info' },
     /pile simulator running/,
   );

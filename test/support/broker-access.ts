@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
-import { derivePileSecret } from '../../device-gateway/protocol/commands';
-import { MqttCredentials, mqttCredentials } from '../../device-gateway/protocol/mqtt-accounts';
-import { PileTopics } from '../../device-gateway/protocol/topics';
+import { derivePileSecret } from '../../device-protocol/commands';
+import { MqttCredentials, mqttCredentials } from '../../device-protocol/mqtt-accounts';
+import { PileTopics } from '../../device-protocol/topics';
 
 /**
- * The access rules every broker of the platform enforces (device-gateway/protocol/mqtt-accounts.ts), as one set
+ * The access rules every broker of the platform enforces (device-protocol/mqtt-accounts.ts), as one set
  * of scenarios run against the embedded broker and against Mosquitto with the shipped configuration. A refused
  * publish or delivery is silent on Mosquitto, so non-delivery is observed with a barrier: a message the observer
  * may receive, sent after the refused one has been processed; when it arrives, anything refused would have too.

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaptureRequest, OpenSessionRequest, SessionIdentity, TransitionRecord } from '../../activities/ports';
 import type { SessionActivities } from '../../activities/session-activities';
-import type { PileCommand } from '../../device-gateway/protocol/commands';
+import type { PileCommand } from '../../device-protocol/commands';
 import { decidePreauthorization } from '../../domain/preauthorization';
 
 /**

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { fleetPileSpecs } from '../../device-gateway/simulator';
+import { fleetPileSpecs } from '../../simulator';
 import { loadConfig } from '../../infra/config';
 import type { Client } from '@temporalio/client';
 import { connectClient, installTemporalRuntime } from '../../infra/temporal';

@@ -1,5 +1,5 @@
-import { derivePileSecret } from '../protocol/commands';
-import { mqttCredentials } from '../protocol/mqtt-accounts';
+import { derivePileSecret } from '../device-protocol/commands';
+import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { AC_MAX_POWER_W } from './charging-curve';
 import { PileTicker, tickPeriodFor } from './pile-ticker';
 import { PILE_DEFAULTS, SimulatedPile, SimulatedPileOptions } from './simulated-pile';

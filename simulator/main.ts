@@ -1,12 +1,12 @@
-import { fragments, loadConfig } from '../../infra/config';
-import { createLogger } from '../../infra/logger';
-import { runMain } from '../../infra/process';
-import { storedEmbeddedSecrets } from '../../system/embedded-secrets';
-import { pileTopics } from '../protocol/topics';
+import { fragments, loadConfig } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { runMain } from '../infra/process';
+import { storedEmbeddedSecrets } from '../infra/embedded-secrets';
+import { pileTopics } from '../device-protocol/topics';
 import { startSimulator } from './start-simulator';
 
 /**
- * The pile simulator alone: `node dist/device-gateway/simulator/main.js`. Without MQTT_URL and PILE_MASTER_KEY it
+ * The pile simulator alone: `node dist/simulator/main.js`. Without MQTT_URL and PILE_MASTER_KEY it
  * plays the piles of the embedded platform (`npm start`) sharing its DATA_DIR: its broker on MQTT_PORT and the pile
  * master key in DATA_DIR. Its piles outlive the platform: when the platform goes down they keep charging and
  * reconnect when it is back.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { CommandType, derivePileSecret, newCommandId, newCommandNonce, PileCommand, signCommand } from '../protocol/commands';
-import { mqttCredentials } from '../protocol/mqtt-accounts';
-import { pileTopics } from '../protocol/topics';
+import { CommandType, derivePileSecret, newCommandId, newCommandNonce, PileCommand, signCommand } from '../device-protocol/commands';
+import { mqttCredentials } from '../device-protocol/mqtt-accounts';
+import { pileTopics } from '../device-protocol/topics';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
 import { SimulatedPile, SimulatedPileOptions } from './simulated-pile';
 

@@ -1,13 +1,15 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
+import { PILE_COMMAND_TYPES, type PileCommand, type PileCommandType } from '../domain/pile-command';
 
 /**
  * Platform → pile commands travel as a compact JWS (HS256) signed with the pile's own secret, so a pile
  * rejects forged commands (bad signature), stale ones (`exp`) and replays (a `jti` it has seen).
  */
-export const COMMAND_TYPES = ['start', 'stop', 'configure', 'reset'] as const;
-export type CommandType = (typeof COMMAND_TYPES)[number];
+export const COMMAND_TYPES = PILE_COMMAND_TYPES;
+export type CommandType = PileCommandType;
+export type { PileCommand };
 
 export const commandNonce = z.string().min(16).max(64);
 
@@ -23,17 +25,6 @@ export const commandClaims = z.object({
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type CommandClaims = z.infer<typeof commandClaims>;
-
-export interface PileCommand {
-  commandId: string;
-  pileId: string;
-  type: CommandType;
-  sessionId?: string;
-  /** Unpredictable, chosen by whoever waits for the ack (a session workflow draws it from its seeded random). */
-  nonce: string;
-  params?: Record<string, string | number | boolean>;
-  ttlSeconds: number;
-}
 
 /** Each pile's secret is derived from the platform's master key, so the platform stores one secret. */
 export function derivePileSecret(masterKey: string, pileId: string): string {

@@ -4,8 +4,8 @@ import { PileDeviceReport, PileDisplayStatus, pileDisplayStatus } from '../domai
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import { isFinal } from '../domain/session-state';
 import type { Tariff } from '../domain/tariff';
-import type { HotState } from './hot-state';
-import { channels, hotKeys } from './hot-state/keys';
+import type { HotState } from '../infra/hot-state';
+import { channels, hotKeys } from '../infra/hot-state/keys';
 
 /** Messages pushed to live subscribers (WebSocket clients via the API). */
 export type LiveMessage =

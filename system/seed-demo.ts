@@ -1,10 +1,10 @@
-import { fleetPileSpecs } from '../device-gateway/simulator/fleet';
+import { fleetPileSpecs } from '../simulator/fleet';
 import type { Tariff } from '../domain/tariff';
 import { tariffSchema } from '../domain/tariff-schema';
 import { fragments } from '../infra/config';
-import type { Database } from './database';
-import { FleetCatalogue } from './fleet-catalogue';
-import { runDatabaseScript } from './script';
+import type { Database } from '../db/database';
+import { FleetCatalogue } from '../db/fleet-catalogue';
+import { runDatabaseScript } from '../db/script';
 
 /** A Shanghai-style commercial time-of-use tariff: electricity by band plus a flat service fee, idle fee after 30 min. */
 export const DEMO_TARIFF: Tariff = tariffSchema.parse({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { derivePileSecret, newCommandId, newCommandNonce, signCommand } from '../protocol/commands';
-import { pileTopics } from '../protocol/topics';
+import { derivePileSecret, newCommandId, newCommandNonce, signCommand } from '../device-protocol/commands';
+import { pileTopics } from '../device-protocol/topics';
 import { fleetPileSpecs, PileFleet, simulatedPileId } from './fleet';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
 
