@@ -1,4 +1,4 @@
-import { startTestApi, TestApi } from '../test/support/api-harness';
+import { startTestApi, type TestApi } from '../test/support/api-harness';
 
 describe('answers the API gives outside its routes', () => {
   let t: TestApi;

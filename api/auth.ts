@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
-import { ROLES, Role } from '../db/models';
+import { ROLES, type Role } from '../db/models';
 import { DomainError } from '../domain/errors';
 
 export interface AuthUser {

@@ -1,6 +1,6 @@
 import { AlarmLog } from '../db/alarm-log';
 import { aSession, aStation } from '../test/support/driver-data';
-import { startTestApi, TestApi } from '../test/support/api-harness';
+import { startTestApi, type TestApi } from '../test/support/api-harness';
 
 describe('business metrics on /metrics', () => {
   let api: TestApi;

@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { AlarmLog } from '../db/alarm-log';
 import type { FleetCatalogue } from '../db/fleet-catalogue';
 import type { SessionRecords } from '../db/session-records';

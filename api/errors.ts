@@ -2,7 +2,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFo
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Context, Next } from 'koa';
 import { ZodError } from 'zod';
-import { DomainError, ErrorCode, isErrorCode } from '../domain/errors';
+import { DomainError, type ErrorCode, isErrorCode } from '../domain/errors';
 import type { Logger } from '../infra/logger';
 
 /** The one map from error codes to HTTP statuses. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Gauge, type Registry } from 'prom-client';
-import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { channels } from '../infra/hot-state/keys';
 import type { LiveMessage, LiveState } from '../live/live-state';

@@ -19,9 +19,9 @@ runMain('api', async () => {
   collectDefaultMetrics({ register: metrics });
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
-  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE);
-  const api = await startApi(buildApiDeps(env, { db, hot, temporal, logger, metrics }, { jwtSecret: env.JWT_SECRET!, embedded: false }), {
+  const api = await startApi(buildApiDeps(env, { db, hot, temporal, logger, metrics }, { jwtSecret: env.JWT_SECRET, embedded: false }), {
     port: env.PORT,
     host: env.HOST,
   });

@@ -1,8 +1,8 @@
-import http, { IncomingMessage } from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { AlarmLog } from '../db/alarm-log';
 import type { Database } from '../db/database';
 import { FavouriteStations } from '../db/favourites';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ChargingSession } from '../db/models';
 import type { SessionFilter, SessionRecords } from '../db/session-records';
@@ -12,10 +12,10 @@ import type { DriverLimits } from '../domain/stop-conditions';
 import type { LiveProgress, LiveState } from '../live/live-state';
 import {
   CHARGING_SESSION_WORKFLOW,
-  ChargingSessionInput,
-  SessionPolicy,
-  SessionView,
-  StopChargingRequest,
+  type ChargingSessionInput,
+  type SessionPolicy,
+  type SessionView,
+  type StopChargingRequest,
   admissionUpdate,
   cancelReservationUpdate,
   retrySettlementUpdate,
@@ -25,7 +25,7 @@ import {
   stopChargingUpdate,
 } from '../workflows/charging-session.messages';
 import { sessionSearchAttributes } from '../workflows/search-attributes';
-import { AuthUser, isStaff } from './auth';
+import { type AuthUser, isStaff } from './auth';
 import { toDomainError } from './errors';
 import type { SessionWatchers } from './session-watchers';
 

@@ -3,7 +3,7 @@ import { connectClient } from '../infra/temporal';
 import { startChargingPlatform } from './lib/charging-fleet';
 import { sleep } from './lib/concurrency';
 import type { Flags } from './lib/flags';
-import { note, ScenarioReport } from './lib/report';
+import { note, type ScenarioReport } from './lib/report';
 import { stopSessions } from './lib/session-traffic';
 import { distribution, formatDistribution } from './lib/stats';
 import { sessionTimelines } from './lib/workflow-history';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { killAllChildren } from './lib/child';
 import { parseFlags } from './lib/flags';
-import { note, printReport, ScenarioReport } from './lib/report';
+import { note, printReport, type ScenarioReport } from './lib/report';
 import type { Flags } from './lib/flags';
 import { activeSessionsScenario } from './active-sessions';
 import { nearbyStationsScenario } from './nearby-stations';
@@ -59,4 +59,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

@@ -2,7 +2,7 @@ import type { Flags } from './lib/flags';
 import { startChargingPlatform } from './lib/charging-fleet';
 import type { TemporalPersistence } from './lib/engines';
 import { measureNoopWorkflows } from './lib/noop-baseline';
-import { note, ScenarioReport } from './lib/report';
+import { note, type ScenarioReport } from './lib/report';
 import { formatDistribution, ratio } from './lib/stats';
 import { formatUsage } from './lib/usage';
 

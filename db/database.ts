@@ -5,7 +5,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as driverFeatures from './migrations/0002-driver-features';
 import * as sessionRequestKeys from './migrations/0003-session-request-keys';
-import { defineModels, Models } from './models';
+import { defineModels, type Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
 const MIGRATIONS = [

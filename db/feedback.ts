@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Op, OrderItem } from 'sequelize';
+import { Op, type OrderItem } from 'sequelize';
 import { DomainError } from '../domain/errors';
 import type { Database } from './database';
 import type { Feedback, FEEDBACK_KINDS, FeedbackReply, FeedbackStatus, Role } from './models';

@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import { DomainError } from '../domain/errors';
-import { occupiesPile, SESSION_STATUSES, SessionStatus } from '../domain/session-state';
+import { occupiesPile, SESSION_STATUSES, type SessionStatus } from '../domain/session-state';
 import type { Database } from './database';
 import type { ChargingSession } from './models';
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DataTypes, Sequelize } from 'sequelize';
+import { DataTypes, type Sequelize } from 'sequelize';
 import { createTestDatabase } from '../test/support/services';
-import { createDatabase, Database } from './database';
+import { createDatabase, type Database } from './database';
 
 /** A fresh, empty database of one dialect, and how to remove it. */
 interface FreshDatabase {

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { fragments, loadConfig } from '../infra/config';
-import { createDatabase, Database } from './database';
+import { createDatabase, type Database } from './database';
 
 /** Runs a one-shot database command (migrate, seed) against MYSQL_URL (or the embedded SQLite file), closing the connection and exiting non-zero on failure. */
 export function runDatabaseScript<S extends z.ZodRawShape>(extraConfig: S, work: (db: Database, env: z.infer<z.ZodObject<S>>) => Promise<string>): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '../test/support/services';
-import { createDatabase, Database } from './database';
+import { createDatabase, type Database } from './database';
 import { SessionRequestKeys } from './session-request-keys';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;

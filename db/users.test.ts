@@ -1,5 +1,5 @@
 import { createTestSqliteDir } from '../test/support/services';
-import { createDatabase, Database } from './database';
+import { createDatabase, type Database } from './database';
 import { UserDirectory } from './users';
 import { WeChatUsers } from './wechat-users';
 

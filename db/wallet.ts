@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Transaction, UniqueConstraintError } from 'sequelize';
+import { type Transaction, UniqueConstraintError } from 'sequelize';
 import type { AuthorizeRequest, CaptureRequest } from '../activities/ports';
 import type { Database } from './database';
 import type { PaymentHold, TopUp, Wallet, WalletEntryKind, WalletTransaction } from './models';
 import { DomainError } from '../domain/errors';
-import { PreauthDecision, decidePreauthorization } from '../domain/preauthorization';
+import { type PreauthDecision, decidePreauthorization } from '../domain/preauthorization';
 
 /** One ledger write: the change to a locked wallet, its unique key, what it refers to, and the transaction it belongs to. */
 interface LedgerEntry {

@@ -23,8 +23,8 @@ runMain('gateway', async () => {
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
-  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
-  const mqtt = await connectMqtt(env.MQTT_URL!, mqttCredentials(env.PILE_MASTER_KEY!, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), {
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
+  const mqtt = await connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), {
     persistent: env.GATEWAY_PERSISTENT_SESSION,
   });
   const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics: pileTopics(env.MQTT_TOPIC_PREFIX), checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });

@@ -3,9 +3,9 @@ import { SequelizeSessionStore } from '../db/session-store';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { SessionStatus } from '../domain/session-state';
 import { aTariff } from '../test/support/builders';
-import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
+import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { PilePresence } from './presence';
-import { pileTopics, UplinkKind } from '../device-protocol/topics';
+import { pileTopics, type UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 /** The platform clock of these tests; the session started ten minutes before, at this meter. */

@@ -1,11 +1,11 @@
 import type { RegisteredPile } from '../db/pile-registry';
-import { EnergyByBand, MeterCheckpoint, addMeteredSegment } from '../domain/billing';
+import { type EnergyByBand, type MeterCheckpoint, addMeteredSegment } from '../domain/billing';
 import { implausibleMeter } from '../domain/meter-plausibility';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { SessionLiveRecord } from '../live/live-state';
 import { meterCheckpointSignal } from '../workflows/charging-session.messages';
 import { checkpointSlots } from './checkpoint-slots';
-import { GatewayContext, relayToSession } from './context';
+import { type GatewayContext, relayToSession } from './context';
 
 export interface AcceptedReading {
   session: SessionLiveRecord & { meterStartWh: number };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { aTariff } from '../test/support/builders';
-import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
+import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { checkpointPhaseMs } from './checkpoint-slots';
 import { PilePresence } from './presence';
-import { pileTopics, UplinkKind } from '../device-protocol/topics';
+import { pileTopics, type UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 /** The default topics, as the test broker carries them. */

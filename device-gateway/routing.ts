@@ -6,7 +6,7 @@ import { handleHeartbeat } from './handlers/heartbeat';
 import { handleStatus } from './handlers/status';
 import { handleTelemetry } from './handlers/telemetry';
 import type { PilePresence } from './presence';
-import { UplinkMessages, parseUplink } from '../device-protocol/messages';
+import { type UplinkMessages, parseUplink } from '../device-protocol/messages';
 import type { UplinkKind } from '../device-protocol/topics';
 
 /** One handler per uplink message kind. */

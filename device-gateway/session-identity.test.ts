@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { aTariff } from '../test/support/builders';
-import { GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
+import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { PilePresence } from './presence';
-import { pileTopics, UplinkKind } from '../device-protocol/topics';
+import { pileTopics, type UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
 let f: GatewayFixture;

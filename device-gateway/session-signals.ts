@@ -1,4 +1,4 @@
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { SignalDefinition } from '@temporalio/workflow';
 import { KeyedQueue } from '../infra/keyed-queue';
 import { sessionWorkflowId } from '../workflows/charging-session.messages';

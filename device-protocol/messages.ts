@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commandNonce } from './commands';
-import { UplinkKind } from './topics';
+import { type UplinkKind } from './topics';
 
 /**
  * Schemas of protocol v1, used by the gateway to validate what piles send and by the simulator to

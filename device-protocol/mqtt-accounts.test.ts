@@ -1,5 +1,5 @@
 import { derivePileSecret } from './commands';
-import { authenticateMqtt, mayPublish, mayReceive, maySubscribe, MqttAccount, mqttCredentials, parseMqttUsername } from './mqtt-accounts';
+import { authenticateMqtt, mayPublish, mayReceive, maySubscribe, type MqttAccount, mqttCredentials, parseMqttUsername } from './mqtt-accounts';
 import { pileTopics } from './topics';
 
 const masterKey = 'mqtt-accounts-test-master-key-0123456789';

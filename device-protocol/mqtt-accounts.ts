@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { COMMAND_KIND, isUplinkKind, PILE_ID_PATTERN, PileTopics } from './topics';
+import { COMMAND_KIND, isUplinkKind, PILE_ID_PATTERN, type PileTopics } from './topics';
 
 /**
  * Who may connect to the broker and what each may do (docs/device-protocol.md, "Authentication"). The

@@ -1,5 +1,5 @@
-import { Fen, Wh, priceEnergy } from './money';
-import { Tariff, bandKey, splitByBand } from './tariff';
+import { type Fen, type Wh, priceEnergy } from './money';
+import { type Tariff, bandKey, splitByBand } from './tariff';
 
 /** A cumulative meter reading at an instant, as reported by the pile. */
 export interface MeterCheckpoint {

@@ -1,4 +1,4 @@
-import { PileDeviceReport } from './pile-status';
+import { type PileDeviceReport } from './pile-status';
 import { pileDisplayStatus } from './pile-status';
 import type { SessionStatus } from './session-state';
 

@@ -1,5 +1,5 @@
-import { Fen } from './money';
-import { DriverLimits } from './stop-conditions';
+import { type Fen } from './money';
+import { type DriverLimits } from './stop-conditions';
 
 export interface PreauthPolicy {
   /** Below this available balance a session is declined. */

@@ -1,4 +1,4 @@
-import { SESSION_STATUSES, SessionStatus, assertTransition, canTransition, isFinal, occupiesPile } from './session-state';
+import { SESSION_STATUSES, type SessionStatus, assertTransition, canTransition, isFinal, occupiesPile } from './session-state';
 
 describe('session state machine', () => {
   it.each([

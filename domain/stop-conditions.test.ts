@@ -1,4 +1,4 @@
-import { ChargingProgress, StopPolicy, stopReasonFor } from './stop-conditions';
+import { type ChargingProgress, type StopPolicy, stopReasonFor } from './stop-conditions';
 
 const policy: StopPolicy = { heldFen: 10_000, maxDurationMs: 12 * 3_600_000, checkpointIntervalMs: 60_000, fenPerKwhAhead: 190 };
 const progress = (overrides: Partial<ChargingProgress> = {}): ChargingProgress => ({

@@ -1,5 +1,5 @@
-import { Fen, Wh } from './money';
-import { EndReason } from './session-state';
+import { type Fen, type Wh } from './money';
+import { type EndReason } from './session-state';
 
 /** Limits the driver chose when starting; all optional ("charge until full"). */
 export interface DriverLimits {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DAY_MINUTES, Tariff, TariffBand, minuteOfDay } from './tariff';
+import { DAY_MINUTES, type Tariff, type TariffBand, minuteOfDay } from './tariff';
 
 /** Validation of tariffs entering the system (seeding, admin input). */
 

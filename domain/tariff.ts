@@ -1,4 +1,4 @@
-import { Fen } from './money';
+import { type Fen } from './money';
 
 /**
  * A station's time-of-use tariff. Bands are given in the station's local wall-clock time

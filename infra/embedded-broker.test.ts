@@ -1,6 +1,6 @@
 import { pileTopics } from '../device-protocol/topics';
 import { describeBrokerAccess } from '../test/support/broker-access';
-import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+import { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 
 const masterKey = 'embedded-broker-test-master-key-0123456789';
 const topics = pileTopics('test-prefix/evcp');

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { createBroker } from 'aedes';
 import type { AuthenticateError, Client } from 'aedes';
-import { authenticateMqtt, mayPublish, mayReceive, maySubscribe, MqttAccount } from '../device-protocol/mqtt-accounts';
+import { authenticateMqtt, mayPublish, mayReceive, maySubscribe, type MqttAccount } from '../device-protocol/mqtt-accounts';
 import type { PileTopics } from '../device-protocol/topics';
 
 export interface EmbeddedBroker {
@@ -18,7 +18,7 @@ export interface EmbeddedBrokerOptions {
 
 /** CONNACK 5, "not authorized": aedes closes the connection after sending it. */
 function refused(): AuthenticateError {
-  return Object.assign(new Error('not authorized'), { returnCode: 5 as AuthenticateError['returnCode'] });
+  return Object.assign(new Error('not authorized'), { returnCode: 5 });
 }
 
 /**

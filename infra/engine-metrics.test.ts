@@ -1,8 +1,8 @@
 import { Registry } from 'prom-client';
-import { createDatabase, Database } from '../db/database';
+import { createDatabase, type Database } from '../db/database';
 import { createTestDatabase, TEST_REDIS_URL, testRedisPrefix } from '../test/support/services';
 import { registerEngineMetrics } from './engine-metrics';
-import { createHotState, HotState } from './hot-state';
+import { createHotState, type HotState } from './hot-state';
 
 describe('engine metrics', () => {
   let testDb: Awaited<ReturnType<typeof createTestDatabase>>;

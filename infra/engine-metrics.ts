@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import type { Sequelize } from 'sequelize';
 import type { HotState } from './hot-state';
 

@@ -1,7 +1,7 @@
 import type { PileCommands } from '../activities/ports';
 import type { MqttClient } from './mqtt';
-import { PileCommand, derivePileSecret, signCommand } from '../device-protocol/commands';
-import { COMMAND_QOS, PileTopics } from '../device-protocol/topics';
+import { type PileCommand, derivePileSecret, signCommand } from '../device-protocol/commands';
+import { COMMAND_QOS, type PileTopics } from '../device-protocol/topics';
 
 /**
  * Publishes signed commands to piles. A retried send re-signs with a fresh expiry but keeps the command id,

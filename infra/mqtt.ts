@@ -1,4 +1,4 @@
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import type { MqttCredentials } from '../device-protocol/mqtt-accounts';
 
 export type { MqttClient };

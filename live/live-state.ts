@@ -1,6 +1,6 @@
 import type { OpenSessionRequest, SessionIdentity, SessionLiveUpdates, SessionRecordFields } from '../activities/ports';
 import type { Bill, EnergyByBand } from '../domain/billing';
-import { PileDeviceReport, PileDisplayStatus, pileDisplayStatus } from '../domain/pile-status';
+import { type PileDeviceReport, type PileDisplayStatus, pileDisplayStatus } from '../domain/pile-status';
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import { isFinal } from '../domain/session-state';
 import type { Tariff } from '../domain/tariff';

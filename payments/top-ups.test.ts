@@ -1,6 +1,6 @@
 import { ConfigError, fragments, loadConfig } from '../infra/config';
-import { chooseTopUpProvider, SandboxTopUps, TopUpProvider } from './top-ups';
-import type { WalletPayments } from './wallet';
+import { chooseTopUpProvider, SandboxTopUps, type TopUpProvider } from './top-ups';
+import type { WalletPayments } from '../db/wallet';
 
 const wallet = {} as WalletPayments;
 const wechatPay: TopUpProvider = { start: async () => ({}) as never };

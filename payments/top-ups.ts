@@ -1,5 +1,5 @@
 import type { TopUp } from '../db/models';
-import { ConfigError, PaymentsEnv } from '../infra/config';
+import { ConfigError, type PaymentsEnv } from '../infra/config';
 import type { WalletPayments } from '../db/wallet';
 
 /** What the mini-program hands to wx.requestPayment (WeChat Pay JSAPI). */

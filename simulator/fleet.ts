@@ -2,7 +2,7 @@ import { derivePileSecret } from '../device-protocol/commands';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { AC_MAX_POWER_W } from './charging-curve';
 import { PileTicker, tickPeriodFor } from './pile-ticker';
-import { PILE_DEFAULTS, SimulatedPile, SimulatedPileOptions } from './simulated-pile';
+import { PILE_DEFAULTS, SimulatedPile, type SimulatedPileOptions } from './simulated-pile';
 
 export const FAST_PILE_POWER_W = 120_000;
 export const SLOW_PILE_POWER_W = 7_000;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { connectAsync, MqttClient } from 'mqtt';
-import { parseUplink, UplinkMessages } from '../device-protocol/messages';
-import { COMMAND_QOS, pileTopics, UplinkKind } from '../device-protocol/topics';
+import { connectAsync, type MqttClient } from 'mqtt';
+import { parseUplink, type UplinkMessages } from '../device-protocol/messages';
+import { COMMAND_QOS, pileTopics, type UplinkKind } from '../device-protocol/topics';
 
 /** The broker the simulator tests talk to. */
 export const testMqttUrl = process.env.MQTT_TEST_URL ?? 'mqtt://127.0.0.1:1883';

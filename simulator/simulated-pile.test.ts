@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { CommandType, derivePileSecret, newCommandId, newCommandNonce, PileCommand, signCommand } from '../device-protocol/commands';
+import { type CommandType, derivePileSecret, newCommandId, newCommandNonce, type PileCommand, signCommand } from '../device-protocol/commands';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';
 import { PlatformProbe, testMqttUrl } from './platform-probe';
-import { SimulatedPile, SimulatedPileOptions } from './simulated-pile';
+import { SimulatedPile, type SimulatedPileOptions } from './simulated-pile';
 
 const masterKey = 'simulated-pile-test-master-key-0123456789';
 const unplugDelayMs = 100;

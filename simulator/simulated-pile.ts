@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { z } from 'zod';
 import type { Logger } from '../infra/logger';
-import { CommandClaims, verifyCommand } from '../device-protocol/commands';
-import { ackMessage, PileState, StopReason, UplinkMessages } from '../device-protocol/messages';
-import { COMMAND_QOS, PILE_ID_PATTERN, PileTopics, UPLINK_QOS, UplinkKind } from '../device-protocol/topics';
+import { type CommandClaims, verifyCommand } from '../device-protocol/commands';
+import { ackMessage, type PileState, type StopReason, type UplinkMessages } from '../device-protocol/messages';
+import { COMMAND_QOS, PILE_ID_PATTERN, type PileTopics, UPLINK_QOS, type UplinkKind } from '../device-protocol/topics';
 import { chargeStep, electricalReadings, MAX_PILE_POWER_W, socPercentOf, storedWhAt } from './charging-curve';
 import { PileTicker, tickPeriodFor } from './pile-ticker';
 

@@ -1,4 +1,4 @@
-import { PileFleet, PileFleetOptions } from './fleet';
+import { PileFleet, type PileFleetOptions } from './fleet';
 
 /** Connects a fleet of simulated piles and returns it running; call `stop()` on it to end. */
 export async function startSimulator(options: PileFleetOptions): Promise<PileFleet> {

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { PaymentProvider } from '../activities/ports';
 import { apiConfig, buildApiDeps, startApi } from '../api/server';
 import { createDatabase, ensurePrivateDataDir } from '../db/database';
@@ -10,7 +10,7 @@ import { startSimulator } from '../simulator';
 import { fragments } from '../infra/config';
 import { startEmbeddedBroker } from '../infra/embedded-broker';
 import { createHotState } from '../infra/hot-state';
-import { createLogger, Logger } from '../infra/logger';
+import { createLogger, type Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';

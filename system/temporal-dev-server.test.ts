@@ -49,7 +49,7 @@ describe('the embedded Temporal dev server', () => {
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const leftover = await new Promise<number>((resolve, reject) => {
-      launcher.stdout!.on('data', (chunk: Buffer) => {
+      launcher.stdout.on('data', (chunk: Buffer) => {
         const pid = /PID (\d+)/.exec(chunk.toString())?.[1];
         if (pid) resolve(Number(pid));
       });

@@ -138,7 +138,7 @@ async function assertPortFree(port: number, variable: string): Promise<void> {
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new Error(`${variable} ${port} is already in use (another Temporal server?). Set ${variable} to a free port, or TEMPORAL_ADDRESS to use that server.`);
+      throw new Error(`${variable} ${port} is already in use (another Temporal server?). Set ${variable} to a free port, or TEMPORAL_ADDRESS to use that server.`, { cause: error });
     }
     throw error;
   } finally {

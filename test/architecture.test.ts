@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -15,7 +16,7 @@ interface CruiseResult {
 
 function cruise(): CruiseResult {
   const bin = path.join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
-  const folders = FOLDERS.filter((folder) => require('node:fs').existsSync(path.join(root, folder)));
+  const folders = FOLDERS.filter((folder) => fs.existsSync(path.join(root, folder)));
   const output = execFileSync(process.execPath, [bin, '--config', '.dependency-cruiser.cjs', '--output-type', 'json', ...folders], {
     cwd: root,
     maxBuffer: 256 * 1024 * 1024,

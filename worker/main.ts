@@ -26,20 +26,20 @@ runMain('worker', async () => {
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
 
-  const client = await connectClient({ address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE });
+  const client = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE);
   await ensureSweeperSchedule(client, env.TEMPORAL_TASK_QUEUE);
 
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   registerEngineMetrics(metrics, { db, hot });
-  const mqtt = await connectMqtt(env.MQTT_URL!, mqttCredentials(env.PILE_MASTER_KEY!, { role: 'commands', name: env.COMMANDS_CLIENT_ID }));
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
+  const mqtt = await connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'commands', name: env.COMMANDS_CLIENT_ID }));
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const worker = await startWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY!, topics: pileTopics(env.MQTT_TOPIC_PREFIX), temporal: client }),
+    activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY, topics: pileTopics(env.MQTT_TOPIC_PREFIX), temporal: client }),
     tuning: env,
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, ...worker.settings }, 'worker running');

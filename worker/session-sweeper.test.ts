@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type WorkflowHandle } from '@temporalio/client';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import mqtt from 'mqtt';
-import { createDatabase, Database } from '../db/database';
+import { createDatabase, type Database } from '../db/database';
 import { SessionRecords } from '../db/session-records';
 import { WalletPayments } from '../db/wallet';
 import { derivePileSecret, verifyCommand } from '../device-protocol/commands';
@@ -11,7 +11,7 @@ import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';
 import { RedisHotState } from '../infra/hot-state';
 import { LiveState } from '../live/live-state';
-import { connectMqtt, MqttClient } from '../infra/mqtt';
+import { connectMqtt, type MqttClient } from '../infra/mqtt';
 import { ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { aSessionInput } from '../test/support/builders';
 import { eventually } from '../test/support/live-client';
@@ -19,7 +19,7 @@ import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uni
 import { createLocalEnv, workflowBundle } from '../test/support/temporal';
 import { chargingSession } from '../workflows/charging-session';
 import {
-  ChargingSessionInput,
+  type ChargingSessionInput,
   admissionUpdate,
   chargingStartedSignal,
   pileAcknowledgedSignal,

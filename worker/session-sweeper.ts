@@ -1,4 +1,4 @@
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, WorkflowNotFoundError } from '@temporalio/client';
 import type { SessionWorkflows } from '../activities/ports';
 import { sessionWorkflowId } from '../workflows/charging-session.messages';
 import { SESSION_SWEEPER_SCHEDULE_ID, SESSION_SWEEPER_WORKFLOW, SESSION_SWEEP_INTERVAL } from '../workflows/session-sweeper.messages';

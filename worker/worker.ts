@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { PaymentProvider } from '../activities/ports';
 import { createSessionActivities } from '../activities/session-activities';
 import { createSweeperActivities } from '../activities/sweeper-activities';

@@ -1,7 +1,7 @@
-import { Bill, EnergyByBand, addMeteredSegment, idleCharge, priceEnergyByBand, settleBill } from '../domain/billing';
-import { ErrorCode } from '../domain/errors';
+import { type Bill, type EnergyByBand, addMeteredSegment, idleCharge, priceEnergyByBand, settleBill } from '../domain/billing';
+import { type ErrorCode } from '../domain/errors';
 import { implausibleMeter } from '../domain/meter-plausibility';
-import { EndReason, SessionStatus } from '../domain/session-state';
+import { type EndReason, type SessionStatus } from '../domain/session-state';
 import { stopReasonFor } from '../domain/stop-conditions';
 import { highestPriceBetween } from '../domain/tariff';
 import type {

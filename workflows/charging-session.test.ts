@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { WorkflowFailedError, WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { addMeteredSegment, priceEnergyByBand } from '../domain/billing';
 import { aSessionInput, aSessionPolicy, aTariff } from '../test/support/builders';
@@ -12,7 +12,7 @@ import { createLocalEnv, createTimeSkippingEnv, workflowBundle } from '../test/s
 import { ensureSearchAttributes } from '../infra/temporal';
 import { chargingSession } from './charging-session';
 import {
-  ChargingSessionInput,
+  type ChargingSessionInput,
   admissionUpdate,
   cancelReservationUpdate,
   chargingStartedSignal,

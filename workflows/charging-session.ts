@@ -19,12 +19,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities';
-import { ErrorCode } from '../domain/errors';
-import { EndReason, SessionStatus, assertTransition, isFinal } from '../domain/session-state';
+import { type ErrorCode } from '../domain/errors';
+import { type EndReason, type SessionStatus, assertTransition, isFinal } from '../domain/session-state';
 import {
-  ChargingSessionInput,
-  SessionView,
-  StopChargingRequest,
+  type ChargingSessionInput,
+  type SessionView,
+  type StopChargingRequest,
   admissionUpdate,
   cancelReservationUpdate,
   chargingStartedSignal,
@@ -39,7 +39,7 @@ import {
   startReservedUpdate,
   stopChargingUpdate,
 } from './charging-session.messages';
-import { CarriedState, SessionState } from './charging-session.state';
+import { type CarriedState, SessionState } from './charging-session.state';
 import { sessionSearchAttributes } from './search-attributes';
 
 /**

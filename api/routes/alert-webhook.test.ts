@@ -1,5 +1,5 @@
 import { AlarmLog } from '../../db/alarm-log';
-import { startTestApi, TestApi } from '../../test/support/api-harness';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { alertSubject } from './alert-webhook';
 
 const TOKEN = 'alertmanager-token-of-at-least-32-characters';
@@ -49,7 +49,7 @@ describe('Alertmanager webhook', () => {
     await post(notification([anAlert({ alertname: 'EvcpTargetDown', status: 'resolved', endsAt: '2026-03-01T10:30:00Z' })])).expect(204);
     expect(await openAlarms('EvcpTargetDown')).toHaveLength(0);
     const [cleared] = await new AlarmLog(api.db).ofPile(alertSubject('EvcpTargetDown'));
-    expect(cleared!.clearedAt!.toISOString()).toBe('2026-03-01T10:30:00.000Z');
+    expect(cleared.clearedAt!.toISOString()).toBe('2026-03-01T10:30:00.000Z');
   });
 
   it('keeps the alarm open while another instance of the alert still fires', async () => {

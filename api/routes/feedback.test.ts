@@ -1,4 +1,4 @@
-import { startTestApi, TestApi } from '../../test/support/api-harness';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aSession, aStation } from '../../test/support/driver-data';
 import { uniqueId } from '../../test/support/services';
 

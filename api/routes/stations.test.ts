@@ -1,4 +1,4 @@
-import { startTestApi, TestApi } from '../../test/support/api-harness';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aStation } from '../../test/support/driver-data';
 
 /** The nearby search of the Find page, on Redis GEOSEARCH (the in-memory hot store has its own scan). */

@@ -1,4 +1,4 @@
-import { startTestApi, TestApi } from '../../test/support/api-harness';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
 
 describe('vehicles', () => {
   let t: TestApi;

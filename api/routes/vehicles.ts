@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { CONNECTOR_TYPES, Vehicle } from '../../db/models';
+import { CONNECTOR_TYPES, type Vehicle } from '../../db/models';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { parseBody } from '../validation';

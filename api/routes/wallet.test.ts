@@ -1,4 +1,4 @@
-import { startTestApi, TestApi } from '../../test/support/api-harness';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
 
 describe('wallet top-ups without a payment provider', () => {
   let t: TestApi;

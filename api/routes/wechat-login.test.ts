@@ -1,5 +1,5 @@
-import { FAKE_APP_ID, FAKE_APP_SECRET, FakeWeChat, startFakeWeChat } from '../../test/support/fake-wechat';
-import { startTestApi, TestApi } from '../../test/support/api-harness';
+import { FAKE_APP_ID, FAKE_APP_SECRET, type FakeWeChat, startFakeWeChat } from '../../test/support/fake-wechat';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { uniqueId } from '../../test/support/services';
 
 describe('WeChat login', () => {

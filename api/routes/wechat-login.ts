@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { code2Session, WeChatConfig } from '../../infra/wechat/code2session';
+import { code2Session, type WeChatConfig } from '../../infra/wechat/code2session';
 import type { ApiDeps } from '../context';
 import { rateLimit } from '../rate-limit';
 import { parseBody } from '../validation';

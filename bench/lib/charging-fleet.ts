@@ -1,12 +1,12 @@
-import { createDatabase, Database } from '../../db/database';
-import { Engines, startEngines, TemporalPersistence } from './engines';
+import { createDatabase, type Database } from '../../db/database';
+import { type Engines, startEngines, type TemporalPersistence } from './engines';
 import { RemoteFleet } from './fleet-remote';
-import { Platform, PlatformProcess } from './platform';
+import { Platform, type PlatformProcess } from './platform';
 import { note } from './report';
-import { benchStations, BenchStation, seedStations } from './seed';
-import { prepareDrivers, startSessions, StartRun, StatusWatch } from './session-traffic';
+import { benchStations, type BenchStation, seedStations } from './seed';
+import { prepareDrivers, startSessions, type StartRun, StatusWatch } from './session-traffic';
 import { formatDistribution } from './stats';
-import { ProcessUsage, UsageMeter } from './usage';
+import { type ProcessUsage, UsageMeter } from './usage';
 
 /** A whole platform (gateway, API, worker as separate processes) with `count` sessions charging on simulated piles. */
 export interface ChargingPlatform {

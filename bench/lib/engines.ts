@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Connection } from '@temporalio/client';
-import { Child, freePort, startChild, waitForPort } from './child';
+import { type Child, freePort, startChild, waitForPort } from './child';
 
 export type TemporalPersistence = 'memory' | 'sqlite';
 

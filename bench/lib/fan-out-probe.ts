@@ -1,7 +1,7 @@
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type MqttClient } from 'mqtt';
 import { pileTopics } from '../../device-protocol/topics';
-import { LiveWatchers, WatcherPlan } from './live-watchers';
-import { Distribution, distribution } from './stats';
+import { LiveWatchers, type WatcherPlan } from './live-watchers';
+import { type Distribution, distribution } from './stats';
 
 const topics = pileTopics();
 

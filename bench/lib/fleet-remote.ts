@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FleetRequest } from '../fleet-process';
-import { Child, startChild } from './child';
+import { type Child, startChild } from './child';
 import type { BenchStation } from './seed';
 
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string } | { ready: true };

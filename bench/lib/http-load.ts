@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { Distribution, distribution } from './stats';
+import { type Distribution, distribution } from './stats';
 
 export interface LoadResult {
   requestsPerSecond: number;

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { TokenService } from '../../api/auth';
+import type { LiveMessage } from '../../live/live-state';
 import { mapLimited } from './concurrency';
 
 export interface WatcherPlan {
@@ -15,7 +16,7 @@ export interface WatcherPlan {
 export class LiveWatchers {
   private constructor(private readonly sockets: WebSocket[]) {}
 
-  static async connect(apiUrl: string, jwtSecret: string, plans: WatcherPlan[], onMessage: (message: any, receivedAt: number) => void): Promise<LiveWatchers> {
+  static async connect(apiUrl: string, jwtSecret: string, plans: WatcherPlan[], onMessage: (message: LiveMessage, receivedAt: number) => void): Promise<LiveWatchers> {
     const tokens = new TokenService({ secret: jwtSecret });
     const sockets: WebSocket[] = [];
     await mapLimited(plans, 20, async (plan) => {

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import { type Client } from '@temporalio/client';
 import { connectClient } from '../../infra/temporal';
 import { startChild } from './child';
 import { mapLimited } from './concurrency';
-import { distribution, Distribution } from './stats';
+import { distribution, type Distribution } from './stats';
 
 const TASK_QUEUE = 'bench-noop';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { Child, freePort, startChild } from './child';
+import { type Child, freePort, startChild } from './child';
 import type { Engines } from './engines';
 import { note } from './report';
 

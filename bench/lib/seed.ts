@@ -1,7 +1,7 @@
 import { DEMO_TARIFF } from '../../system/seed-demo';
 import type { Database } from '../../db/database';
 import { FleetCatalogue } from '../../db/fleet-catalogue';
-import { FleetPileSpec, fleetPileSpecs } from '../../simulator';
+import { type FleetPileSpec, fleetPileSpecs } from '../../simulator';
 
 export interface BenchStation {
   stationId: string;

@@ -3,7 +3,7 @@ import { channels } from '../../infra/hot-state/keys';
 import type { LiveMessage } from '../../live/live-state';
 import type { SessionStatus } from '../../domain/session-state';
 import { mapLimited } from './concurrency';
-import { Distribution, distribution } from './stats';
+import { type Distribution, distribution } from './stats';
 
 export interface Driver {
   userId: string;
@@ -17,6 +17,8 @@ export interface StartedSession extends Driver {
 
 type StatusMessage = Extract<LiveMessage, { type: 'session.status' }>;
 
+// The API's JSON answers are untyped; each caller names the fields it reads.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function call<T = any>(apiUrl: string, method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<T> {
   const response = await fetch(`${apiUrl}/api/v1${path}`, {
     method,

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { meterCheckpointSignal, MeterCheckpoint, sessionWorkflowId } from '../../workflows/charging-session.messages';
+import { meterCheckpointSignal, type MeterCheckpoint, sessionWorkflowId } from '../../workflows/charging-session.messages';
 import { mapLimited } from './concurrency';
 
 const { EventType } = temporal.api.enums.v1;

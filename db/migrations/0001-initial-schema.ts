@@ -1,4 +1,4 @@
-import { DataTypes, QueryInterface } from 'sequelize';
+import { DataTypes, type QueryInterface } from 'sequelize';
 
 /** Frozen schema of the first release; later changes come as new migrations, never edits here. */
 const id36 = { type: DataTypes.STRING(36), allowNull: false };

@@ -1,4 +1,4 @@
-import { DataTypes, QueryInterface } from 'sequelize';
+import { DataTypes, type QueryInterface } from 'sequelize';
 
 /** Driver features behind the mini-program: favourite stations, vehicles, reviews, complaints and suggestions, WeChat Pay orders. */
 const id36 = { type: DataTypes.STRING(36), allowNull: false };

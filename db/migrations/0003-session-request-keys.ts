@@ -1,4 +1,4 @@
-import { DataTypes, QueryInterface } from 'sequelize';
+import { DataTypes, type QueryInterface } from 'sequelize';
 
 /** Session ids are random; a retried session request finds its session through its Idempotency-Key here. */
 export async function up({ context: qi }: { context: QueryInterface }) {

@@ -1,4 +1,4 @@
-import { DataTypes, ModelAttributeColumnOptions, Model } from 'sequelize';
+import { DataTypes, type ModelAttributeColumnOptions, type Model } from 'sequelize';
 
 /**
  * A JSON value stored as text. MariaDB's JSON is LONGTEXT underneath and mysql2 hands it back as a
@@ -10,7 +10,7 @@ export function jsonColumn<T>(field: string, options: { allowNull?: boolean } = 
     allowNull: options.allowNull ?? false,
     get(this: Model) {
       const raw = this.getDataValue(field) as unknown;
-      return typeof raw === 'string' ? (JSON.parse(raw) as T) : (raw as T | null);
+      return typeof raw === 'string' ? (JSON.parse(raw) as T) : (raw);
     },
     set(this: Model, value: T | null) {
       this.setDataValue(field, value === null || value === undefined ? null : JSON.stringify(value));

@@ -1,4 +1,4 @@
-import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import type { Bill } from '../../domain/billing';
 import type { EndReason, SessionStatus } from '../../domain/session-state';
 import type { DriverLimits } from '../../domain/stop-conditions';

@@ -1,4 +1,4 @@
-import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import { money, tableOptions, timestamp } from './columns';
 
 class WalletRow extends Model<InferAttributes<WalletRow>, InferCreationAttributes<WalletRow>> {

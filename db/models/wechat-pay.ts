@@ -1,4 +1,4 @@
-import { CreationOptional, DataTypes, InferAttributes, InferCreationAttributes, Model, Sequelize } from 'sequelize';
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import { id36, tableOptions, timestamp } from './columns';
 
 export const WECHAT_PAY_ORDER_STATUSES = ['pending', 'paid', 'failed'] as const;

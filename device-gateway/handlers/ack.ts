@@ -1,6 +1,6 @@
 import { pileAcknowledgedSignal } from '../../workflows/charging-session.messages';
 import type { AckMessage } from '../../device-protocol/messages';
-import { Handler, signalSession } from '../context';
+import { type Handler, signalSession } from '../context';
 import { sessionOfPile } from '../session-identity';
 
 /**

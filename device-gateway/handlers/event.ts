@@ -1,6 +1,6 @@
 import { chargingStartedSignal, chargingStoppedSignal, pileFaultedSignal } from '../../workflows/charging-session.messages';
 import type { EventMessage } from '../../device-protocol/messages';
-import { Handler, signalSession } from '../context';
+import { type Handler, signalSession } from '../context';
 import { judgeFinalMeter } from '../meter-readings';
 import { sessionOfPile } from '../session-identity';
 

@@ -1,5 +1,5 @@
 import type { HeartbeatMessage } from '../../device-protocol/messages';
-import { Handler } from '../context';
+import { type Handler } from '../context';
 
 /** Nothing beyond presence, which the router records for every message. */
 export const handleHeartbeat: Handler<HeartbeatMessage> = async () => undefined;

@@ -2,7 +2,7 @@ import { isAheadOfPlatformClock } from '../../domain/meter-plausibility';
 import { connectorFreedSignal, pileReportedIdleSignal } from '../../workflows/charging-session.messages';
 import type { RegisteredPile } from '../../db/pile-registry';
 import type { StatusMessage } from '../../device-protocol/messages';
-import { GatewayContext, Handler, signalSession } from '../context';
+import { type GatewayContext, type Handler, signalSession } from '../context';
 import { takeMeterReading } from '../meter-readings';
 
 const CONNECTOR_IN_USE = ['plugged', 'charging'];

@@ -1,7 +1,7 @@
 import { priceEnergyByBand } from '../../domain/billing';
 import type { TelemetryMessage } from '../../device-protocol/messages';
 import type { LiveProgress } from '../../live/live-state';
-import { Handler } from '../context';
+import { type Handler } from '../context';
 import { takeMeterReading } from '../meter-readings';
 
 const PROGRESS_SAVE_EVERY_MS = 5_000;

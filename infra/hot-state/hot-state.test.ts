@@ -1,5 +1,5 @@
 import { TEST_REDIS_URL, testRedisPrefix } from '../../test/support/services';
-import { HotState, MemoryHotState, RedisHotState } from '.';
+import { type HotState, MemoryHotState, RedisHotState } from '.';
 
 /** One contract, both implementations: the embedded stand-in must answer as Redis does. */
 describe.each([

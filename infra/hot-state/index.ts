@@ -1,4 +1,4 @@
-import { HotState } from './hot-state';
+import { type HotState } from './hot-state';
 import { MemoryHotState } from './memory-hot-state';
 import { RedisHotState } from './redis-hot-state';
 

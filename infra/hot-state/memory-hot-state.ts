@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { GeoHit, GeoPosition, HotState } from './hot-state';
+import { type GeoHit, type GeoPosition, type HotState } from './hot-state';
 
 interface Entry {
   value: string | Map<string, string>;

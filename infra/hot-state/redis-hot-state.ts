@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { GeoHit, GeoPosition, HotState } from './hot-state';
+import { type GeoHit, type GeoPosition, type HotState } from './hot-state';
 
 export class RedisHotState implements HotState {
   private readonly commands: Redis;

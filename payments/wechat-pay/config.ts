@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ConfigError, WeChatEnv } from '../../infra/config';
+import { ConfigError, type WeChatEnv } from '../../infra/config';
 
 export interface WeChatPayConfig {
   apiBase: string;

@@ -1,6 +1,6 @@
 import { WeChatPayOrders } from '../../db/wechat-pay-orders';
-import { startTestApi, TestApi } from '../../test/support/api-harness';
-import { FakeWeChatPay, startFakeWeChatPay } from '../../test/support/fake-wechat-pay';
+import { startTestApi, type TestApi } from '../../test/support/api-harness';
+import { type FakeWeChatPay, startFakeWeChatPay } from '../../test/support/fake-wechat-pay';
 import { uniqueId } from '../../test/support/services';
 import { SandboxTopUps } from '../top-ups';
 import { verifyLines } from './signatures';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import mysql from 'mysql2/promise';
-import { PileFleet, startSimulator } from '../../simulator';
+import { type PileFleet, startSimulator } from '../../simulator';
 import { pileTopics } from '../../device-protocol/topics';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';

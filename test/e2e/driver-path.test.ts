@@ -1,6 +1,6 @@
 import { priceEnergy } from '../../domain/money';
 import { LiveClient, eventually } from '../support/live-client';
-import { Mode, TestSystem, startTestSystem } from '../support/system-harness';
+import { type Mode, type TestSystem, startTestSystem } from '../support/system-harness';
 
 describe.each<Mode>(['real services', 'embedded'])('a driver charging on a simulated pile (%s)', (mode) => {
   let t: TestSystem;

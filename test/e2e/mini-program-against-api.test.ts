@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/live-client';
-import { TestSystem, startTestSystem } from '../support/system-harness';
+import { type TestSystem, startTestSystem } from '../support/system-harness';
 import { wxOverNetwork } from '../support/wx-over-network';
 
 /**

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pileTopics } from '../../device-protocol/topics';
-import { PileFleet, startSimulator } from '../../simulator';
+import { type PileFleet, startSimulator } from '../../simulator';
 import { eventually } from '../support/live-client';
 import { RoleProcess, apiCaller, freePort, runToCompletion } from '../support/process-harness';
 import { uniqueId } from '../support/services';

@@ -1,6 +1,6 @@
 import { sessionStateQuery, sessionWorkflowId } from '../../workflows/charging-session.messages';
 import { eventually } from '../support/live-client';
-import { TestSystem, startTestSystem } from '../support/system-harness';
+import { type TestSystem, startTestSystem } from '../support/system-harness';
 
 /**
  * Every branch of a session through the real API, gateway, worker and simulator on MariaDB, Redis,
@@ -142,7 +142,7 @@ describe('charging session branches through the API with simulated piles', () =>
     const token = await driverWith('unplug-driver', 3000);
     const sessionId = await startCharging(token, pileCode);
     const charging = await eventually(() => session(token, sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
-    await simulated(pileCode).unplug();
+    simulated(pileCode).unplug();
     const meterStop = simulated(pileCode).energyRegisterWh;
     const done = await settled(token, sessionId);
     expect(done).toMatchObject({ endReason: 'PILE_STOPPED', energyWh: meterStop - charging.meterStartWh, needsReview: false });

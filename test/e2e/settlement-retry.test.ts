@@ -1,7 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { PaymentProvider } from '../../activities/ports';
 import { eventually } from '../support/live-client';
-import { TestSystem, startTestSystem } from '../support/system-harness';
+import { type TestSystem, startTestSystem } from '../support/system-harness';
 
 /** The payment provider in front of the wallet goes down and comes back, as a real one would. */
 class PaymentOutage {

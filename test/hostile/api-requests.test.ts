@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
 import { Registry } from 'prom-client';
 import { apiRouters, createApp } from '../../api/app';
-import { startTestApi, TestApi } from '../support/api-harness';
+import { startTestApi, type TestApi } from '../support/api-harness';
 import { aSession, aStation } from '../support/driver-data';
 import { createLocalEnv } from '../support/temporal';
 

@@ -2,7 +2,7 @@ import net from 'node:net';
 import WebSocket from 'ws';
 import { CLOSE_CODES } from '../../api/live-socket';
 import { LiveClient, eventually } from '../support/live-client';
-import { TestSystem, startTestSystem } from '../support/system-harness';
+import { type TestSystem, startTestSystem } from '../support/system-harness';
 
 const MAX_CONNECTIONS_PER_IP = 6;
 const MAX_SUBSCRIPTIONS = 3;
@@ -94,7 +94,7 @@ describe('the live socket under attack', () => {
     socket.write('GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n');
     const answer = await new Promise<string>((resolve) => {
       let received = '';
-      socket.on('data', (chunk) => (received += chunk));
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
       socket.once('close', () => resolve(received));
     });
     expect(answer).toMatch(/^HTTP\/1\.1 408/);

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { PilePresence } from '../../device-gateway/presence';
 import { PILE_STATES, STOP_REASONS } from '../../device-protocol/messages';
-import { pileTopics, UPLINK_KINDS, UplinkKind } from '../../device-protocol/topics';
+import { pileTopics, UPLINK_KINDS, type UplinkKind } from '../../device-protocol/topics';
 import { routeMessage } from '../../device-gateway/routing';
 import { aTariff } from '../support/builders';
-import { GatewayFixture, gatewayFixture } from '../support/gateway-harness';
+import { type GatewayFixture, gatewayFixture } from '../support/gateway-harness';
 
 /**
  * Generated hostile MQTT input (more than 10,000 messages a run) through the gateway's router, on real Redis and

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { SessionActivities } from '../../activities/session-activities';
-import { createDatabase, Database } from '../../db/database';
+import { createDatabase, type Database } from '../../db/database';
 import { Orders } from '../../db/orders';
 import { SessionRecords } from '../../db/session-records';
 import { derivePileSecret, verifyCommand } from '../../device-protocol/commands';
@@ -10,7 +10,7 @@ import { pileTopics } from '../../device-protocol/topics';
 import { settleBill, priceEnergyByBand, idleCharge } from '../../domain/billing';
 import { RedisHotState } from '../../infra/hot-state';
 import { LiveState } from '../../live/live-state';
-import { connectMqtt, MqttClient } from '../../infra/mqtt';
+import { connectMqtt, type MqttClient } from '../../infra/mqtt';
 import { WalletPayments } from '../../db/wallet';
 import { buildSessionActivities } from '../../worker/worker';
 import { aTariff } from '../support/builders';

@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { mqttCredentials } from '../../device-protocol/mqtt-accounts';
 import { pileTopics } from '../../device-protocol/topics';
 import { simulatedPileId } from '../../simulator/fleet';
-import { EmbeddedBroker, startEmbeddedBroker } from '../../infra/embedded-broker';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../infra/embedded-broker';
 import { embeddedSecrets } from '../../infra/embedded-secrets';
 import { RoleProcess } from '../support/process-harness';
 import { uniqueId } from '../support/services';

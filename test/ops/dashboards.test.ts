@@ -50,7 +50,7 @@ describe('Grafana dashboards', () => {
   });
 
   it.each(panels.map(({ file, panel }) => [`${file}: ${panel.title}`, panel]))('panel %s queries only metrics the platform exports', (_name, panel) => {
-    const exprs = ((panel as Panel).targets ?? []).map((target) => target.expr ?? '');
+    const exprs = ((panel).targets ?? []).map((target) => target.expr ?? '');
     expect(exprs.length).toBeGreaterThan(0);
     const unknown = exprs.flatMap(metricsInQuery).filter((name) => !isExported(name, exported));
     expect(unknown).toEqual([]);
@@ -68,7 +68,7 @@ describe('Prometheus alert rules', () => {
   const recorded = new Set(rules.flatMap((rule) => (rule.record ? [rule.record] : [])));
 
   it.each(rules.map((rule) => [rule.alert ?? rule.record, rule.expr]))('rule %s reads only metrics the platform exports', (_name, expr) => {
-    const unknown = metricsInQuery(expr as string).filter((name) => !isExported(name, exported) && !recorded.has(name));
+    const unknown = metricsInQuery(expr).filter((name) => !isExported(name, exported) && !recorded.has(name));
     expect(unknown).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/context';
 import type { DriverFeatureDeps } from '../../api/routes/driver';
 import { apiConfig, buildApiDeps } from '../../api/server';
-import { createDatabase, Database } from '../../db/database';
+import { createDatabase, type Database } from '../../db/database';
 import { loadConfig } from '../../infra/config';
 import { RedisHotState } from '../../infra/hot-state';
 import { createLogger } from '../../infra/logger';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { derivePileSecret } from '../../device-protocol/commands';
-import { MqttCredentials, mqttCredentials } from '../../device-protocol/mqtt-accounts';
-import { PileTopics } from '../../device-protocol/topics';
+import { type MqttCredentials, mqttCredentials } from '../../device-protocol/mqtt-accounts';
+import { type PileTopics } from '../../device-protocol/topics';
 
 /**
  * The access rules every broker of the platform enforces (device-protocol/mqtt-accounts.ts), as one set

@@ -1,7 +1,7 @@
 import type { SignalDefinition } from '@temporalio/workflow';
 import { Registry } from 'prom-client';
 import { AlarmLog } from '../../db/alarm-log';
-import { Database, createDatabase } from '../../db/database';
+import { type Database, createDatabase } from '../../db/database';
 import { FleetCatalogue } from '../../db/fleet-catalogue';
 import type { Alarm } from '../../db/models';
 import { PileRegistry } from '../../db/pile-registry';

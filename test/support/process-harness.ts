@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -54,8 +54,8 @@ export class RoleProcess {
     this.output = '';
     const child = spawn(process.execPath, [entryPoint(this.relative)], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    child.stdout!.on('data', (chunk) => (this.output += chunk));
-    child.stderr!.on('data', (chunk) => (this.output += chunk));
+    child.stdout.on('data', (chunk) => (this.output += chunk));
+    child.stderr.on('data', (chunk) => (this.output += chunk));
     const deadline = Date.now() + 60_000;
     while (!this.readyWhen.test(this.output)) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}:\n${this.output}`);

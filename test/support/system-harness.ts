@@ -6,7 +6,7 @@ import { fleetPileSpecs } from '../../simulator';
 import { loadConfig } from '../../infra/config';
 import type { Client } from '@temporalio/client';
 import { connectClient, installTemporalRuntime } from '../../infra/temporal';
-import { RunningSystem, startSystem, systemConfig } from '../../system/system';
+import { type RunningSystem, startSystem, systemConfig } from '../../system/system';
 import { createTestDatabase, TEST_MQTT_URL, TEST_REDIS_URL, testRedisPrefix, uniqueId } from './services';
 import { createLocalEnv } from './temporal';
 

