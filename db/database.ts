@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { retryTransient } from '../infra/retry';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as driverFeatures from './migrations/0002-driver-features';
 import * as sessionRequestKeys from './migrations/0003-session-request-keys';
@@ -25,16 +26,12 @@ export interface Database {
 }
 
 /** InnoDB picks a deadlock victim and SQLite may stay busy; the whole transaction is then safe to run again. */
-async function retryOnConflict<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      const code = (error as { parent?: { code?: string } }).parent?.code;
-      if (attempt >= attempts || !['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY'].includes(code ?? '')) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
-    }
-  }
+const CONFLICT_CODES = ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY'];
+const isConflict = (error: unknown) => CONFLICT_CODES.includes((error as { parent?: { code?: string } }).parent?.code ?? '');
+
+function retryOnConflict<T>(run: () => Promise<T>): Promise<T> {
+  // Three more attempts, each a little later and jittered, so the contenders do not collide again in step.
+  return retryTransient(run, { delaysMs: [1, 2, 3].map((step) => 20 * step + Math.random() * 30), isTransient: isConflict });
 }
 
 /** DATA_DIR holds the database, the Temporal dev server's file and the secrets: the owner's alone (0700). */

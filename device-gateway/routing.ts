@@ -1,3 +1,4 @@
+import { retryTransient } from '../infra/retry';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { GatewayContext, Handler } from './context';
 import { handleAck } from './handlers/ack';
@@ -44,7 +45,8 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
     }
     await presence.seen(pile);
     const handle = ROUTES[kind] as Handler<UplinkMessages[UplinkKind]>;
-    await withRetries(() => handle(ctx, pile, parsed.message));
+    // Handlers are idempotent, so a transient failure (Redis, Temporal) is retried a couple of times in place.
+    await retryTransient(() => handle(ctx, pile, parsed.message), { delaysMs: [100, 1000] });
     ctx.metrics.messages.inc({ kind, outcome: 'handled' });
     return 'handled';
   } catch (error) {
@@ -55,18 +57,6 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
     return 'failed';
   } finally {
     ctx.metrics.handleSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
-  }
-}
-
-/** Handlers are idempotent, so a transient failure (Redis, Temporal) is retried a couple of times in place. */
-async function withRetries(work: () => Promise<void>, delaysMs = [100, 1000]): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= delaysMs.length) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delaysMs[attempt]));
-    }
   }
 }
 

@@ -28,22 +28,23 @@ export function wechatPayConfigFrom(env: WeChatEnv): WeChatPayConfig | undefined
   if (PAY_SETTINGS.every((name) => env[name] === undefined)) return undefined;
   const missing = (['WECHAT_APP_ID', ...PAY_SETTINGS] as const).filter((name) => env[name] === undefined);
   if (missing.length) throw new ConfigError(missing.map((name) => `${name}: is required once any WECHAT_PAY_ setting is given`));
+  const given = env as Required<WeChatEnv>;
   const read = (name: 'WECHAT_PAY_MCH_PRIVATE_KEY_FILE' | 'WECHAT_PAY_PUBLIC_KEY_FILE') => {
     try {
-      return fs.readFileSync(env[name]!, 'utf8');
+      return fs.readFileSync(given[name], 'utf8');
     } catch (error) {
-      throw new ConfigError([`${name}: cannot read ${env[name]} (${(error as Error).message})`]);
+      throw new ConfigError([`${name}: cannot read ${given[name]} (${(error as Error).message})`]);
     }
   };
   return {
-    apiBase: env.WECHAT_PAY_API_BASE,
-    appId: env.WECHAT_APP_ID!,
-    mchId: env.WECHAT_PAY_MCH_ID!,
-    serialNo: env.WECHAT_PAY_MCH_SERIAL_NO!,
+    apiBase: given.WECHAT_PAY_API_BASE,
+    appId: given.WECHAT_APP_ID,
+    mchId: given.WECHAT_PAY_MCH_ID,
+    serialNo: given.WECHAT_PAY_MCH_SERIAL_NO,
     privateKeyPem: read('WECHAT_PAY_MCH_PRIVATE_KEY_FILE'),
-    platformPublicKeyId: env.WECHAT_PAY_PUBLIC_KEY_ID!,
+    platformPublicKeyId: given.WECHAT_PAY_PUBLIC_KEY_ID,
     platformPublicKeyPem: read('WECHAT_PAY_PUBLIC_KEY_FILE'),
-    apiV3Key: env.WECHAT_PAY_API_V3_KEY!,
-    notifyUrl: env.WECHAT_PAY_NOTIFY_URL!,
+    apiV3Key: given.WECHAT_PAY_API_V3_KEY,
+    notifyUrl: given.WECHAT_PAY_NOTIFY_URL,
   };
 }
