@@ -1,44 +1,24 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   getCurrentDetails,
   isCancellation,
-  log,
   patched,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   sleep,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities';
-import { type ErrorCode } from '../domain/errors';
 import { type EndReason, type SessionStatus, isFinal } from '../domain/session-state';
-import {
-  type ChargingSessionInput,
-  type SessionView,
-  type StopChargingRequest,
-  admissionUpdate,
-  cancelReservationUpdate,
-  chargingStartedSignal,
-  chargingStoppedSignal,
-  connectorFreedSignal,
-  meterCheckpointSignal,
-  pileAcknowledgedSignal,
-  pileFaultedSignal,
-  pileReportedIdleSignal,
-  retrySettlementUpdate,
-  sessionStateQuery,
-  startReservedUpdate,
-  stopChargingUpdate,
-} from './charging-session.messages';
+import { bindMessages } from './charging-session.handlers';
+import { type ChargingSessionInput, type SessionView } from './charging-session.messages';
 import { type CarriedState, SessionState } from './charging-session.state';
 import { sessionSearchAttributes } from './search-attributes';
 import { WakeUpTimer } from './wake-up-timer';
@@ -59,8 +39,6 @@ const settlement = proxyActivities<SessionActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 4 },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-
-const refuse = (code: ErrorCode, message: string) => ApplicationFailure.create({ type: code, message, nonRetryable: true });
 
 /** One charging session, from reservation or start to settlement: a durable actor for one pile and one driver. */
 export async function chargingSession(input: ChargingSessionInput, carried?: CarriedState): Promise<SessionView> {
@@ -303,86 +281,4 @@ function historyIsLong(s: SessionState): boolean {
 async function continueInANewRun(s: SessionState) {
   await sleep(1);
   if (allHandlersFinished()) await continueAsNew<typeof chargingSession>(s.input, s.snapshot());
-}
-
-function bindMessages(s: SessionState) {
-  const view = () => s.view(getCurrentDetails());
-  const now = () => Date.now();
-
-  setHandler(pileAcknowledgedSignal, (ack) => {
-    if (!s.acknowledge(ack)) log.warn('ignored an ack that is not of a command this session signed, or not its first', { commandId: ack.commandId });
-  });
-  setHandler(chargingStartedSignal, (event) => s.chargingStarted(event, now()));
-  setHandler(meterCheckpointSignal, (reading) => void s.checkpoint(reading, now()));
-  setHandler(chargingStoppedSignal, (event) => s.chargingStopped(event));
-  setHandler(pileFaultedSignal, (event) => s.faulted(event));
-  setHandler(connectorFreedSignal, (event) => s.connectorFreed(event));
-  setHandler(pileReportedIdleSignal, (event) => s.pileReportedIdle(event));
-  setHandler(sessionStateQuery, view);
-
-  setHandler(admissionUpdate, async () => {
-    await condition(() => s.admission !== undefined);
-    const admission = s.admission!;
-    if (!admission.ok) throw refuse(admission.code, admission.message);
-    return view();
-  });
-
-  setHandler(
-    startReservedUpdate,
-    async () => {
-      s.startRequested();
-      await condition(() => s.status !== 'RESERVED' && s.status !== 'AUTHORIZING');
-      const admission = s.admission;
-      if (admission?.ok === false) throw refuse(admission.code, admission.message);
-      return view();
-    },
-    { validator: () => requireStatus(s, ['RESERVED'], 'only a reserved session can be started this way') },
-  );
-
-  setHandler(
-    cancelReservationUpdate,
-    async () => {
-      s.cancelRequested();
-      await condition(() => s.status !== 'RESERVED');
-      return view();
-    },
-    { validator: () => requireStatus(s, ['RESERVED'], 'only a reservation that has not started can be cancelled') },
-  );
-
-  setHandler(
-    stopChargingUpdate,
-    // `request` is undefined in histories recorded before the update took an input.
-    async (request: StopChargingRequest | undefined) => {
-      if (s.status === 'STARTING' || s.status === 'CHARGING') {
-        s.stopRequestedBy(request?.staff);
-        await condition(() => s.status !== 'STARTING' && s.status !== 'CHARGING');
-      }
-      return view();
-    },
-    {
-      validator: (_request: StopChargingRequest | undefined) =>
-        requireStatus(s, ['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'SETTLEMENT_FAILED', 'COMPLETED'], 'nothing is charging yet'),
-    },
-  );
-
-  setHandler(
-    retrySettlementUpdate,
-    async ({ requestedBy }) => {
-      s.retryRequestedBy(requestedBy);
-      await condition(() => s.status !== 'SETTLEMENT_FAILED');
-      return view();
-    },
-    {
-      validator: (_request: { requestedBy: string }) => {
-        requireStatus(s, ['SETTLEMENT_FAILED'], 'only a failed settlement can be retried');
-        if (s.isRetryRequested) throw refuse('SESSION_STATE_CONFLICT', 'a settlement retry is already under way');
-      },
-    },
-  );
-}
-
-function requireStatus(s: SessionState, allowed: SessionStatus[], message: string) {
-  if (!allowed.includes(s.status)) {
-    throw refuse('SESSION_STATE_CONFLICT', `${message} (session is ${s.status})`);
-  }
 }
