@@ -3,6 +3,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { SERVICE_NAME_PATTERN } from '../device-protocol/mqtt-accounts';
 import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from '../device-protocol/topics';
+import { CHARGING_SESSION_TASK_QUEUE } from '../workflows/charging-session.messages';
 
 /**
  * Configuration comes from the environment only. Each process parses the fragments it needs once at
@@ -46,7 +47,7 @@ export const fragments = {
   temporal: {
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('charging-sessions'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(CHARGING_SESSION_TASK_QUEUE),
   },
   embeddedTemporal: {
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),

@@ -12,6 +12,9 @@ import type { Tariff } from '../domain/tariff';
  */
 export const CHARGING_SESSION_WORKFLOW = 'chargingSession';
 
+/** The task queue session workers poll and the API starts sessions on, unless TEMPORAL_TASK_QUEUE names another. */
+export const CHARGING_SESSION_TASK_QUEUE = 'charging-sessions';
+
 export function sessionWorkflowId(sessionId: string): string {
   return `charging-session-${sessionId}`;
 }

@@ -7,9 +7,12 @@ const MINUTE = 60_000;
 /** A session charging at 60 kW since `pileStart` on the pile's clock, taken in by the workflow from `workflowStart`. */
 function chargingFor(minutes: number, pileStart: number, workflowStart: number, limits = { maxAmountFen: 3000 }) {
   const s = new SessionState(aSessionInput({ limits }), workflowStart);
-  s.status = 'CHARGING';
-  s.heldFen = 20_000;
+  s.opened();
+  s.preauthorized(20_000);
+  s.movedTo('STARTING');
+  s.admitted();
   s.chargingStarted({ at: pileStart, meterStartWh: 0 }, workflowStart);
+  s.movedTo('CHARGING');
   s.checkpoint({ at: pileStart + minutes * MINUTE, meterWh: minutes * 1000, powerW: 60_000 }, workflowStart + minutes * MINUTE);
   return s;
 }
@@ -44,7 +47,7 @@ describe('the session state', () => {
     it('takes in the ack that echoes the nonce the session signed', () => {
       const { s, nonce } = signed();
       expect(s.acknowledge({ commandId: 's1:start', nonce, accepted: false })).toBe(true);
-      expect(s.acks['s1:start']).toMatchObject({ accepted: false });
+      expect(s.ackOf('s1:start')).toMatchObject({ accepted: false });
     });
 
     it.each([
@@ -53,7 +56,7 @@ describe('the session state', () => {
     ])('ignores an ack with %s', (_, echoed) => {
       const { s } = signed();
       expect(s.acknowledge({ commandId: 's1:start', accepted: false, ...echoed })).toBe(false);
-      expect(s.acks).toEqual({});
+      expect(s.ackOf('s1:start')).toBeUndefined();
     });
 
     it('ignores an ack of a command it never signed', () => {
@@ -64,6 +67,50 @@ describe('the session state', () => {
     it('keeps the nonce of a command that is sent again', () => {
       const { s, nonce } = signed();
       expect(s.nonceFor('s1:start', () => 'another-draw-00000001')).toBe(nonce);
+    });
+  });
+
+  describe('transitions', () => {
+    it('refuses a move the state machine does not allow, and stays where it was', () => {
+      const s = new SessionState(aSessionInput({ reserve: true }), 0);
+      s.opened();
+      expect(() => s.movedTo('CHARGING')).toThrow('a session cannot go from RESERVED to CHARGING');
+      expect(s.status).toBe('RESERVED');
+    });
+
+    it('numbers each transition after the opening one', () => {
+      const s = new SessionState(aSessionInput(), 0);
+      s.opened();
+      expect(s.movedTo('STARTING')).toEqual({ from: 'AUTHORIZING', seq: 2 });
+    });
+  });
+
+  describe('stop requests', () => {
+    const staff = { userId: 'op-1', role: 'operator', reason: 'cable damaged' };
+
+    it('ends a staff stop STAFF_STOPPED, flagged for review with who and why', () => {
+      const s = chargingFor(5, local('10:00'), local('10:00'));
+      s.stopRequestedBy(staff);
+      expect(s.chargingEndReason(local('10:05'))).toBe('STAFF_STOPPED');
+      expect(s.view('')).toMatchObject({ needsReview: true, reviewReason: 'stopped by operator op-1: cable damaged' });
+    });
+
+    it('keeps a driver’s stop the driver’s when staff ask after them', () => {
+      const s = chargingFor(5, local('10:00'), local('10:00'));
+      s.stopRequestedBy(undefined);
+      s.stopRequestedBy(staff);
+      expect(s.chargingEndReason(local('10:05'))).toBe('DRIVER_STOPPED');
+      expect(s.view('').needsReview).toBe(false);
+    });
+  });
+
+  describe('continue-as-new', () => {
+    it('resumes from its snapshot with the same view and limits', () => {
+      const s = chargingFor(15, local('10:00'), local('10:00'));
+      const resumed = SessionState.resume(s.input, JSON.parse(JSON.stringify(s.snapshot())));
+      expect(resumed.view('')).toEqual(s.view(''));
+      expect(resumed.chargingEndReason(local('10:15'))).toBe(s.chargingEndReason(local('10:15')));
+      expect(resumed.wantsAttention).toBe(true);
     });
   });
 });

@@ -243,7 +243,9 @@ describe('charging session workflow', () => {
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'reservation-expired');
+        return result;
       });
       expect(result).toMatchObject({ status: 'EXPIRED', endReason: 'RESERVATION_EXPIRED' });
       expect(world.releasedPiles).toHaveLength(1);
@@ -268,7 +270,9 @@ describe('charging session workflow', () => {
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         expect(await refusalOf(handle.executeUpdate(admissionUpdate))).toBe('PILE_BUSY');
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'rejected-pile-busy');
+        return result;
       });
       expect(result.status).toBe('REJECTED');
       expect(world.transitions).toHaveLength(0);
@@ -281,7 +285,9 @@ describe('charging session workflow', () => {
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         expect(await refusalOf(handle.executeUpdate(admissionUpdate))).toBe('INSUFFICIENT_BALANCE');
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'declined-insufficient-balance');
+        return result;
       });
       expect(result).toMatchObject({ status: 'DECLINED', endReason: 'INSUFFICIENT_BALANCE' });
       expect(world.commands).toHaveLength(0);
@@ -296,7 +302,9 @@ describe('charging session workflow', () => {
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'start-refused');
+        return result;
       });
       expect(result).toMatchObject({ status: 'START_FAILED', endReason: 'START_REFUSED' });
       expect(world.holds.get(input.sessionId)?.status).toBe('released');
@@ -309,7 +317,9 @@ describe('charging session workflow', () => {
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'start-not-acknowledged');
+        return result;
       });
       expect(result).toMatchObject({ status: 'START_FAILED', endReason: 'START_NOT_ACKNOWLEDGED' });
       expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
@@ -359,7 +369,9 @@ describe('charging session workflow', () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
         await pile.chargeUntilStopped(handle, 40, 3000);
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'max-duration-reached');
+        return result;
       });
       expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'MAX_DURATION_REACHED' });
     });
@@ -371,7 +383,9 @@ describe('charging session workflow', () => {
         await handle.executeUpdate(admissionUpdate);
         await pile.charge(handle, 10, 30_000);
         await handle.signal(pileFaultedSignal, { at: pile.clock + 30_000, code: 'OVER_TEMPERATURE', meterWh: pile.meterWh + 100 });
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'pile-fault');
+        return result;
       });
       expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_FAULT', energyWh: 5100 });
       expect(world.commands.map((c) => c.type)).toEqual(['start']);
@@ -384,7 +398,9 @@ describe('charging session workflow', () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
         await pile.charge(handle, 10, 30_000);
-        return handle.result();
+        const result = await handle.result();
+        await recordHistory(handle, 'pile-silent');
+        return result;
       });
       expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_SILENT', energyWh: 5000 });
       expect(result.bill!.energyWh).toBe(5000);
@@ -427,7 +443,9 @@ describe('charging session workflow', () => {
       await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
       await env.sleep(25 * MINUTE);
       await handle.signal(connectorFreedSignal, { at: pile.clock + 25 * MINUTE });
-      return handle.result();
+      const result = await handle.result();
+      await recordHistory(handle, 'idle-fee-until-unplugged');
+      return result;
     });
     expect(result.bill).toMatchObject({ idleMinutes: 15, idleFeeFen: 750 });
     expect(result.bill!.totalFen).toBe(result.bill!.energyFen + 750);
@@ -537,7 +555,9 @@ describe('charging session workflow', () => {
       const last = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
-        return cancel(handle, world, []);
+        const last = await cancel(handle, world, []);
+        await recordHistory(handle, 'operator-cancelled-while-reserved');
+        return last;
       });
       expect(last).toMatchObject({ from: 'RESERVED', to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true } });
       expect(world.releasedPiles).toHaveLength(1);
@@ -550,7 +570,9 @@ describe('charging session workflow', () => {
       const last = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
-        return cancel(handle, world, ['start']);
+        const last = await cancel(handle, world, ['start']);
+        await recordHistory(handle, 'operator-cancelled-while-starting');
+        return last;
       });
       expect(last).toMatchObject({ from: 'STARTING', to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true } });
       expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
@@ -659,7 +681,10 @@ describe('charging session workflow on a real Temporal server', () => {
       await eventually(async () => expect((await handle.describe()).runId).not.toBe(firstRunId));
       await eventually(async () => expect((await handle.query(sessionStateQuery)).energyWh).toBe(20_000));
       await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
-      return handle.result();
+      const result = await handle.result();
+      await recordHistory(env.client.workflow.getHandle<typeof chargingSession>(handle.workflowId, firstRunId), 'continued-as-new-first-run');
+      await recordHistory(handle, 'continued-as-new-last-run');
+      return result;
     });
     expect(result).toMatchObject({ status: 'COMPLETED', energyWh: 20_000 });
     expect(result.bill!.energyWh).toBe(20_000);
@@ -677,7 +702,9 @@ describe('charging session workflow on a real Temporal server', () => {
       const last = await withWorker(world, async () => {
         const handle = await startSession(input);
         await authorization.reached;
-        return cancelAsAnOperator(handle, world, authorization.release);
+        const last = await cancelAsAnOperator(handle, world, authorization.release);
+        await recordHistory(handle, 'operator-cancelled-while-authorizing');
+        return last;
       });
       expect(last).toMatchObject({ to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED', needsReview: true } });
       expect(world.holds.get(input.sessionId)?.status).toBe('released');

@@ -1,46 +1,27 @@
 import {
   ActivityCancellationType,
   ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
   getCurrentDetails,
   isCancellation,
-  log,
   patched,
   proxyActivities,
   setCurrentDetails,
-  setHandler,
   sleep,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities';
-import { type ErrorCode } from '../domain/errors';
-import { type EndReason, type SessionStatus, assertTransition, isFinal } from '../domain/session-state';
-import {
-  type ChargingSessionInput,
-  type SessionView,
-  type StopChargingRequest,
-  admissionUpdate,
-  cancelReservationUpdate,
-  chargingStartedSignal,
-  chargingStoppedSignal,
-  connectorFreedSignal,
-  meterCheckpointSignal,
-  pileAcknowledgedSignal,
-  pileFaultedSignal,
-  pileReportedIdleSignal,
-  retrySettlementUpdate,
-  sessionStateQuery,
-  startReservedUpdate,
-  stopChargingUpdate,
-} from './charging-session.messages';
+import { type EndReason, type SessionStatus, isFinal } from '../domain/session-state';
+import { bindMessages } from './charging-session.handlers';
+import { type ChargingSessionInput, type SessionView } from './charging-session.messages';
 import { type CarriedState, SessionState } from './charging-session.state';
 import { sessionSearchAttributes } from './search-attributes';
+import { WakeUpTimer } from './wake-up-timer';
 
 /**
  * Bookkeeping, money release and pile commands must eventually happen: retried until they succeed. When the
@@ -58,8 +39,6 @@ const settlement = proxyActivities<SessionActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumAttempts: 4 },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-
-const refuse = (code: ErrorCode, message: string) => ApplicationFailure.create({ type: code, message, nonRetryable: true });
 
 /** One charging session, from reservation or start to settlement: a durable actor for one pile and one driver. */
 export async function chargingSession(input: ChargingSessionInput, carried?: CarriedState): Promise<SessionView> {
@@ -88,13 +67,11 @@ async function runPhases(s: SessionState) {
  */
 async function windDownAfterCancellation(s: SessionState) {
   if (isFinal(s.status)) return;
-  s.operatorCancelled();
+  s.cancelledByOperator();
   setCurrentDetails('Cancelled by an operator: stopping the pile and settling what it metered');
-  if (s.seq === 0) {
-    // Cancelled before the session was opened: it never held the pile or money.
-    s.status = 'CANCELLED';
-    s.endReason = 'OPERATOR_CANCELLED';
-    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: 'CANCELLED' }]);
+  if (!s.isOpen) {
+    s.cancelledBeforeOpening();
+    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
     return;
   }
   await runPhases(s);
@@ -104,7 +81,7 @@ async function windDownAfterCancellation(s: SessionState) {
 async function open(s: SessionState) {
   const { input } = s;
   const opened = await io.openSession({
-    ...identity(s),
+    ...s.identity,
     workflowId: workflowInfo().workflowId,
     status: s.status as 'RESERVED' | 'AUTHORIZING',
     limits: input.limits,
@@ -113,48 +90,43 @@ async function open(s: SessionState) {
     at: Date.now(),
   });
   if (opened === 'pile_busy') {
-    s.status = 'REJECTED';
-    s.endReason = 'PILE_BUSY';
-    s.admission = { ok: false, code: 'PILE_BUSY', message: `pile ${input.pileId} is reserved or in use by another session` };
-    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: 'REJECTED' }]);
+    s.rejectedBecausePileBusy();
+    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
   } else {
-    s.seq = 1;
-    if (s.status === 'RESERVED') s.admission = { ok: true };
+    s.opened();
   }
 }
 
-function identity(s: SessionState) {
-  const { sessionId, userId, pileId, stationId } = s.input;
-  return { sessionId, userId, pileId, stationId };
-}
-
 async function transition(s: SessionState, to: SessionStatus, reason?: string) {
-  const from = s.status;
-  assertTransition(from, to);
-  s.status = to;
-  s.seq += 1;
+  const { from, seq } = s.movedTo(to);
   upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: to }]);
   // The state has moved: its record is written even when a cancellation arrives meanwhile.
-  await CancellationScope.nonCancellable(() => io.recordTransition({ ...identity(s), seq: s.seq, from, to, reason, at: Date.now(), record: s.record() }));
+  await CancellationScope.nonCancellable(() => io.recordTransition({ ...s.identity, seq, from, to, reason, at: Date.now(), record: s.record() }));
 }
 
 /** Ends a session that never charged: gives back the hold and the pile, then records the outcome. */
 async function endWithoutCharging(s: SessionState, to: SessionStatus, reason: EndReason) {
-  s.endReason = reason;
+  s.endingBecause(reason);
   setCurrentDetails(`Ended: ${reason}`);
-  // An operator's cancellation may have cut in while the hold was being made: release whatever exists.
-  if (s.heldFen !== undefined || s.cancelledByOperator) await io.releasePayment(s.input.sessionId);
-  await io.releasePile(identity(s));
+  if (s.mayHoldMoney) await io.releasePayment(s.input.sessionId);
+  await io.releasePile(s.identity);
   await transition(s, to, reason);
 }
 
+type CommandStep = 'start' | 'start-abort' | 'stop';
+
+/** The id of the session's command for `step`: one per step, so a command sent again is the same command. */
+function commandIdOf(s: SessionState, step: CommandStep): string {
+  return `${s.input.sessionId}:${step}`;
+}
+
 /** Signs and sends a session command with a nonce of its own; its ack counts only when it echoes that nonce. */
-async function commandPile(s: SessionState, step: 'start' | 'start-abort' | 'stop', ackTimeoutMs: number): Promise<string> {
+async function commandPile(s: SessionState, step: CommandStep, ackTimeoutMs: number): Promise<string> {
   const { sessionId, pileId } = s.input;
-  const commandId = `${sessionId}:${step}`;
+  const commandId = commandIdOf(s, step);
   const nonce = s.nonceFor(commandId, uuid4);
   await io.sendPileCommand({ commandId, nonce, pileId, sessionId, type: step === 'start' ? 'start' : 'stop', ttlSeconds: Math.ceil(ackTimeoutMs / 1000) });
-  s.commandsSent[commandId] = true;
+  s.commandSent(commandId);
   return commandId;
 }
 
@@ -165,106 +137,84 @@ async function commandPile(s: SessionState, step: 'start' | 'start-abort' | 'sto
  * meter; otherwise everything is given back.
  */
 async function abortStart(s: SessionState, reason: EndReason) {
-  const { policy, sessionId } = s.input;
-  s.endReason = reason;
-  if (s.commandsSent[`${sessionId}:start`]) {
+  const { policy } = s.input;
+  s.endingBecause(reason);
+  if (s.wasSent(commandIdOf(s, 'start'))) {
     setCurrentDetails(`Start failed (${reason}): making sure the pile is not charging`);
     const abort = await commandPile(s, 'start-abort', policy.stopAckTimeoutMs);
-    await condition(() => s.acks[abort] !== undefined || s.startedAt !== undefined || s.pileStop !== undefined, policy.stopAckTimeoutMs);
+    await condition(() => s.ackOf(abort) !== undefined || s.hasStartedCharging || s.pileHasStopped, policy.stopAckTimeoutMs);
   }
-  if (s.startedAt !== undefined) {
-    s.flagForReview(`the pile reported charging although the start ended ${reason}; billed from its meter`);
+  if (s.hasStartedCharging) {
+    s.chargingDespiteFailedStart();
     return transition(s, 'STOPPING', reason);
   }
-  return endWithoutCharging(s, s.cancelledByOperator ? 'CANCELLED' : 'START_FAILED', reason);
+  return endWithoutCharging(s, s.isCancelledByOperator ? 'CANCELLED' : 'START_FAILED', reason);
 }
 
 const PHASES = {
   async RESERVED(s: SessionState) {
-    if (s.cancelledByOperator) return endWithoutCharging(s, 'CANCELLED', 'OPERATOR_CANCELLED');
+    if (s.isCancelledByOperator) return endWithoutCharging(s, 'CANCELLED', 'OPERATOR_CANCELLED');
     setCurrentDetails(`Reserved until ${new Date(s.reservedUntil!).toISOString()}: waiting for the driver to scan the pile`);
-    await condition(() => s.startRequested || s.cancelRequested, Math.max(1, s.reservedUntil! - Date.now()));
-    if (s.cancelRequested) return endWithoutCharging(s, 'CANCELLED', 'RESERVATION_CANCELLED');
-    if (!s.startRequested) return endWithoutCharging(s, 'EXPIRED', 'RESERVATION_EXPIRED');
+    await condition(() => s.isStartRequested || s.isCancelRequested, Math.max(1, s.reservedUntil! - Date.now()));
+    if (s.isCancelRequested) return endWithoutCharging(s, 'CANCELLED', 'RESERVATION_CANCELLED');
+    if (!s.isStartRequested) return endWithoutCharging(s, 'EXPIRED', 'RESERVATION_EXPIRED');
     await transition(s, 'AUTHORIZING', 'driver arrived');
   },
 
   async AUTHORIZING(s: SessionState) {
-    if (s.cancelledByOperator) return endWithoutCharging(s, 'CANCELLED', 'OPERATOR_CANCELLED');
+    if (s.isCancelledByOperator) return endWithoutCharging(s, 'CANCELLED', 'OPERATOR_CANCELLED');
     setCurrentDetails('Pre-authorizing payment');
     const decision = await io.authorizePayment({ sessionId: s.input.sessionId, userId: s.input.userId, limits: s.input.limits, policy: s.input.policy.preauth });
     if (!decision.approved) {
-      s.admission = {
-        ok: false,
-        code: 'INSUFFICIENT_BALANCE',
-        message: `wallet balance ${decision.availableFen} fen is below the ${decision.requiredFen} fen needed to start`,
-      };
+      s.declined(decision);
       return endWithoutCharging(s, 'DECLINED', 'INSUFFICIENT_BALANCE');
     }
-    s.heldFen = decision.holdFen;
+    s.preauthorized(decision.holdFen);
     await transition(s, 'STARTING', `held ${decision.holdFen} fen`);
-    s.admission = { ok: true };
+    s.admitted();
   },
 
   async STARTING(s: SessionState) {
     const { policy } = s.input;
-    if (!s.cancelledByOperator) {
+    const refused = () => s.ackOf(commandIdOf(s, 'start'))?.accepted === false;
+    if (!s.isCancelledByOperator) {
       setCurrentDetails('Waiting for the pile to acknowledge the start command');
-      const start = await commandPile(s, 'start', policy.startAckTimeoutMs);
-      await condition(
-        () => s.startedAt !== undefined || s.acks[start]?.accepted === false || s.stopRequested || s.fault !== undefined || s.pileStop !== undefined,
-        policy.startAckTimeoutMs,
-      );
+      await commandPile(s, 'start', policy.startAckTimeoutMs);
+      await condition(() => s.hasStartedCharging || refused() || s.isStopRequested || s.hasFaulted || s.pileHasStopped, policy.startAckTimeoutMs);
     }
-    if (s.startedAt !== undefined) return transition(s, 'CHARGING', `meter start ${s.meterStartWh} Wh`);
-    if (s.stopRequested) {
-      s.endReason = s.requestedStopReason;
+    if (s.hasStartedCharging) return transition(s, 'CHARGING', `meter start ${s.meterStartWh} Wh`);
+    if (s.isStopRequested) {
+      s.endingBecause(s.requestedStopReason);
       return transition(s, 'STOPPING', 'stopped before the pile started');
     }
-    const refused = s.acks[`${s.input.sessionId}:start`]?.accepted === false;
-    return abortStart(s, s.cancelledByOperator ? 'OPERATOR_CANCELLED' : s.fault ? 'PILE_FAULT' : refused ? 'START_REFUSED' : 'START_NOT_ACKNOWLEDGED');
+    return abortStart(s, s.isCancelledByOperator ? 'OPERATOR_CANCELLED' : s.hasFaulted ? 'PILE_FAULT' : refused() ? 'START_REFUSED' : 'START_NOT_ACKNOWLEDGED');
   },
 
   async CHARGING(s: SessionState) {
     setCurrentDetails('Charging: taking meter checkpoints until a stop condition is met');
-    // One timer for silence and the maximum duration, re-armed only when it fires, so each checkpoint
-    // costs a signal and a workflow task in history, not a timer as well.
-    let timer: CancellationScope | undefined;
-    let timerFired = false;
-    const arm = () => {
-      timer?.cancel();
-      timerFired = false;
-      const scope = (timer = new CancellationScope());
-      scope
-        .run(() => sleep(Math.max(1, s.nextDeadline() - Date.now())))
-        .then(() => (timerFired = true))
-        .catch((err) => {
-          if (!isCancellation(err)) throw err;
-        });
-    };
-    arm();
+    // Facts from the pile wake the loop; the timer wakes it for silence and the maximum duration. It is re-armed
+    // only when it rings, so each checkpoint costs a signal and a workflow task in history, not a timer as well.
+    const deadline = new WakeUpTimer();
+    deadline.armAt(s.nextDeadline());
     try {
       for (;;) {
-        await condition(() => timerFired || s.attention);
-        s.attention = false;
+        await condition(() => deadline.rang || s.wantsAttention);
+        s.attended();
         const reason = s.chargingEndReason(Date.now());
         if (reason) {
-          s.endReason = reason;
+          s.endingBecause(reason);
           return await transition(s, 'STOPPING', reason);
         }
-        if (workflowInfo().historyLength >= s.input.policy.historyEventLimit || workflowInfo().continueAsNewSuggested) {
-          // Hand over from an activation led by a timer: signals delivered with it are applied first (even
-          // when the server rejects the hand-over and the task is replayed), so the snapshot misses none.
-          timer?.cancel();
-          await sleep(1);
-          if (allHandlersFinished()) await continueAsNew<typeof chargingSession>(s.input, s.snapshot());
-          arm();
-        } else if (timerFired) {
-          arm();
+        if (historyIsLong(s)) {
+          deadline.cancel();
+          await continueInANewRun(s);
+          deadline.armAt(s.nextDeadline());
+        } else if (deadline.rang) {
+          deadline.armAt(s.nextDeadline());
         }
       }
     } finally {
-      timer?.cancel();
+      deadline.cancel();
     }
   },
 
@@ -273,137 +223,62 @@ const PHASES = {
     // The bill is the pile's meter whenever the pile tells it: a pile that fell silent is given the same time to
     // come back with its final meter (sessions that stopped before this was so keep their recorded course).
     const awaitFinalMeter = s.endReason !== 'PILE_SILENT' || patched('final-meter-after-silence');
-    let pileResponsive = s.fault === undefined && awaitFinalMeter;
-    if (s.pileStop === undefined && s.fault === undefined) {
+    let pileResponsive = !s.hasFaulted && awaitFinalMeter;
+    if (!s.pileHasStopped && !s.hasFaulted) {
       setCurrentDetails('Waiting for the pile to confirm the stop and report its final meter');
       await commandPile(s, 'stop', policy.stopAckTimeoutMs);
-      if (pileResponsive && !(await condition(() => s.pileStop !== undefined || s.fault !== undefined, policy.stopAckTimeoutMs))) {
-        s.flagForReview('the pile never confirmed the stop; billed from the last checkpoint');
+      if (pileResponsive && !(await condition(() => s.pileHasStopped || s.hasFaulted, policy.stopAckTimeoutMs))) {
+        s.stopNeverConfirmed();
         pileResponsive = false;
       }
     }
     s.finishMetering(Date.now());
     // Occupancy is billed only when the pile can tell us the connector is free again.
-    if (tariff.idleFeeFenPerMinute > 0 && pileResponsive && s.fault === undefined && s.connectorFreedAt === undefined) {
+    if (tariff.idleFeeFenPerMinute > 0 && pileResponsive && !s.hasFaulted && !s.isConnectorFreed) {
       setCurrentDetails(`Charging done: waiting for the connector to be unplugged (idle fee after ${tariff.idleGraceMinutes} min)`);
-      const freed = await condition(() => s.connectorFreedAt !== undefined, policy.idleWaitMaxMs);
-      if (!freed) {
-        s.connectorFreedAt = s.stoppedAt! + policy.idleWaitMaxMs; // on the pile's clock, like the rest of the bill
-        s.flagForReview('connector not reported free; idle fee capped at the maximum wait');
-      }
+      const freed = await condition(() => s.isConnectorFreed, policy.idleWaitMaxMs);
+      if (!freed) s.connectorNeverReportedFree();
     }
-    await io.releasePile(identity(s));
+    await io.releasePile(s.identity);
     await transition(s, 'SETTLING', s.endReason);
   },
 
   async SETTLING(s: SessionState) {
     setCurrentDetails('Capturing the bill from the hold');
-    const bill = s.computeBill();
-    s.settlementAttempts += 1;
+    const bill = s.captureAttempted();
     try {
-      await settlement.captureSettlement({ ...identity(s), bill });
+      await settlement.captureSettlement({ ...s.identity, bill });
     } catch (err) {
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
-      s.flagForReview(`settlement failed: ${err.cause?.message ?? err.message}`);
-      return transition(s, 'SETTLEMENT_FAILED', err.cause?.message ?? err.message);
+      const why = err.cause?.message ?? err.message;
+      s.captureFailed(why);
+      return transition(s, 'SETTLEMENT_FAILED', why);
     }
-    s.bill = bill;
+    s.settled(bill);
     setCurrentDetails('Completed');
     await transition(s, 'COMPLETED', `captured ${bill.capturedFen} fen, released ${bill.releasedFen} fen`);
   },
 
   async SETTLEMENT_FAILED(s: SessionState) {
     setCurrentDetails('Settlement failed: waiting for support to retry');
-    await condition(() => s.retryRequested);
-    s.retryRequested = false;
-    await transition(s, 'SETTLING', `retried by ${s.retryRequestedBy}`);
+    await condition(() => s.isRetryRequested);
+    const requestedBy = s.retryTakenUp();
+    await transition(s, 'SETTLING', `retried by ${requestedBy}`);
   },
 };
 
-function bindMessages(s: SessionState) {
-  const view = () => s.view(getCurrentDetails());
-  const now = () => Date.now();
-
-  setHandler(pileAcknowledgedSignal, (ack) => {
-    if (!s.acknowledge(ack)) log.warn('ignored an ack that is not of a command this session signed, or not its first', { commandId: ack.commandId });
-  });
-  setHandler(chargingStartedSignal, (event) => s.chargingStarted(event, now()));
-  setHandler(meterCheckpointSignal, (reading) => void s.checkpoint(reading, now()));
-  setHandler(chargingStoppedSignal, (event) => s.chargingStopped(event));
-  setHandler(pileFaultedSignal, (event) => s.faulted(event));
-  setHandler(connectorFreedSignal, (event) => s.connectorFreed(event));
-  setHandler(pileReportedIdleSignal, (event) => s.pileReportedIdle(event));
-  setHandler(sessionStateQuery, view);
-
-  setHandler(admissionUpdate, async () => {
-    await condition(() => s.admission !== undefined);
-    const admission = s.admission!;
-    if (!admission.ok) throw refuse(admission.code, admission.message);
-    return view();
-  });
-
-  setHandler(
-    startReservedUpdate,
-    async () => {
-      s.startRequested = true;
-      await condition(() => s.status !== 'RESERVED' && s.status !== 'AUTHORIZING');
-      const admission = s.admission;
-      if (admission?.ok === false) throw refuse(admission.code, admission.message);
-      return view();
-    },
-    { validator: () => requireStatus(s, ['RESERVED'], 'only a reserved session can be started this way') },
-  );
-
-  setHandler(
-    cancelReservationUpdate,
-    async () => {
-      s.cancelRequested = true;
-      await condition(() => s.status !== 'RESERVED');
-      return view();
-    },
-    { validator: () => requireStatus(s, ['RESERVED'], 'only a reservation that has not started can be cancelled') },
-  );
-
-  setHandler(
-    stopChargingUpdate,
-    // `request` is undefined in histories recorded before the update took an input.
-    async (request: StopChargingRequest | undefined) => {
-      if (s.status === 'STARTING' || s.status === 'CHARGING') {
-        if (request?.staff && !s.stopRequested) {
-          s.stopRequestedBy = request.staff;
-          s.flagForReview(`stopped by ${request.staff.role} ${request.staff.userId}: ${request.staff.reason}`);
-        }
-        s.stopRequested = true;
-        s.attention = true;
-        await condition(() => s.status !== 'STARTING' && s.status !== 'CHARGING');
-      }
-      return view();
-    },
-    {
-      validator: (_request: StopChargingRequest | undefined) =>
-        requireStatus(s, ['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'SETTLEMENT_FAILED', 'COMPLETED'], 'nothing is charging yet'),
-    },
-  );
-
-  setHandler(
-    retrySettlementUpdate,
-    async ({ requestedBy }) => {
-      s.retryRequested = true;
-      s.retryRequestedBy = requestedBy;
-      await condition(() => s.status !== 'SETTLEMENT_FAILED');
-      return view();
-    },
-    {
-      validator: (_request: { requestedBy: string }) => {
-        requireStatus(s, ['SETTLEMENT_FAILED'], 'only a failed settlement can be retried');
-        if (s.retryRequested) throw refuse('SESSION_STATE_CONFLICT', 'a settlement retry is already under way');
-      },
-    },
-  );
+/** Whether the history has grown enough that the session should go on in a fresh run. */
+function historyIsLong(s: SessionState): boolean {
+  const info = workflowInfo();
+  return info.historyLength >= s.input.policy.historyEventLimit || info.continueAsNewSuggested;
 }
 
-function requireStatus(s: SessionState, allowed: SessionStatus[], message: string) {
-  if (!allowed.includes(s.status)) {
-    throw refuse('SESSION_STATE_CONFLICT', `${message} (session is ${s.status})`);
-  }
+/**
+ * Continues as new with what the session knows, unless a message handler is still at work (then it returns, and
+ * the session goes on in this run). Called from an activation led by a timer: signals delivered with it are
+ * applied first (even when the server rejects the hand-over and the task is replayed), so the snapshot misses none.
+ */
+async function continueInANewRun(s: SessionState) {
+  await sleep(1);
+  if (allHandlersFinished()) await continueAsNew<typeof chargingSession>(s.input, s.snapshot());
 }
