@@ -38,22 +38,31 @@ describe('the embedded Temporal dev server', () => {
 
   it('stops the server a killed launcher left behind before starting its own', async () => {
     const dataDir = freshDataDir();
+    const outputFile = path.join(dataDir, 'launcher.log');
     const launcher = spawn(
       process.execPath,
       [
         '-e',
         `require(${JSON.stringify(path.resolve(__dirname, '../dist/system/temporal-dev-server.js'))})
           .startDevServer({ dataDir: ${JSON.stringify(dataDir)}, namespace: 'default', port: 0, uiPort: 0 }, { warn() {}, info() {}, error() {} })
-          .then((s) => console.log('PID ' + s.pid));`,
+          .then((s) => console.log('PID ' + s.pid));
+        setInterval(() => undefined, 1000); // a launcher that runs until it is killed`,
       ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
+      // Output to a file, as a terminal would keep it: an orphan writing to a pipe nobody reads would die of SIGPIPE.
+      { stdio: ['ignore', fs.openSync(outputFile, 'w'), fs.openSync(outputFile, 'a')] },
     );
     const leftover = await new Promise<number>((resolve, reject) => {
-      launcher.stdout.on('data', (chunk: Buffer) => {
-        const pid = /PID (\d+)/.exec(chunk.toString())?.[1];
-        if (pid) resolve(Number(pid));
+      const poll = setInterval(() => {
+        const pid = /PID (\d+)/.exec(fs.readFileSync(outputFile, 'utf8'))?.[1];
+        if (pid) {
+          clearInterval(poll);
+          resolve(Number(pid));
+        }
+      }, 50);
+      launcher.once('exit', (code) => {
+        clearInterval(poll);
+        reject(new Error(`launcher exited early (${code}): ${fs.readFileSync(outputFile, 'utf8')}`));
       });
-      launcher.once('exit', (code) => reject(new Error(`launcher exited early (${code})`)));
     });
     launcher.removeAllListeners('exit');
     launcher.kill('SIGKILL');
