@@ -4,7 +4,12 @@ module.exports = {
     {
       displayName: 'platform',
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': 'ts-jest' },
+      transform: {
+        '^.+\\.ts$': 'ts-jest',
+        // otplib's base32 and HMAC dependencies ship as ES modules only; Jest's CommonJS runtime needs them compiled.
+        '/node_modules/(@scure|@noble)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+      },
+      transformIgnorePatterns: ['/node_modules/(?!.*/node_modules/)(?!(@scure|@noble)/)'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/', '/mini-program/'],
     },

@@ -9,18 +9,21 @@ import { errorHandler } from './errors';
 import { refuseNulCharacters } from './validation';
 import { adminRoutes } from './routes/admin';
 import { alertWebhookRoutes } from './routes/alert-webhook';
+import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { driverRoutes, publicDriverRoutes } from './routes/driver';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/sessions';
+import { staffAdminRoutes } from './routes/staff-admin';
+import { staffAccountRoutes, staffSignInRoutes } from './routes/staff-auth';
 import { stationRoutes } from './routes/stations';
 import { walletRoutes } from './routes/wallet';
 
 /** Every router of the API: public ones answer before authentication, protected ones after. */
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
-    publicRoutes: [healthRoutes(deps), authRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), ...driverRoutes(deps)],
+    publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), ...driverRoutes(deps)],
   };
 }
 
@@ -69,7 +72,7 @@ export function createApp(deps: ApiDeps): Koa {
     await next();
   });
 
-  app.use(async (ctx, next) => (ctx.path.startsWith('/api/v1/') ? authenticate(deps.tokens)(ctx, next) : next()));
+  app.use(async (ctx, next) => (ctx.path.startsWith('/api/v1/') ? authenticate(deps.tokens, deps.staff)(ctx, next) : next()));
   for (const router of protectedRoutes) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

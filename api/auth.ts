@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
+import type { AuditActor } from '../db/audit-log';
 import { ROLES, type Role } from '../db/models';
 import { DomainError } from '../domain/errors';
 
@@ -10,36 +11,60 @@ export interface AuthUser {
   role: Role;
 }
 
-const claims = z.object({ sub: z.string(), name: z.string(), role: z.enum(ROLES) });
+/** `ver`: a staff token's account version (db/staff-accounts.ts); disabling or resetting the account bumps it. */
+const claims = z.object({ sub: z.string(), name: z.string(), role: z.enum(ROLES), ver: z.number().int().optional() });
+
+/** A verified token: who it speaks for, and (staff) the account version it was issued for. */
+export interface VerifiedToken extends AuthUser {
+  tokenVersion?: number;
+}
 
 export class TokenService {
-  constructor(private readonly options: { secret: string; ttlSeconds?: number }) {}
+  constructor(private readonly options: { secret: string; ttlSeconds?: number; staffTtlSeconds?: number }) {}
 
+  /** A driver's token; see `issueStaff` for staff. */
   issue(user: AuthUser): string {
-    return jwt.sign({ name: user.name, role: user.role }, this.options.secret, {
-      algorithm: 'HS256',
-      subject: user.id,
-      expiresIn: this.options.ttlSeconds ?? 7 * 24 * 3600,
-    });
+    return this.sign({ name: user.name, role: user.role }, user.id, this.options.ttlSeconds ?? 7 * 24 * 3600);
   }
 
-  verify(token: string): AuthUser {
+  /** A staff token: short-lived, and bound to the account's current version. */
+  issueStaff(user: AuthUser, tokenVersion: number): string {
+    return this.sign({ name: user.name, role: user.role, ver: tokenVersion }, user.id, this.options.staffTtlSeconds ?? 8 * 3600);
+  }
+
+  private sign(payload: object, subject: string, expiresIn: number): string {
+    return jwt.sign(payload, this.options.secret, { algorithm: 'HS256', subject, expiresIn });
+  }
+
+  verify(token: string): VerifiedToken {
     try {
       const decoded = claims.parse(jwt.verify(token, this.options.secret, { algorithms: ['HS256'] }));
-      return { id: decoded.sub, name: decoded.name, role: decoded.role };
+      return { id: decoded.sub, name: decoded.name, role: decoded.role, tokenVersion: decoded.ver };
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'missing, invalid or expired token');
     }
   }
 }
 
-/** Requires `Authorization: Bearer <jwt>`; puts the user on ctx.state.user. */
-export function authenticate(tokens: TokenService) {
+/** Whether a staff token still speaks for its account (db/staff-accounts.ts). */
+export interface StaffTokenCheck {
+  acceptsToken(userId: string, tokenVersion: number): Promise<boolean>;
+}
+
+/**
+ * Requires `Authorization: Bearer <jwt>`; puts the user on ctx.state.user. A staff token is checked against its
+ * account on every request, so a disabled or reset account's tokens stop working at once.
+ */
+export function authenticate(tokens: TokenService, staff: StaffTokenCheck) {
   return async (ctx: Context, next: Next) => {
     const header = ctx.get('Authorization');
     const match = /^Bearer (.+)$/.exec(header);
     if (!match) throw new DomainError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (POST /api/v1/auth/dev-login or /auth/wechat-login)');
-    ctx.state.user = tokens.verify(match[1]);
+    const { tokenVersion, ...user } = tokens.verify(match[1]);
+    if (isStaff(user) && !(await staff.acceptsToken(user.id, tokenVersion ?? -1))) {
+      throw new DomainError('UNAUTHENTICATED', 'this staff account was disabled or its password reset; sign in again');
+    }
+    ctx.state.user = user;
     await next();
   };
 }
@@ -59,4 +84,9 @@ export function currentUser(ctx: Context): AuthUser {
 /** Operators, support and admins may see any driver's sessions. */
 export function isStaff(user: AuthUser): boolean {
   return user.role !== 'driver';
+}
+
+/** The audit log's view of a signed-in user. */
+export function auditActor(user: AuthUser): AuditActor {
+  return { id: user.id, name: user.name, role: user.role };
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { AlarmLog } from '../db/alarm-log';
+import type { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
 import type { FavouriteStations } from '../db/favourites';
 import type { FeedbackDesk } from '../db/feedback';
@@ -23,6 +24,7 @@ import type { TokenService } from './auth';
 import type { LiveSocketLimits } from './live-socket';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
+import type { StaffService } from './staff-service';
 import type { ListedStationStatuses } from './station-statuses';
 
 /** Everything the API's routes use; built once by the composition root (api/main.ts or system/main.ts). */
@@ -50,6 +52,10 @@ export interface ApiDeps {
   wallet: WalletPayments;
   alarms: AlarmLog;
   tokens: TokenService;
+  /** Staff sign-in, TOTP and account management (every change audited). */
+  staff: StaffService;
+  /** The append-only log of staff actions. */
+  audit: AuditLog;
   logger: Logger;
   metrics: Registry;
   /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */

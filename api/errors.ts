@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PILE_BUSY: 409,
   PILE_UNAVAILABLE: 409,
   SESSION_STATE_CONFLICT: 409,
+  CONFLICT: 409,
   RATE_LIMITED: 429,
   UPSTREAM_FAILED: 502,
 };
@@ -60,6 +61,7 @@ export function errorHandler(logger: Logger) {
     } catch (raw) {
       const error = toDomainError(raw);
       if (error instanceof DomainError) {
+        if (typeof error.details.retryAfterSeconds === 'number') ctx.set('Retry-After', String(error.details.retryAfterSeconds));
         ctx.status = HTTP_STATUS[error.code];
         ctx.body = { error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } };
         return;

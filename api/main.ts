@@ -21,10 +21,9 @@ runMain('api', async () => {
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE);
-  const api = await startApi(buildApiDeps(env, { db, hot, temporal, logger, metrics }, { jwtSecret: env.JWT_SECRET, embedded: false }), {
-    port: env.PORT,
-    host: env.HOST,
-  });
+  const deps = buildApiDeps(env, { db, hot, temporal, logger, metrics }, { jwtSecret: env.JWT_SECRET, embedded: false });
+  await deps.staff.ensureFirstAdmin({ username: env.STAFF_ADMIN_USERNAME, password: env.STAFF_ADMIN_PASSWORD, dataDir: env.DATA_DIR, logger });
+  const api = await startApi(deps, { port: env.PORT, host: env.HOST });
   logger.info({ url: api.url }, 'API listening');
   return {
     logger,

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { type z } from 'zod';
 import { AlarmLog } from '../db/alarm-log';
+import { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
 import { FavouriteStations } from '../db/favourites';
 import { FeedbackDesk } from '../db/feedback';
@@ -13,6 +14,7 @@ import { Reviews } from '../db/reviews';
 import { FleetCatalogue } from '../db/fleet-catalogue';
 import { SessionRecords } from '../db/session-records';
 import { SessionRequestKeys } from '../db/session-request-keys';
+import { StaffAccounts } from '../db/staff-accounts';
 import { StationDirectory } from '../db/stations';
 import { UserDirectory } from '../db/users';
 import { Vehicles } from '../db/vehicles';
@@ -37,6 +39,7 @@ import { attachLiveSocket } from './live-socket';
 import { SessionService } from './session-service';
 import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
+import { StaffService } from './staff-service';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
 export const apiConfig = {
@@ -44,6 +47,7 @@ export const apiConfig = {
   ...fragments.liveSocket,
   ...fragments.temporal,
   ...fragments.auth,
+  ...fragments.staff,
   ...fragments.sessionPolicy,
   ...fragments.wechat,
   ...fragments.payments,
@@ -72,6 +76,9 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const wechatPayConfig = wechatPayConfigFrom(env);
   const users = new UserDirectory(db);
   const wechatPay = wechatPayConfig && new WeChatPayTopUps({ orders: new WeChatPayOrders(db), users, config: wechatPayConfig, wallet });
+  const audit = new AuditLog(db);
+  const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
+  const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
   return {
     db,
     hot,
@@ -79,7 +86,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     temporal,
     stations,
     listedStatuses: new ListedStationStatuses(live),
-    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers }),
+    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit }),
     watchers,
     users,
     wechatUsers: new WeChatUsers(db),
@@ -95,7 +102,9 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wechatPay,
     topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms,
-    tokens: new TokenService({ secret: resolved.jwtSecret }),
+    tokens,
+    staff: new StaffService({ accounts: new StaffAccounts(db), audit, tokens, hot, limits: staffLimits }),
+    audit,
     logger,
     metrics,
     devLogin: { enabled: env.AUTH_DEV_LOGIN ?? resolved.embedded, staffRoles: env.AUTH_DEV_LOGIN_STAFF },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { AuditLog } from '../db/audit-log';
 import type { ChargingSession } from '../db/models';
 import type { SessionFilter, SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
@@ -25,7 +26,7 @@ import {
   stopChargingUpdate,
 } from '../workflows/charging-session.messages';
 import { sessionSearchAttributes } from '../workflows/search-attributes';
-import { type AuthUser, isStaff } from './auth';
+import { type AuthUser, auditActor, isStaff } from './auth';
 import { toDomainError } from './errors';
 import type { SessionWatchers } from './session-watchers';
 
@@ -47,6 +48,8 @@ export class SessionService {
       requestKeys: SessionRequestKeys;
       live: LiveState;
       watchers: Pick<SessionWatchers, 'polledOver'>;
+      /** Where a staff stop of someone else's session is recorded. */
+      audit: Pick<AuditLog, 'witness'>;
     },
   ) {}
 
@@ -103,16 +106,19 @@ export class SessionService {
 
   /**
    * Stops charging. The driver stops their own session; an operator or admin may stop anyone's, but only with a
-   * reason, which the workflow records with their id (STAFF_STOPPED, flagged for review).
+   * reason, which the workflow records with their id (STAFF_STOPPED, flagged for review) and the audit log keeps.
    */
   async stop(user: AuthUser, sessionId: string, reason?: string): Promise<SessionView> {
     const record = await this.record(user, sessionId);
-    let request: StopChargingRequest = {};
-    if (record.userId !== user.id) {
+    if (record.userId === user.id) return this.sendStop(sessionId, {});
+    return this.deps.audit.witness(auditActor(user), { action: 'session.stop', target: `session:${sessionId}`, reason }, async () => {
       if (user.role !== 'operator' && user.role !== 'admin') throw new DomainError('FORBIDDEN', "only operators and admins may stop someone else's session");
       if (!reason) throw new DomainError('VALIDATION_FAILED', "reason: required to stop someone else's session", { field: 'reason' });
-      request = { staff: { userId: user.id, role: user.role, reason } };
-    }
+      return this.sendStop(sessionId, { staff: { userId: user.id, role: user.role, reason } });
+    });
+  }
+
+  private async sendStop(sessionId: string, request: StopChargingRequest): Promise<SessionView> {
     try {
       return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(stopChargingUpdate, { args: [request] });
     } catch (error) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { z } from 'zod';
 import { SERVICE_NAME_PATTERN } from '../device-protocol/mqtt-accounts';
 import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from '../device-protocol/topics';
+import { STAFF_USERNAME_PATTERN, STAFF_USERNAME_RULE } from '../domain/staff-usernames';
 import { CHARGING_SESSION_TASK_QUEUE } from '../workflows/charging-session.messages';
 
 /**
@@ -96,6 +97,17 @@ export const fragments = {
     TOP_UP_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
     /** Bearer token Alertmanager sends to POST /api/v1/alerts/alertmanager; unset: that route answers 404. */
     ALERT_WEBHOOK_TOKEN: secret.optional(),
+  },
+  staff: {
+    /** Staff tokens live this long (drivers' a week); disabling an account ends its tokens at once anyway. */
+    STAFF_TOKEN_TTL_SECONDS: positiveInt.default(8 * 3600),
+    /** The first admin, created at start when no admin can sign in: this name, and this password or a generated one (DATA_DIR/initial-admin-password). */
+    STAFF_ADMIN_USERNAME: z.string().regex(STAFF_USERNAME_PATTERN, STAFF_USERNAME_RULE).default('admin'),
+    STAFF_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+    /** Failed staff sign-ins allowed per username and per client address in STAFF_LOGIN_WINDOW_MINUTES; more: 429. */
+    STAFF_LOGIN_FAILURES_PER_USERNAME: positiveInt.default(5),
+    STAFF_LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(20),
+    STAFF_LOGIN_WINDOW_MINUTES: positiveInt.default(15),
   },
   pileKeys: {
     /** Master key from which each pile's command-signing secret and every MQTT password are derived. */
@@ -205,3 +217,4 @@ export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;
 export type WeChatEnv = z.infer<z.ZodObject<typeof fragments.wechat>>;
 export type PaymentsEnv = z.infer<z.ZodObject<typeof fragments.payments>>;
 export type LiveSocketEnv = z.infer<z.ZodObject<typeof fragments.liveSocket>>;
+export type StaffEnv = z.infer<z.ZodObject<typeof fragments.staff>>;

@@ -122,10 +122,9 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     );
     stops.push(() => gateway.stop());
 
-    const api = await startApi(
-      buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true }),
-      { port: env.PORT, host: env.HOST },
-    );
+    const apiDeps = buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true });
+    await apiDeps.staff.ensureFirstAdmin({ username: env.STAFF_ADMIN_USERNAME, password: env.STAFF_ADMIN_PASSWORD, dataDir: env.DATA_DIR, logger });
+    const api = await startApi(apiDeps, { port: env.PORT, host: env.HOST });
     stops.push(() => api.close());
 
     const fleet =

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { SESSION_STATUSES } from '../../domain/session-state';
-import { currentUser, requireRole } from '../auth';
+import { auditActor, currentUser, requireRole } from '../auth';
 import type { ApiDeps } from '../context';
 import { parseQuery } from '../validation';
 
@@ -12,7 +12,7 @@ const sessionQuery = z.object({
 });
 
 /** Back office: sessions by status (support's failed settlements, operators' review queue), retries, alarms. */
-export function adminRoutes({ sessions, alarms }: ApiDeps): Router {
+export function adminRoutes({ sessions, alarms, audit }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin' });
 
   router.get('/sessions', requireRole('support', 'operator', 'admin'), async (ctx) => {
@@ -21,8 +21,10 @@ export function adminRoutes({ sessions, alarms }: ApiDeps): Router {
   });
 
   router.post('/sessions/:id/retry-settlement', requireRole('support', 'admin'), async (ctx) => {
+    const staff = currentUser(ctx);
+    const id = ctx.params.id;
+    ctx.body = await audit.witness(auditActor(staff), { action: 'session.retry-settlement', target: `session:${id}` }, () => sessions.retrySettlement(staff, id));
     ctx.status = 202;
-    ctx.body = await sessions.retrySettlement(currentUser(ctx), ctx.params.id);
   });
 
   router.get('/alarms', requireRole('operator', 'admin'), async (ctx) => {

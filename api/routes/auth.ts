@@ -23,6 +23,10 @@ export function authRoutes(deps: ApiDeps): Router {
       throw new DomainError('FORBIDDEN', 'dev login makes drivers only (staff roles need AUTH_DEV_LOGIN_STAFF=true, for tests and demos)', { field: 'role' });
     }
     const user = await deps.users.devLogin(name, role);
+    if (role !== 'driver') {
+      ctx.body = await deps.staff.signInForDevLogin(user);
+      return;
+    }
     const identity = { id: user.id, name: user.name, role: user.role };
     ctx.body = { token: deps.tokens.issue(identity), user: identity };
   });

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { FEEDBACK_STATUSES } from '../../db/models';
-import { currentUser, requireRole } from '../auth';
+import { auditActor, currentUser, requireRole } from '../auth';
 import type { ApiDeps } from '../context';
 import { parseBody, parseQuery } from '../validation';
 import { feedbackView, replyBody } from './feedback-shared';
@@ -12,7 +12,7 @@ const query = z.object({
 });
 
 /** Support's side of complaints and suggestions: the queue, replies, closing. */
-export function supportFeedbackRoutes({ feedback: desk }: ApiDeps): Router {
+export function supportFeedbackRoutes({ feedback: desk, audit }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin/feedback' });
   const staff = requireRole('support', 'admin');
 
@@ -23,12 +23,15 @@ export function supportFeedbackRoutes({ feedback: desk }: ApiDeps): Router {
 
   router.post('/:id/replies', staff, async (ctx) => {
     const { content } = parseBody(ctx, replyBody);
+    const user = currentUser(ctx);
+    const replied = await audit.witness(auditActor(user), { action: 'feedback.reply', target: `feedback:${ctx.params.id}` }, () => desk.reply(user, ctx.params.id, content));
     ctx.status = 201;
-    ctx.body = feedbackView(await desk.reply(currentUser(ctx), ctx.params.id, content));
+    ctx.body = feedbackView(replied);
   });
 
   router.post('/:id/close', staff, async (ctx) => {
-    ctx.body = feedbackView(await desk.close(currentUser(ctx), ctx.params.id));
+    const user = currentUser(ctx);
+    ctx.body = feedbackView(await audit.witness(auditActor(user), { action: 'feedback.close', target: `feedback:${ctx.params.id}` }, () => desk.close(user, ctx.params.id)));
   });
 
   return router;

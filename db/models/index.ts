@@ -3,6 +3,7 @@ import { defineAlarmModels } from './alarms';
 import { defineDriverFeatureModels } from './driver-features';
 import { defineFleetModels } from './fleet';
 import { defineSessionModels } from './sessions';
+import { defineStaffModels } from './staff';
 import { defineUserModels } from './users';
 import { defineWalletModels } from './wallet';
 import { defineWeChatPayModels } from './wechat-pay';
@@ -11,6 +12,7 @@ export * from './alarms';
 export * from './driver-features';
 export * from './fleet';
 export * from './sessions';
+export * from './staff';
 export * from './users';
 export * from './wallet';
 export * from './wechat-pay';
@@ -28,6 +30,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineAlarmModels(sequelize),
     ...defineDriverFeatureModels(sequelize),
     ...defineWeChatPayModels(sequelize),
+    ...defineStaffModels(sequelize),
   };
 }
 

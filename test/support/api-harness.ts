@@ -7,7 +7,10 @@ import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/context';
 import type { DriverFeatureDeps } from '../../api/routes/driver';
 import { apiConfig, buildApiDeps } from '../../api/server';
+import { hash } from '@node-rs/argon2';
 import { createDatabase, type Database } from '../../db/database';
+import type { StaffRole } from '../../db/models';
+import { StaffAccounts } from '../../db/staff-accounts';
 import { loadConfig } from '../../infra/config';
 import { RedisHotState } from '../../infra/hot-state';
 import { createLogger } from '../../infra/logger';
@@ -23,6 +26,8 @@ export interface TestApi {
   httpWith(overrides: Partial<ApiDeps> & DriverFeatureDeps): ReturnType<typeof request>;
   /** Signs in by dev login; the token and the user's id. */
   login(name: string, role?: string): Promise<{ token: string; userId: string }>;
+  /** Creates a staff account (straight into the tables, no audit entry) and signs it in by password. */
+  staffLogin(username: string, role: StaffRole): Promise<{ token: string; userId: string; password: string }>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +68,12 @@ export async function startTestApi(
     async login(name, role = 'driver') {
       const { body } = await http.post('/api/v1/auth/dev-login').send({ name, role }).expect(200);
       return { token: body.token, userId: body.user.id };
+    },
+    async staffLogin(username, role) {
+      const password = `${username}-password`;
+      const staff = await new StaffAccounts(db).create({ username, role, passwordHash: await hash(password) });
+      const { body } = await http.post('/api/v1/auth/staff-login').send({ username, password }).expect(200);
+      return { token: body.token, userId: staff.id, password };
     },
     async stop() {
       await hot.close();

@@ -1,0 +1,50 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { STAFF_ROLES } from '../../db/models';
+import { STAFF_USERNAME_PATTERN, STAFF_USERNAME_RULE } from '../../domain/staff-usernames';
+import { currentUser, requireRole } from '../auth';
+import type { ApiDeps } from '../context';
+import { parseBody } from '../validation';
+
+/** Why an admin changes someone's account; it goes into the audit log. */
+const reason = z.string().trim().min(3).max(500);
+
+const createBody = z
+  .object({
+    username: z.string().trim().toLowerCase().regex(STAFF_USERNAME_PATTERN, STAFF_USERNAME_RULE),
+    role: z.enum(STAFF_ROLES),
+    reason: reason.optional(),
+  })
+  .strict();
+const changeBody = z.object({ reason }).strict();
+const resetBody = z.object({ reason, clearTotp: z.boolean().default(false) }).strict();
+
+/** Admins manage staff accounts; every change is audited, and passwords are generated and shown once. */
+export function staffAdminRoutes({ staff }: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1/admin/staff' });
+  const admin = requireRole('admin');
+
+  router.get('/', admin, async (ctx) => {
+    ctx.body = { staff: await staff.list() };
+  });
+
+  router.post('/', admin, async (ctx) => {
+    const body = parseBody(ctx, createBody);
+    ctx.status = 201;
+    ctx.body = await staff.create(currentUser(ctx), body);
+  });
+
+  router.post('/:id/disable', admin, async (ctx) => {
+    ctx.body = { staff: await staff.setDisabled(currentUser(ctx), ctx.params.id, true, parseBody(ctx, changeBody).reason) };
+  });
+
+  router.post('/:id/enable', admin, async (ctx) => {
+    ctx.body = { staff: await staff.setDisabled(currentUser(ctx), ctx.params.id, false, parseBody(ctx, changeBody).reason) };
+  });
+
+  router.post('/:id/reset-password', admin, async (ctx) => {
+    ctx.body = await staff.resetPassword(currentUser(ctx), ctx.params.id, parseBody(ctx, resetBody));
+  });
+
+  return router;
+}
