@@ -184,6 +184,12 @@ describe('charging session branches through the API with simulated piles', () =>
     expect(done.reviewReason).toContain(operatorId);
     expect(done.reviewReason).toContain('connector overheating reported on site');
     expect(await wallet(driver)).toEqual({ balanceFen: 3000 - done.bill.capturedFen, heldFen: 0 });
+    const audit = await t.call('GET', `/api/v1/admin/audit?target=session:${sessionId}`, { token: await t.login('auditing-admin', 'admin') });
+    expect(audit.body.entries.map((e: any) => [e.actorRole, e.action, e.reason, e.result]).reverse()).toEqual([
+      ['operator', 'session.stop', null, 'VALIDATION_FAILED'],
+      ['support', 'session.stop', 'trying', 'FORBIDDEN'],
+      ['operator', 'session.stop', 'connector overheating reported on site', 'ok'],
+    ]);
   }, 60_000);
 
   it('stops by itself when the driver energy target is reached', async () => {

@@ -57,6 +57,12 @@ describe('a settlement that fails and is retried by support', () => {
     expect(retries.map((r) => r.status).sort()).toEqual([202, 409]);
     const done = await eventually(() => t.call('GET', `/api/v1/sessions/${id}`, { token: driver }), (r) => r.body.status === 'COMPLETED');
     expect((await t.call('POST', `/api/v1/admin/sessions/${id}/retry-settlement`, { token: support })).status).toBe(409);
+    const audit = await t.call('GET', `/api/v1/admin/audit?action=session.retry-settlement&target=session:${id}`, { token: support });
+    expect(audit.body.entries.map((e: any) => [e.actorName, e.result]).sort()).toEqual([
+      ['support-agent', 'SESSION_STATE_CONFLICT'],
+      ['support-agent', 'SESSION_STATE_CONFLICT'],
+      ['support-agent', 'ok'],
+    ]);
 
     const bill = done.body.bill;
     expect(done.body.timeline.map((e: any) => e.to).slice(-4)).toEqual(['SETTLING', 'SETTLEMENT_FAILED', 'SETTLING', 'COMPLETED']);
