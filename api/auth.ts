@@ -60,13 +60,18 @@ export function authenticate(tokens: TokenService, staff: StaffTokenCheck) {
     const header = ctx.get('Authorization');
     const match = /^Bearer (.+)$/.exec(header);
     if (!match) throw new DomainError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (POST /api/v1/auth/dev-login or /auth/wechat-login)');
-    const { tokenVersion, ...user } = tokens.verify(match[1]);
-    if (isStaff(user) && !(await staff.acceptsToken(user.id, tokenVersion ?? -1))) {
-      throw new DomainError('UNAUTHENTICATED', 'this staff account was disabled or its password reset; sign in again');
-    }
-    ctx.state.user = user;
+    ctx.state.user = await verifiedUser(tokens, staff, match[1]);
     await next();
   };
+}
+
+/** The user a token speaks for; a staff token only while its account still accepts it (HTTP and /ws alike). */
+export async function verifiedUser(tokens: TokenService, staff: StaffTokenCheck, token: string): Promise<AuthUser> {
+  const { tokenVersion, ...user } = tokens.verify(token);
+  if (isStaff(user) && !(await staff.acceptsToken(user.id, tokenVersion ?? -1))) {
+    throw new DomainError('UNAUTHENTICATED', 'this staff account was disabled or its password reset; sign in again');
+  }
+  return user;
 }
 
 export function requireRole(...roles: Role[]) {

@@ -15,7 +15,7 @@ describe('WebSocket connection gauge', () => {
   const logger = createLogger({ level: 'silent', name: 'live-socket-metrics-test' });
   const live = new LiveState(new MemoryHotState());
   const server = http.createServer();
-  const sockets = attachLiveSocket(server, { tokens, live, sessions: { view: async () => undefined as never }, watchers: new SessionWatchers(live, logger), logger, metrics, limits: { authGraceMs: 10_000, maxConnectionsPerIp: 10, maxSubscriptions: 10, maxMessagesPerSecond: 10 }, clientIp: () => '127.0.0.1' });
+  const sockets = attachLiveSocket(server, { tokens, staff: { acceptsToken: async () => true }, live, sessions: { view: async () => undefined as never }, watchers: new SessionWatchers(live, logger), logger, metrics, limits: { authGraceMs: 10_000, maxConnectionsPerIp: 10, maxSubscriptions: 10, maxMessagesPerSecond: 10 }, clientIp: () => '127.0.0.1' });
   let url: string;
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { channels } from '../infra/hot-state/keys';
 import type { LiveMessage, LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
-import type { AuthUser, TokenService } from './auth';
+import { type AuthUser, type StaffTokenCheck, type TokenService, verifiedUser } from './auth';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
 
@@ -37,6 +37,7 @@ export interface LiveSocketLimits {
 
 interface LiveSocketDeps {
   tokens: TokenService;
+  staff: StaffTokenCheck;
   live: LiveState;
   sessions: Pick<SessionService, 'view'>;
   watchers: Pick<SessionWatchers, 'watchBySocket'>;
@@ -96,9 +97,9 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
     const open = () => ws.readyState === WebSocket.OPEN;
     const send = (message: object) => open() && ws.send(JSON.stringify(message));
     const fail = (code: string, message: string) => send({ type: 'error', error: { code, message } });
-    const authenticate = (token: string) => {
+    const authenticate = async (token: string) => {
       try {
-        user = deps.tokens.verify(token);
+        user = await verifiedUser(deps.tokens, deps.staff, token);
         clearTimeout(authGrace);
         send({ type: 'ready', user });
       } catch {
@@ -123,7 +124,8 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
     }, limits.authGraceMs);
 
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-    if (token) authenticate(token);
+    // Queued like a message, so a subscribe sent right after connecting waits for the token's check.
+    if (token) pending = pending.then(() => authenticate(token));
 
     ws.on('pong', () => (alive = true));
     const heartbeat = setInterval(() => {
