@@ -7,7 +7,7 @@ import type { HotState } from '../infra/hot-state';
 import { KeyedQueue } from '../infra/keyed-queue';
 import { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
-import type { MqttClient } from '../infra/mqtt';
+import type { MqttClient, OnMessageCallback } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
 import { SessionRecordCache } from './session-cache';
@@ -26,7 +26,11 @@ export interface GatewayOptions {
   sweepIntervalMs?: number;
 }
 
+/** Opens the gateway's MQTT connection with `onMessage` listening from the start. */
+export type ConnectGateway = (onMessage: OnMessageCallback) => Promise<MqttClient>;
+
 export interface RunningGateway {
+  mqtt: MqttClient;
   /** Also routes the messages of adopted sessions (session-adoption.ts). */
   uplinks: UplinkConsumer;
   /** Ends the MQTT connection and finishes the messages already taken. */
@@ -37,11 +41,11 @@ export interface RunningGateway {
  * Subscribes to every pile's uplink topics and handles each message. Messages of one pile are handled in
  * arrival order; different piles are handled concurrently.
  */
-export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, options: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway(ctx: GatewayContext, connect: ConnectGateway, options: GatewayOptions): Promise<RunningGateway> {
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
   await ctx.watched.start();
   const uplinks = new UplinkConsumer(ctx, presence);
-  uplinks.attach(mqtt);
+  const mqtt = await connect(uplinks.onMessage);
   reportConnectionLoss(ctx, mqtt);
   await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
@@ -50,6 +54,7 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
   }, options.sweepIntervalMs ?? Math.min(10_000, options.heartbeatTimeoutMs / 3));
 
   return {
+    mqtt,
     uplinks,
     /**
      * Ends the MQTT connection first, so nothing more is delivered here (what the broker keeps for a persistent
@@ -65,7 +70,7 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
   };
 }
 
-/** Routes the pile messages of one or more MQTT connections; messages of one pile are handled in arrival order. */
+/** Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order. */
 export class UplinkConsumer {
   private readonly perPile = new KeyedQueue();
 
@@ -74,11 +79,10 @@ export class UplinkConsumer {
     private readonly presence: PilePresence,
   ) {}
 
-  attach(client: MqttClient): void {
-    client.on('message', (topic, payload) => {
-      void this.perPile.run(this.ctx.topics.parseUplink(topic)?.pileId ?? '', () => routeMessage(this.ctx, this.presence, topic, payload));
-    });
-  }
+  /** The listener of every connection whose messages this gateway handles. */
+  readonly onMessage: OnMessageCallback = (topic, payload) => {
+    void this.perPile.run(this.ctx.topics.parseUplink(topic)?.pileId ?? '', () => routeMessage(this.ctx, this.presence, topic, payload));
+  };
 
   drain(): Promise<void> {
     return this.perPile.drain();

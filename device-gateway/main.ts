@@ -3,7 +3,7 @@ import { createDatabase } from '../db/database';
 import { fragments, loadConfig } from '../infra/config';
 import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
-import { connectMqtt } from '../infra/mqtt';
+import { connectMqtt, type OnMessageCallback } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient } from '../infra/temporal';
 import { buildGatewayContext, startGateway } from './gateway';
@@ -29,14 +29,13 @@ runMain('gateway', async () => {
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
-  const connectAs = (name: string) =>
-    connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE });
-  const mqtt = await connectAs(env.GATEWAY_CLIENT_ID);
+  const connectAs = (name: string, onMessage: OnMessageCallback) =>
+    connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE, onMessage });
   const topics = pileTopics(env.MQTT_TOPIC_PREFIX);
   const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
-  const gateway = await startGateway(ctx, mqtt, { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
+  const gateway = await startGateway(ctx, (onMessage) => connectAs(env.GATEWAY_CLIENT_ID, onMessage), { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
   // What this gateway may have taken but not handled before it last stopped: the piles' latest statuses say it.
-  await replayRetainedStatuses(mqtt, topics, 1000);
+  await replayRetainedStatuses(gateway.mqtt, topics, 1000);
   const departed = new DepartedGateways(ctx, gateway.uplinks, { ownName: env.GATEWAY_CLIENT_ID, leaseMs, sharedGroup: env.GATEWAY_SHARED_GROUP, connectAs });
   let adopting: Promise<unknown> = Promise.resolve();
   const adoptDeparted = () => {

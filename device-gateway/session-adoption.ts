@@ -1,4 +1,4 @@
-import type { MqttClient } from '../infra/mqtt';
+import type { MqttClient, OnMessageCallback } from '../infra/mqtt';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { PileTopics } from '../device-protocol/topics';
 import type { GatewayContext } from './context';
@@ -10,7 +10,7 @@ export interface AdoptionOptions {
   leaseMs: number;
   sharedGroup: string;
   /** Opens the persistent MQTT session of a gateway name (its credentials derive from the master key). */
-  connectAs: (name: string) => Promise<MqttClient>;
+  connectAs: (name: string, onMessage: OnMessageCallback) => Promise<MqttClient>;
   /** The broker has delivered what a session held once no message came for this long. */
   quietMs?: number;
 }
@@ -56,9 +56,8 @@ export class DepartedGateways {
   }
 
   private async adopt(name: string): Promise<void> {
-    const client = await this.options.connectAs(name);
+    const client = await this.options.connectAs(name, this.uplinks.onMessage);
     try {
-      this.uplinks.attach(client);
       await client.unsubscribeAsync(this.ctx.topics.gatewaySubscriptions(this.options.sharedGroup));
       await untilQuiet(client, this.quietMs);
       await replayRetainedStatuses(client, this.ctx.topics, this.quietMs);
