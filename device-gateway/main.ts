@@ -35,7 +35,7 @@ runMain('gateway', async () => {
   const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
   const gateway = await startGateway(ctx, (onMessage) => connectAs(env.GATEWAY_CLIENT_ID, onMessage), { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
   // What this gateway may have taken but not handled before it last stopped: the piles' latest statuses say it.
-  await replayRetainedStatuses(gateway.mqtt, topics, 1000);
+  await replayRetainedStatuses(gateway.mqtt, topics);
   const departed = new DepartedGateways(ctx, gateway.uplinks, { ownName: env.GATEWAY_CLIENT_ID, leaseMs, sharedGroup: env.GATEWAY_SHARED_GROUP, connectAs });
   let adopting: Promise<unknown> = Promise.resolve();
   const adoptDeparted = () => {

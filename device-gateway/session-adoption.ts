@@ -60,7 +60,7 @@ export class DepartedGateways {
     try {
       await client.unsubscribeAsync(this.ctx.topics.gatewaySubscriptions(this.options.sharedGroup));
       await untilQuiet(client, this.quietMs);
-      await replayRetainedStatuses(client, this.ctx.topics, this.quietMs);
+      await replayRetainedStatuses(client, this.ctx.topics);
     } finally {
       await client.endAsync();
     }
@@ -72,12 +72,13 @@ export class DepartedGateways {
 
 /**
  * Brings every pile's retained status (its latest state, session and meter) to `client` once. The router skips
- * those already handled; the rest catch the platform up with what the piles last said.
+ * those already handled; the rest catch the platform up with what the piles last said. QoS 0, so that the broker
+ * sends the retained messages at once, ahead of the UNSUBACK: once the unsubscription is acknowledged, every
+ * retained status has been received (live statuses keep coming on the shared subscription meanwhile).
  */
-export async function replayRetainedStatuses(client: MqttClient, topics: PileTopics, quietMs: number): Promise<void> {
+export async function replayRetainedStatuses(client: MqttClient, topics: PileTopics): Promise<void> {
   const filter = `${topics.root}/+/status`;
-  await client.subscribeAsync(filter, { qos: 1 });
-  await untilQuiet(client, quietMs);
+  await client.subscribeAsync(filter, { qos: 0 });
   await client.unsubscribeAsync(filter);
 }
 

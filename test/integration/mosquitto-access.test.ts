@@ -25,6 +25,10 @@ describe('Mosquitto with ops/mosquitto authenticates every client and confines i
   describeBrokerAccess(() => ({ url: broker.url, masterKey, topics: pileTopics(prefix), sharedGroup: 'evcp-gateway' }));
 });
 
+describe('Mosquitto with ops/mosquitto holds clients of its TLS listener to the same rules', () => {
+  describeBrokerAccess(() => ({ url: broker.tlsUrl, masterKey, topics: pileTopics(prefix), sharedGroup: 'evcp-gateway', connectOptions: mqttTlsOptions(broker.caFile) }));
+});
+
 describe('Mosquitto with ops/mosquitto speaks TLS with the certificate of ops/scripts/gen-certs.sh', () => {
   const [pileId] = ACCESS_ACCOUNTS.piles;
   const pileOptions = () => ({ protocolVersion: 4 as const, clientId: pileId, ...mqttCredentials(masterKey, { role: 'pile', pileId }), reconnectPeriod: 0 });
