@@ -50,7 +50,7 @@ export async function startShippedMosquitto(options: ShippedMosquittoOptions): P
   const config = shipped
     .replace(/^listener 1883 127\.0\.0\.1$/m, `listener ${port} 127.0.0.1`)
     .replace(/^listener 8883 0\.0\.0\.0$/m, `listener ${tlsPort} 127.0.0.1`)
-    .replaceAll('/mosquitto/certs/', `${dir}/certs/`)
+    .replaceAll('/mosquitto/certs/', `${dir}/certs/mqtt/`)
     .replaceAll('/mosquitto/auth/', `${dir}/auth/`)
     .replaceAll('/mosquitto/data/', `${dir}/data/`)
     // stdout into a pipe is block-buffered: the "running" line would not arrive in time.
@@ -64,7 +64,7 @@ export async function startShippedMosquitto(options: ShippedMosquittoOptions): P
   return {
     url: `mqtt://127.0.0.1:${port}`,
     tlsUrl: `mqtts://localhost:${tlsPort}`,
-    caFile: path.join(dir, 'certs', 'ca.crt'),
+    caFile: path.join(dir, 'certs', 'trust', 'ca.crt'),
     async stop() {
       if (broker.exitCode === null) {
         const exited = new Promise((resolve) => broker.once('exit', resolve));
