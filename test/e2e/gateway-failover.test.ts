@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { type PileFleet, fleetPileSpecs, startSimulator } from '../../simulator';
 import { pileTopics } from '../../device-protocol/topics';
+import { mqttCredentials } from '../../device-protocol/mqtt-accounts';
+import { connectMqtt } from '../../infra/mqtt';
 import { installTemporalRuntime } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
 import { RoleProcess, apiCaller, freePort, runToCompletion } from '../support/process-harness';
@@ -141,6 +143,14 @@ describe('gateways that come and go lose no pile message', () => {
       await a().start();
     }, 'stopping');
   }, 150_000);
+
+  it('logs loudly when another connection with its credentials takes its client id over', async () => {
+    await running(a());
+    const { environment } = a();
+    const intruder = await connectMqtt(broker.url, mqttCredentials(environment.PILE_MASTER_KEY, { role: 'gateway', name: environment.GATEWAY_CLIENT_ID }));
+    await intruder.endAsync();
+    await eventually(async () => a().log, (log) => /gateway lost its MQTT connection.*took the session over/.test(log));
+  }, 60_000);
 
   it('refuses to start a second gateway under a client id that a running gateway holds', async () => {
     await running(a());
