@@ -7,7 +7,7 @@ import type { HotState } from '../infra/hot-state';
 import { KeyedQueue } from '../infra/keyed-queue';
 import { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
-import type { MqttClient } from '../infra/mqtt';
+import type { MqttClient, OnMessageCallback } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
 import { SessionRecordCache } from './session-cache';
@@ -26,7 +26,14 @@ export interface GatewayOptions {
   sweepIntervalMs?: number;
 }
 
+/** Opens the gateway's MQTT connection with `onMessage` listening from the start. */
+export type ConnectGateway = (onMessage: OnMessageCallback) => Promise<MqttClient>;
+
 export interface RunningGateway {
+  mqtt: MqttClient;
+  /** Also routes the messages of adopted sessions (session-adoption.ts). */
+  uplinks: UplinkConsumer;
+  /** Ends the MQTT connection and finishes the messages already taken. */
   stop(): Promise<void>;
 }
 
@@ -34,14 +41,12 @@ export interface RunningGateway {
  * Subscribes to every pile's uplink topics and handles each message. Messages of one pile are handled in
  * arrival order; different piles are handled concurrently.
  */
-export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, options: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway(ctx: GatewayContext, connect: ConnectGateway, options: GatewayOptions): Promise<RunningGateway> {
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
   await ctx.watched.start();
-  const perPile = new KeyedQueue();
-
-  mqtt.on('message', (topic, payload) => {
-    void perPile.run(ctx.topics.parseUplink(topic)?.pileId ?? '', () => routeMessage(ctx, presence, topic, payload));
-  });
+  const uplinks = new UplinkConsumer(ctx, presence);
+  const mqtt = await connect(uplinks.onMessage);
+  reportConnectionLoss(ctx, mqtt);
   await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
   const sweeper = setInterval(() => {
@@ -49,14 +54,50 @@ export async function startGateway(ctx: GatewayContext, mqtt: MqttClient, option
   }, options.sweepIntervalMs ?? Math.min(10_000, options.heartbeatTimeoutMs / 3));
 
   return {
-    /** Stops taking messages; a persistent session keeps its subscriptions for the next start. */
+    mqtt,
+    uplinks,
+    /**
+     * Ends the MQTT connection first, so nothing more is delivered here (what the broker keeps for a persistent
+     * session waits for this gateway's return or for another gateway to adopt it), then finishes the messages
+     * already taken.
+     */
     async stop() {
       clearInterval(sweeper);
+      await mqtt.endAsync();
+      await uplinks.drain();
       await ctx.watched.stop();
-      mqtt.removeAllListeners('message');
-      await perPile.drain();
     },
   };
+}
+
+/** Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order. */
+export class UplinkConsumer {
+  private readonly perPile = new KeyedQueue();
+
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly presence: PilePresence,
+  ) {}
+
+  /** The listener of every connection whose messages this gateway handles. */
+  readonly onMessage: OnMessageCallback = (topic, payload) => {
+    void this.perPile.run(this.ctx.topics.parseUplink(topic)?.pileId ?? '', () => routeMessage(this.ctx, this.presence, topic, payload));
+  };
+
+  drain(): Promise<void> {
+    return this.perPile.drain();
+  }
+}
+
+/** A gateway that loses its broker connection says so loudly: another process under its client id takes it over. */
+function reportConnectionLoss(ctx: GatewayContext, mqtt: MqttClient): void {
+  const clientId = mqtt.options.clientId;
+  mqtt.on('close', () => {
+    if (mqtt.disconnecting) return;
+    ctx.metrics.brokerDisconnects.inc();
+    ctx.logger.error({ clientId }, 'gateway lost its MQTT connection: the broker went away, or another client connected with this client id and took the session over (give each gateway its own GATEWAY_CLIENT_ID); reconnecting');
+  });
+  mqtt.on('error', (err) => ctx.logger.error({ err, clientId }, 'MQTT connection error'));
 }
 
 /** The gateway's dependencies with their production implementations. */

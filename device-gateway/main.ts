@@ -3,14 +3,16 @@ import { createDatabase } from '../db/database';
 import { fragments, loadConfig } from '../infra/config';
 import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
-import { connectMqtt } from '../infra/mqtt';
+import { connectMqtt, type OnMessageCallback } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient } from '../infra/temporal';
 import { buildGatewayContext, startGateway } from './gateway';
+import { claimGatewayName } from './gateway-lease';
+import { DepartedGateways, replayRetainedStatuses } from './session-adoption';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';
 
-/** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP. */
+/** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP, each with its own GATEWAY_CLIENT_ID. */
 runMain('gateway', async () => {
   const env = loadConfig(
     { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging },
@@ -18,23 +20,37 @@ runMain('gateway', async () => {
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'gateway' });
+  const leaseMs = env.GATEWAY_LEASE_SECONDS * 1000;
+  const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
+  // Before anything touches the broker: a second process under this name would take our MQTT session from us.
+  const lease = await claimGatewayName(hot, env.GATEWAY_CLIENT_ID, { leaseMs, logger, onLost: () => process.kill(process.pid, 'SIGTERM') });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
-  const mqtt = await connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), {
-    persistent: env.GATEWAY_PERSISTENT_SESSION,
-  });
-  const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics: pileTopics(env.MQTT_TOPIC_PREFIX), checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
-  const gateway = await startGateway(ctx, mqtt, { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
-  logger.info({ group: env.GATEWAY_SHARED_GROUP }, 'gateway subscribed');
+  const connectAs = (name: string, onMessage: OnMessageCallback) =>
+    connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE, onMessage });
+  const topics = pileTopics(env.MQTT_TOPIC_PREFIX);
+  const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
+  const gateway = await startGateway(ctx, (onMessage) => connectAs(env.GATEWAY_CLIENT_ID, onMessage), { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
+  // What this gateway may have taken but not handled before it last stopped: the piles' latest statuses say it.
+  await replayRetainedStatuses(gateway.mqtt, topics);
+  const departed = new DepartedGateways(ctx, gateway.uplinks, { ownName: env.GATEWAY_CLIENT_ID, leaseMs, sharedGroup: env.GATEWAY_SHARED_GROUP, connectAs });
+  let adopting: Promise<unknown> = Promise.resolve();
+  const adoptDeparted = () => {
+    adopting = adopting.then(() => departed.sweep()).catch((err: unknown) => logger.error({ err }, 'adopting departed gateways failed'));
+  };
+  adoptDeparted();
+  const adoption = setInterval(adoptDeparted, leaseMs / 2);
+  logger.info({ group: env.GATEWAY_SHARED_GROUP, clientId: env.GATEWAY_CLIENT_ID }, 'gateway subscribed');
   return {
     logger,
     stop: async () => {
+      clearInterval(adoption);
+      await adopting;
       await gateway.stop();
-      await mqtt.endAsync();
+      await lease.release();
       await temporal.connection.close();
       await hot.close();
       await db.close();

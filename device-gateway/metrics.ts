@@ -10,6 +10,16 @@ export function createGatewayMetrics(registry: Registry) {
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
+    brokerDisconnects: new Counter({
+      name: 'evcp_gateway_broker_disconnects_total',
+      help: 'Times this gateway lost its MQTT connection without closing it (broker gone, or its client id taken over)',
+      registers: [registry],
+    }),
+    adoptedSessions: new Counter({
+      name: 'evcp_gateway_adopted_sessions_total',
+      help: 'MQTT sessions of departed gateways this gateway took over and emptied',
+      registers: [registry],
+    }),
     rejected: new Counter({
       name: 'evcp_gateway_messages_rejected_total',
       help: 'Pile messages rejected, by reason',

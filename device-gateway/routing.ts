@@ -32,26 +32,24 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
   const parsed = parseUplink(kind, payload);
   if (!parsed.ok) return reject(ctx, kind, 'invalid_payload', { pileId, error: parsed.error });
   const started = process.hrtime.bigint();
-  let dedupeKey: string | undefined;
   try {
     const pile = await ctx.piles.lookup(pileId);
     if (!pile) return reject(ctx, kind, 'unknown_pile', { pileId });
-    if (kind !== 'telemetry' && kind !== 'heartbeat') {
-      dedupeKey = hotKeys.pileMessage(pileId, parsed.message.msgId);
-      if (!(await ctx.hot.setIfAbsent(dedupeKey, '1', DUPLICATE_WINDOW_MS))) {
-        ctx.metrics.messages.inc({ kind, outcome: 'duplicate' });
-        return 'duplicate';
-      }
+    // Marked only once handled: a message taken by a gateway that died before handling it counts as new when the
+    // pile's retained status or an adopted session brings it again (session-adoption.ts). Handlers are idempotent.
+    const dedupeKey = kind !== 'telemetry' && kind !== 'heartbeat' ? hotKeys.pileMessage(pileId, parsed.message.msgId) : undefined;
+    if (dedupeKey && (await ctx.hot.get(dedupeKey)) !== undefined) {
+      ctx.metrics.messages.inc({ kind, outcome: 'duplicate' });
+      return 'duplicate';
     }
     await presence.seen(pile);
     const handle = ROUTES[kind] as Handler<UplinkMessages[UplinkKind]>;
     // Handlers are idempotent, so a transient failure (Redis, Temporal) is retried a couple of times in place.
     await retryTransient(() => handle(ctx, pile, parsed.message), { delaysMs: [100, 1000] });
+    if (dedupeKey) await ctx.hot.set(dedupeKey, '1', DUPLICATE_WINDOW_MS);
     ctx.metrics.messages.inc({ kind, outcome: 'handled' });
     return 'handled';
   } catch (error) {
-    // Let a redelivery of this message be handled again rather than dropped as a duplicate.
-    if (dedupeKey) await ctx.hot.delete(dedupeKey).catch(() => undefined);
     ctx.metrics.messages.inc({ kind, outcome: 'failed' });
     ctx.logger.error({ err: error, pileId, kind }, 'failed to handle pile message');
     return 'failed';

@@ -84,6 +84,11 @@ export const fragments = {
      * Unset: a new name each start, which the embedded broker accepts; a Mosquitto password file lists fixed names.
      */
     COMMANDS_CLIENT_ID: serviceName.default(() => `evcp-worker-${randomUUID().slice(0, 8)}`),
+    /**
+     * CA certificate (PEM file) that signed the broker's certificate, for an mqtts:// MQTT_URL signed by a private CA
+     * (ops/scripts/gen-certs.sh); unset: the system's trusted CAs. The broker's name in MQTT_URL must match its certificate.
+     */
+    MQTT_CA_FILE: z.string().min(1).optional(),
     /** First topic levels of every pile topic: `<prefix>/v1/piles/<pileId>/<kind>`. */
     MQTT_TOPIC_PREFIX: z.string().regex(TOPIC_PREFIX_PATTERN, 'must be topic levels of letters, digits, _ and - separated by /').default(DEFAULT_TOPIC_PREFIX),
   },
@@ -116,6 +121,12 @@ export const fragments = {
   gateway: {
     /** A pile not heard from for this long is marked offline and raises an alarm (its last will usually comes first). */
     PILE_HEARTBEAT_TIMEOUT_SECONDS: positiveInt.default(90),
+    /**
+     * A gateway holds a lease on its GATEWAY_CLIENT_ID in Redis, renewed every third of this time: a second process
+     * with the same id waits up to twice this long for it, then refuses to start. A gateway whose lease has lapsed
+     * this long is gone, and a live gateway takes over what its MQTT session holds (device-gateway/session-adoption.ts).
+     */
+    GATEWAY_LEASE_SECONDS: positiveInt.default(10),
   },
   sessionPolicy: {
     RESERVATION_MINUTES: positiveInt.default(15),

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { fragments, loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { runMain } from '../infra/process';
@@ -15,6 +16,7 @@ runMain('pile-simulator', async () => {
   const env = loadConfig({
     MQTT_URL: fragments.mqtt.MQTT_URL,
     MQTT_PORT: fragments.mqtt.MQTT_PORT,
+    MQTT_CA_FILE: fragments.mqtt.MQTT_CA_FILE,
     MQTT_TOPIC_PREFIX: fragments.mqtt.MQTT_TOPIC_PREFIX,
     DATA_DIR: fragments.database.DATA_DIR,
     PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY,
@@ -26,6 +28,7 @@ runMain('pile-simulator', async () => {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'pile-simulator' });
   const fleet = await startSimulator({
     mqttUrl: env.MQTT_URL ?? `mqtt://127.0.0.1:${env.MQTT_PORT}`,
+    mqttCa: env.MQTT_CA_FILE ? fs.readFileSync(env.MQTT_CA_FILE) : undefined,
     masterKey,
     topics: pileTopics(env.MQTT_TOPIC_PREFIX),
     stationId: env.SIM_STATION_ID,

@@ -18,6 +18,8 @@ export interface SimulatedPileOptions {
   /** The pile's own MQTT password (username and client id are the pile id), derived like its command secret. */
   mqttPassword: string;
   mqttUrl: string;
+  /** For mqtts://: the CA certificate (PEM) the pile verifies the broker's certificate with; unset: the system's CAs. */
+  mqttCa?: Buffer;
   topics: PileTopics;
   maxPowerW: number;
   telemetryIntervalMs?: number;
@@ -72,7 +74,7 @@ export class SimulatedPile {
   readonly pileId: string;
   behaviour: PileBehaviour = 'normal';
 
-  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW' | 'topics'>>;
+  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW' | 'topics' | 'mqttCa'>> & { mqttCa?: Buffer };
   private readonly logger: Logger;
   private readonly ticker: PileTicker;
   private readonly topics: PileTopics;
@@ -101,6 +103,7 @@ export class SimulatedPile {
       pileSecret: options.pileSecret,
       mqttPassword: options.mqttPassword,
       mqttUrl: options.mqttUrl,
+      mqttCa: options.mqttCa,
       telemetryIntervalMs: options.telemetryIntervalMs ?? PILE_DEFAULTS.telemetryIntervalMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? PILE_DEFAULTS.heartbeatIntervalMs,
       unplugDelayMs: options.unplugDelayMs ?? PILE_DEFAULTS.unplugDelayMs,
@@ -141,6 +144,8 @@ export class SimulatedPile {
       password: this.settings.mqttPassword,
       clean: true,
       will: this.lastWill(),
+      // A pile talks only to the real broker: its certificate is verified (rejectUnauthorized is Node's default).
+      ...(this.settings.mqttCa ? { ca: this.settings.mqttCa } : {}),
     };
     const client = await connectAsync(this.settings.mqttUrl, options, false);
     this.client = client;

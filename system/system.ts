@@ -111,13 +111,9 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
     await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
-    const gatewayMqtt = await connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), {
-      persistent: env.GATEWAY_PERSISTENT_SESSION,
-    });
-    stops.push(() => gatewayMqtt.endAsync());
     const gateway = await startGateway(
       buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
-      gatewayMqtt,
+      (onMessage) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, onMessage }),
       { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
     );
     stops.push(() => gateway.stop());

@@ -26,6 +26,15 @@ describe.each([
     expect(await hot.setIfAbsent('short', '2', 50)).toBe(true);
   });
 
+  it('renews and gives back a lease only for its holder', async () => {
+    await hot.setIfAbsent('lease', 'holder', 10_000);
+    expect(await hot.extendIfHeld('lease', 'someone-else', 10_000)).toBe(false);
+    await hot.deleteIfHeld('lease', 'someone-else');
+    expect(await hot.extendIfHeld('lease', 'holder', 10_000)).toBe(true);
+    await hot.deleteIfHeld('lease', 'holder');
+    expect(await hot.get('lease')).toBeUndefined();
+  });
+
   it('merges hash fields and reads back an empty hash as {}', async () => {
     await hot.hashSet('h', { a: '1', b: '2' });
     await hot.hashSet('h', { b: '3' });

@@ -10,6 +10,10 @@ export interface HotState {
   set(key: string, value: string, ttlMs?: number): Promise<void>;
   /** SET NX with a TTL: true for the first caller only. */
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** A lease taken with setIfAbsent: renews its TTL while `key` still holds `value`; false once it does not. */
+  extendIfHeld(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease back: deletes `key` only while it still holds `value`. */
+  deleteIfHeld(key: string, value: string): Promise<void>;
   hashSet(key: string, fields: Record<string, string>, ttlMs?: number): Promise<void>;
   hashGetAll(key: string): Promise<Record<string, string>>;
   delete(...keys: string[]): Promise<void>;

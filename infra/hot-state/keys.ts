@@ -16,6 +16,10 @@ export const hotKeys = {
   pileMessage: (pileId: string, msgId: string) => `pile:${pileId}:msg:${msgId}`,
   /** Geo index of stations for the nearby search. */
   stationsGeo: 'geo:stations',
+  /** Lease on a gateway name (GATEWAY_CLIENT_ID): held by the one process that may use its MQTT session. */
+  gatewayLease: (name: string) => `gateway:${name}:lease`,
+  /** Sorted set of gateway names whose persistent MQTT session may hold pile messages, by last renewal. */
+  gatewaysKnown: 'gateways:known',
   /** Sorted set of piles by last time heard from, for the offline detector. */
   pilesLastSeen: 'piles:last-seen',
 };

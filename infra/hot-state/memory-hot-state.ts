@@ -52,6 +52,16 @@ export class MemoryHotState implements HotState {
     return true;
   }
 
+  async extendIfHeld(key: string, value: string, ttlMs: number) {
+    if (this.live(key)?.value !== value) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
+  async deleteIfHeld(key: string, value: string) {
+    if (this.live(key)?.value === value) this.entries.delete(key);
+  }
+
   async hashSet(key: string, fields: Record<string, string>, ttlMs?: number) {
     const existing = this.live(key);
     const hash = existing?.value instanceof Map ? existing.value : new Map<string, string>();

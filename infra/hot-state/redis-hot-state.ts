@@ -2,6 +2,10 @@ import Redis from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { type GeoHit, type GeoPosition, type HotState } from './hot-state';
 
+/** Compare-and-act on one key in one step, so a lease that changed hands is never touched by its former holder. */
+const EXTEND_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+const DELETE_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
 export class RedisHotState implements HotState {
   private readonly commands: Redis;
   private readonly subscriber: Redis;
@@ -29,6 +33,14 @@ export class RedisHotState implements HotState {
 
   async setIfAbsent(key: string, value: string, ttlMs: number) {
     return (await this.commands.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async extendIfHeld(key: string, value: string, ttlMs: number) {
+    return (await this.commands.eval(EXTEND_IF_HELD, 1, key, value, ttlMs)) === 1;
+  }
+
+  async deleteIfHeld(key: string, value: string) {
+    await this.commands.eval(DELETE_IF_HELD, 1, key, value);
   }
 
   async hashSet(key: string, fields: Record<string, string>, ttlMs?: number) {

@@ -17,7 +17,7 @@
 #      dashboards, Filebeat, the Elasticsearch template, the Kibana saved objects) parse, and the shell
 #      scripts mounted into containers pass `sh -n` / `bash -n`;
 #   5. the "ha" profile: two API nodes, two workers and two gateways, each gateway with its own
-#      GATEWAY_CLIENT_ID and the same GATEWAY_SHARED_GROUP, and nginx in front of the API.
+#      GATEWAY_CLIENT_ID and the same GATEWAY_SHARED_GROUP, and api-2 behind nginx (the alias api).
 set -Eeuo pipefail
 
 script_dir="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
@@ -149,8 +149,8 @@ if None in client_ids or len(set(client_ids)) != 2:
     problems.append(f"ha: each gateway needs its own GATEWAY_CLIENT_ID (got {client_ids})")
 if len({env_of(name).get("GATEWAY_SHARED_GROUP") for name in ("gateway", "gateway-2")}) != 1:
     problems.append("ha: the gateways must share one GATEWAY_SHARED_GROUP")
-if "api-2" not in (services.get("lb", {}).get("depends_on") or {}):
-    problems.append("ha: the load balancer does not front api-2")
+if "api" not in ((services.get("api-2", {}).get("networks") or {}).get("default") or {}).get("aliases", []):
+    problems.append("ha: api-2 does not carry the alias api that the load balancer (lb) resolves")
 for p in problems:
     print("validate-compose:", p, file=sys.stderr)
 sys.exit(1 if problems else 0)

@@ -16,6 +16,8 @@ export interface BrokerUnderTest {
   topics: PileTopics;
   /** Shared-subscription group of the gateway; empty where the broker has none. */
   sharedGroup: string;
+  /** Options every client connects with (the CA of a TLS listener). */
+  connectOptions?: IClientOptions;
 }
 
 /** The accounts the scenarios use; a broker with a password file must list them. */
@@ -35,6 +37,7 @@ export function brokerClients(broker: BrokerUnderTest) {
       username: credentials.username,
       password: credentials.password,
       reconnectPeriod: 0,
+      ...broker.connectOptions,
       ...extra,
     });
     open.push(client);

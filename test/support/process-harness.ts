@@ -45,14 +45,14 @@ export class RoleProcess {
   constructor(
     readonly name: string,
     private readonly relative: string,
-    private readonly env: Record<string, string>,
+    readonly environment: Record<string, string>,
     /** A line the process logs once it is ready. */
     private readonly readyWhen: RegExp,
   ) {}
 
   async start(): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, [entryPoint(this.relative)], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entryPoint(this.relative)], { env: { ...process.env, ...this.environment }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout.on('data', (chunk) => (this.output += chunk));
     child.stderr.on('data', (chunk) => (this.output += chunk));
@@ -80,6 +80,10 @@ export class RoleProcess {
     child.kill('SIGTERM');
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     if (child.exitCode === null) child.kill('SIGKILL');
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get log(): string {
