@@ -15,7 +15,8 @@ describe('/readyz', () => {
     const held = new Set<net.Socket>();
     const silent = net.createServer((socket) => held.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const connection = Connection.lazy({ address: `127.0.0.1:${(silent.address() as net.AddressInfo).port}` });
+    // No retry interceptor: a retry the client scheduled would fire after the test closed the connection.
+    const connection = Connection.lazy({ address: `127.0.0.1:${(silent.address() as net.AddressInfo).port}`, interceptors: [] });
     const db = createDatabase({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'evcp-readyz-')) });
     const hot = createHotState(undefined, '');
     const app = new Koa().use(healthRoutes({ db, hot, temporal: new Client({ connection }) }).routes());
