@@ -184,4 +184,12 @@ describe('pile faults and presence', () => {
     expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
     expect((await f.alarms(pileId))[0].clearedAt).not.toBeNull();
   });
+
+  it('clears an offline alarm raised before a restart once the restarted gateway hears the pile, though the live state of its silence is gone', async () => {
+    f.ctx.clock = () => T0;
+    await f.ctx.alarms.raise(pileId, 'offline', 'HEARTBEAT_TIMEOUT', 'no message for 90 s', new Date(T0 - 60_000));
+    const restartedGateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
+    await routeMessage(f.ctx, restartedGateway, topics.uplink(pileId, 'status'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, state: 'idle', connectedAt: T0 })));
+    expect((await f.alarms(pileId)).map((a) => a.clearedAt)).toEqual([new Date(T0)]);
+  });
 });
