@@ -10,6 +10,10 @@ describe('the session view a driver reads over REST', () => {
     expect(withLatestProgress(view(), progress(2200))).toMatchObject({ energyWh: 2200, costFen: 333, powerW: 60_000, socPercent: 55 });
   });
 
+  it('shows a stopping session with its last progress, not the older checkpoint', () => {
+    expect(withLatestProgress(view({ status: 'STOPPING', energyWh: 0, costFen: 0 }), progress(2200))).toMatchObject({ energyWh: 2200, costFen: 333 });
+  });
+
   it.each([
     ['no progress was saved yet', view(), undefined],
     ['the saved progress is older than the checkpoint', view(), progress(900)],

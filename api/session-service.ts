@@ -173,10 +173,10 @@ export class SessionService {
 
 /**
  * The workflow knows energy as of its last checkpoint (up to a minute old); the gateway's saved progress is a few
- * seconds old. While charging, show whichever is newer.
+ * seconds old. While charging, and while stopping (its last figures until the bill), show whichever is newer.
  */
 export function withLatestProgress(view: SessionView, progress: LiveProgress | undefined): SessionView {
-  if (view.status !== 'CHARGING' || !progress || progress.energyWh < view.energyWh) return view;
+  if ((view.status !== 'CHARGING' && view.status !== 'STOPPING') || !progress || progress.energyWh < view.energyWh) return view;
   return { ...view, energyWh: progress.energyWh, powerW: progress.powerW, costFen: progress.costFen, socPercent: progress.socPercent ?? view.socPercent };
 }
 

@@ -14,7 +14,10 @@ export type LiveMessage =
       sessionId: string;
       status: SessionStatus;
       at: number;
+      /** The last known figures: the bill's once settled, else the newer of the workflow's checkpoint and the gateway's progress. */
       energyWh: number;
+      /** Absent while no price is known yet (no bill, no progress ahead of the checkpoint). */
+      costFen?: number;
       endReason?: EndReason;
       bill?: Bill;
     }
@@ -54,6 +57,17 @@ export type LiveProgress = Extract<LiveMessage, { type: 'session.progress' }>;
 const FINISHED_SESSION_TTL_MS = 24 * 3_600_000;
 
 /**
+ * A session's energy and cost as far as anyone knows: the bill once there is one; before that the gateway's saved
+ * progress when it is ahead of the workflow's last checkpoint (which is up to a checkpoint interval old, and 0 before
+ * the first), so a stopping session never falls back to 0 kWh on the driver's screen.
+ */
+export function lastKnownFigures(record: Pick<SessionRecordFields, 'energyWh' | 'bill'>, progress: LiveProgress | undefined): { energyWh: number; costFen?: number } {
+  if (record.bill) return { energyWh: record.energyWh, costFen: record.bill.totalFen };
+  if (progress && progress.energyWh >= record.energyWh) return { energyWh: progress.energyWh, costFen: progress.costFen };
+  return { energyWh: record.energyWh };
+}
+
+/**
  * Live state shared by every process through the hot store: who occupies which pile, what each pile
  * last reported, the per-station status summary, and the pub/sub messages for live screens.
  */
@@ -79,12 +93,13 @@ export class LiveState implements SessionLiveUpdates {
       await this.hot.hashSet(hotKeys.pileOccupancy(session.pileId), { status: record.status });
       await this.refreshPileStatus(session.pileId, session.stationId, at);
     }
+    const progress = record.bill ? undefined : (await this.session(session.sessionId))?.progress;
     await this.publish(channels.session(session.sessionId), {
       type: 'session.status',
       sessionId: session.sessionId,
       status: record.status,
       at,
-      energyWh: record.energyWh,
+      ...lastKnownFigures(record, progress),
       endReason: record.endReason,
       bill: record.bill,
     });

@@ -43,7 +43,7 @@ function applyLiveMessage(session, message) {
       energyWh: message.energyWh,
       endReason: message.endReason || session.endReason,
       bill: message.bill || session.bill,
-      costFen: message.bill ? message.bill.totalFen : session.costFen,
+      costFen: message.costFen === undefined ? session.costFen : message.costFen,
       powerW: isOver(message.status) || message.status === 'STOPPING' ? 0 : session.powerW,
       stoppedAt: message.status === 'STOPPING' && !session.stoppedAt ? message.at : session.stoppedAt,
     });
