@@ -5,6 +5,7 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
+import { installTracing } from '../infra/tracing';
 import { connectClient } from '../infra/temporal';
 import { buildGatewayContext, startGateway } from './gateway';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
@@ -13,11 +14,12 @@ import { pileTopics } from '../device-protocol/topics';
 /** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP. */
 runMain('gateway', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'gateway' });
+  const tracing = installTracing({ serviceName: env.OTEL_SERVICE_NAME ?? 'gateway', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
@@ -39,6 +41,7 @@ runMain('gateway', async () => {
       await hot.close();
       await db.close();
       await stopMetrics();
+      await tracing.shutdown();
     },
   };
 });

@@ -1,4 +1,6 @@
 import { hotKeys } from '../infra/hot-state/keys';
+import { withLogContext } from '../infra/logger';
+import { SpanKind, inSpan } from '../infra/tracing';
 import type { GatewayContext, Handler } from './context';
 import { handleAck } from './handlers/ack';
 import { handleEvent } from './handlers/event';
@@ -30,13 +32,23 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
   const { pileId, kind } = address;
   const parsed = parseUplink(kind, payload);
   if (!parsed.ok) return reject(ctx, kind, 'invalid_payload', { pileId, error: parsed.error });
+  const { sessionId } = parsed.message as { sessionId?: string };
+  // Every line logged while handling the message names the pile (and its session); signals carry the span's trace.
+  return withLogContext({ pileId, ...(sessionId ? { sessionId } : {}) }, () =>
+    inSpan(`pile ${kind}`, { kind: SpanKind.CONSUMER, attributes: { 'pile.id': pileId, ...(sessionId ? { 'session.id': sessionId } : {}) } }, () =>
+      handleValidMessage(ctx, presence, pileId, kind, parsed.message),
+    ),
+  );
+}
+
+async function handleValidMessage(ctx: GatewayContext, presence: PilePresence, pileId: string, kind: UplinkKind, message: UplinkMessages[UplinkKind]): Promise<Outcome> {
   const started = process.hrtime.bigint();
   let dedupeKey: string | undefined;
   try {
     const pile = await ctx.piles.lookup(pileId);
     if (!pile) return reject(ctx, kind, 'unknown_pile', { pileId });
     if (kind !== 'telemetry' && kind !== 'heartbeat') {
-      dedupeKey = hotKeys.pileMessage(pileId, parsed.message.msgId);
+      dedupeKey = hotKeys.pileMessage(pileId, message.msgId);
       if (!(await ctx.hot.setIfAbsent(dedupeKey, '1', DUPLICATE_WINDOW_MS))) {
         ctx.metrics.messages.inc({ kind, outcome: 'duplicate' });
         return 'duplicate';
@@ -44,7 +56,7 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
     }
     await presence.seen(pile);
     const handle = ROUTES[kind] as Handler<UplinkMessages[UplinkKind]>;
-    await withRetries(() => handle(ctx, pile, parsed.message));
+    await withRetries(() => handle(ctx, pile, message));
     ctx.metrics.messages.inc({ kind, outcome: 'handled' });
     return 'handled';
   } catch (error) {
