@@ -123,7 +123,7 @@ describe('telemetry of a charging session', () => {
     expect(f.signals.named('meterCheckpoint').map((s) => s.payload.meterWh)).toEqual([10_030, 12_000]);
     const last = progress.filter((m) => m.type === 'session.progress').pop();
     // 2,000 Wh in the peak band (110 + 80 fen/kWh)
-    expect(last).toMatchObject({ energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: Math.floor((edge + 61_000 - T0) / 1000), socPercent: 40 });
+    expect(last).toMatchObject({ at: new Date(edge + 61_000).toISOString(), energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: Math.floor((edge + 61_000 - T0) / 1000), socPercent: 40 });
   });
 
   it('computes no progress for a session nobody watches, but still takes its checkpoints', async () => {

@@ -10,7 +10,7 @@ const session = { sessionId: 's1', userId: 'u1', pileId: 'p1', stationId: 'st1' 
 async function chargingSessionWithSavedProgress() {
   const live = new LiveState(new MemoryHotState());
   await live.sessionOpened({ ...session, workflowId: 'wf', status: 'AUTHORIZING', limits: {}, tariff: aTariff(), at: T0 });
-  await live.saveProgress({ type: 'session.progress', sessionId: 's1', at: T0 + 50_000, energyWh: 2200, powerW: 60_000, costFen: 333, elapsedSeconds: 50 });
+  await live.saveProgress({ type: 'session.progress', sessionId: 's1', at: new Date(T0 + 50_000).toISOString(), energyWh: 2200, powerW: 60_000, costFen: 333, elapsedSeconds: 50 });
   const messages: LiveMessage[] = [];
   await live.subscribe(channels.session('s1'), (message) => messages.push(message));
   return { live, messages };

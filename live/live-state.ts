@@ -7,13 +7,13 @@ import type { Tariff } from '../domain/tariff';
 import type { HotState } from '../infra/hot-state';
 import { channels, hotKeys } from '../infra/hot-state/keys';
 
-/** Messages pushed to live subscribers (WebSocket clients via the API). */
+/** Messages pushed to live subscribers (WebSocket clients via the API). Times are ISO 8601, as everywhere in the API. */
 export type LiveMessage =
   | {
       type: 'session.status';
       sessionId: string;
       status: SessionStatus;
-      at: number;
+      at: string;
       /** The last known figures: the bill's once settled, else the newer of the workflow's checkpoint and the gateway's progress. */
       energyWh: number;
       /** Absent while no price is known yet (no bill, no progress ahead of the checkpoint). */
@@ -25,14 +25,14 @@ export type LiveMessage =
       type: 'session.progress';
       sessionId: string;
       /** Pile clock of the sample this progress is computed from. */
-      at: number;
+      at: string;
       energyWh: number;
       powerW: number;
       costFen: number;
       elapsedSeconds: number;
       socPercent?: number;
     }
-  | { type: 'pile.status'; stationId: string; pileId: string; status: PileDisplayStatus; at: number };
+  | { type: 'pile.status'; stationId: string; pileId: string; status: PileDisplayStatus; at: string };
 
 /** The last checkpoint the gateway sent for a session, and the energy per band up to it. */
 export interface LiveCheckpoint {
@@ -98,7 +98,7 @@ export class LiveState implements SessionLiveUpdates {
       type: 'session.status',
       sessionId: session.sessionId,
       status: record.status,
-      at,
+      at: new Date(at).toISOString(),
       ...lastKnownFigures(record, progress),
       endReason: record.endReason,
       bill: record.bill,
@@ -245,7 +245,7 @@ export class LiveState implements SessionLiveUpdates {
     const status = pileDisplayStatus(device, occupancy?.status);
     if (summary[pileId] === status) return;
     await this.hot.hashSet(hotKeys.stationPiles(stationId), { [pileId]: status });
-    await this.publish(channels.station(stationId), { type: 'pile.status', stationId, pileId, status, at });
+    await this.publish(channels.station(stationId), { type: 'pile.status', stationId, pileId, status, at: new Date(at).toISOString() });
   }
 
   private async publish(channel: string, message: LiveMessage) {

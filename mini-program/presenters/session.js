@@ -10,10 +10,10 @@ const isOver = (status) => ENDED.includes(status);
 
 /**
  * The charging screen's figures from the session's latest state (REST view, merged with live progress).
- * `now` drives the elapsed time between progress messages.
+ * The API's times are ISO 8601 strings; `now` (epoch ms) drives the elapsed time between progress messages.
  */
 function presentCharging(session, now) {
-  const elapsedSeconds = session.startedAt ? ((session.stoppedAt || now) - session.startedAt) / 1000 : 0;
+  const elapsedSeconds = session.startedAt ? (new Date(session.stoppedAt || now) - new Date(session.startedAt)) / 1000 : 0;
   return {
     status: session.status,
     energy: kwh(session.energyWh),
