@@ -3,6 +3,8 @@ import { bodyParser } from '@koa/bodyparser';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import { Histogram } from 'prom-client';
+import { withLogContext } from '../infra/logger';
+import { SpanKind, inSpan } from '../infra/tracing';
 import { authenticate } from './auth';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
@@ -41,10 +43,17 @@ export function createApp(deps: ApiDeps): Koa {
     registers: [deps.metrics],
   });
 
+  // Each request is a span (continuing a caller's W3C trace) and every log line written for it has its request id.
   app.use(async (ctx, next) => {
-    ctx.state.requestId = ctx.get('X-Request-Id') || randomUUID();
-    ctx.set('X-Request-Id', ctx.state.requestId);
-    await next();
+    const requestId = ctx.get('X-Request-Id') || randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('X-Request-Id', requestId);
+    await inSpan(`${ctx.method} request`, { kind: SpanKind.SERVER, carrier: ctx.headers, attributes: { 'http.request.method': ctx.method, 'url.path': ctx.path, 'request.id': requestId } }, async (span) => {
+      await withLogContext({ requestId }, next);
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute;
+      if (route) span.updateName(`${ctx.method} ${route}`);
+      span.setAttribute('http.response.status_code', ctx.status);
+    });
   });
   app.use(errorHandler(deps.logger));
   app.use(async (ctx, next) => {
@@ -55,7 +64,7 @@ export function createApp(deps: ApiDeps): Koa {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       requestSeconds.observe({ method: ctx.method, route, status: String(ctx.status) }, seconds);
-      deps.logger.debug({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      deps.logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     }
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', onError: (_err, ctx) => ctx.throw(400, 'body must be valid JSON') }));

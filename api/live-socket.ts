@@ -146,7 +146,7 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
           if (message.sessionId) {
             const view = await deps.sessions.view(user, message.sessionId); // NOT_FOUND unless it is theirs
             if (!subscriptions.has(channel)) await follow(channel, deps.watchers.watchBySocket(message.sessionId));
-            send({ type: 'session.status', sessionId: view.sessionId, status: view.status, at: Date.now(), energyWh: view.energyWh, endReason: view.endReason, bill: view.bill });
+            send({ type: 'session.status', sessionId: view.sessionId, status: view.status, at: new Date().toISOString(), energyWh: view.energyWh, costFen: view.costFen, endReason: view.endReason, bill: view.bill });
           } else {
             if (!subscriptions.has(channel)) await follow(channel);
             send({ type: 'subscribed', stationId: message.stationId });

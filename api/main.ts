@@ -4,17 +4,19 @@ import { fragments, loadConfig } from '../infra/config';
 import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { runMain } from '../infra/process';
+import { installTracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes } from '../infra/temporal';
 import { apiConfig, buildApiDeps, startApi } from './server';
 
 /** The API alone, against real services. */
 runMain('api', async () => {
   const env = loadConfig(
-    { ...apiConfig, ...fragments.database, ...fragments.redis, ...fragments.logging },
+    { ...apiConfig, ...fragments.database, ...fragments.redis, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'JWT_SECRET'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'api' });
+  const tracing = installTracing({ serviceName: env.OTEL_SERVICE_NAME ?? 'api', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
@@ -32,6 +34,7 @@ runMain('api', async () => {
       await hot.close();
       await db.close();
       await temporal.connection.close();
+      await tracing.shutdown();
     },
   };
 });

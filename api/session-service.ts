@@ -54,7 +54,7 @@ export class SessionService {
   ) {}
 
   /** Starts (or reserves) a session; resolves once it holds the pile, or fails PILE_BUSY / INSUFFICIENT_BALANCE. */
-  async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionView> {
+  async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionResource> {
     const found = await this.deps.stations.pileByCode(request.pileCode);
     if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${request.pileCode}`, { field: 'pileCode' });
     const { pile, station, tariff } = found;
@@ -91,7 +91,7 @@ export class SessionService {
       ],
     });
     try {
-      return await this.deps.temporal.workflow.executeUpdateWithStart(admissionUpdate, { startWorkflowOperation: start });
+      return sessionResource(await this.deps.temporal.workflow.executeUpdateWithStart(admissionUpdate, { startWorkflowOperation: start }));
     } catch (error) {
       // The same Idempotency-Key after its session ended: answer with that session.
       if (idempotencyKey && (error instanceof WorkflowExecutionAlreadyStartedError || (error as Error).cause instanceof WorkflowExecutionAlreadyStartedError)) {
@@ -108,7 +108,7 @@ export class SessionService {
    * Stops charging. The driver stops their own session; an operator or admin may stop anyone's, but only with a
    * reason, which the workflow records with their id (STAFF_STOPPED, flagged for review) and the audit log keeps.
    */
-  async stop(user: AuthUser, sessionId: string, reason?: string): Promise<SessionView> {
+  async stop(user: AuthUser, sessionId: string, reason?: string): Promise<SessionResource> {
     const record = await this.record(user, sessionId);
     if (record.userId === user.id) return this.sendStop(sessionId, {});
     return this.deps.audit.witness(auditActor(user), { action: 'session.stop', target: `session:${sessionId}`, reason }, async () => {
@@ -118,31 +118,33 @@ export class SessionService {
     });
   }
 
-  private async sendStop(sessionId: string, request: StopChargingRequest): Promise<SessionView> {
+  private async sendStop(sessionId: string, request: StopChargingRequest): Promise<SessionResource> {
     try {
-      return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(stopChargingUpdate, { args: [request] });
+      return sessionResource(await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(stopChargingUpdate, { args: [request] }));
     } catch (error) {
       throw toDomainError(error);
     }
   }
 
-  async retrySettlement(staff: AuthUser, sessionId: string): Promise<SessionView> {
+  async retrySettlement(staff: AuthUser, sessionId: string): Promise<SessionResource> {
     await this.record(staff, sessionId);
     try {
-      return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: `${staff.role}:${staff.name}` }] });
+      return sessionResource(
+        await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: `${staff.role}:${staff.name}` }] }),
+      );
     } catch (error) {
       throw toDomainError(error);
     }
   }
 
   /** The stored record, with the workflow's live state while the session is active. */
-  async view(user: AuthUser, sessionId: string): Promise<SessionView> {
+  async view(user: AuthUser, sessionId: string): Promise<SessionResource> {
     const record = await this.record(user, sessionId);
     if (!isFinal(record.status)) {
       try {
         this.deps.watchers.polledOver(sessionId);
         const view = await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery);
-        return withLatestProgress(view, (await this.deps.live.session(sessionId))?.progress);
+        return sessionResource(withLatestProgress(view, (await this.deps.live.session(sessionId))?.progress));
       } catch {
         // Query unavailable (no worker right now): the stored record is still the truth up to its last transition.
       }
@@ -167,10 +169,10 @@ export class SessionService {
     return record;
   }
 
-  private async update(user: AuthUser, sessionId: string, update: typeof startReservedUpdate): Promise<SessionView> {
+  private async update(user: AuthUser, sessionId: string, update: typeof startReservedUpdate): Promise<SessionResource> {
     await this.record(user, sessionId);
     try {
-      return await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(update);
+      return sessionResource(await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(update));
     } catch (error) {
       throw toDomainError(error);
     }
@@ -179,17 +181,33 @@ export class SessionService {
 
 /**
  * The workflow knows energy as of its last checkpoint (up to a minute old); the gateway's saved progress is a few
- * seconds old. While charging, show whichever is newer.
+ * seconds old. While charging, and while stopping (its last figures until the bill), show whichever is newer.
  */
 export function withLatestProgress(view: SessionView, progress: LiveProgress | undefined): SessionView {
-  if (view.status !== 'CHARGING' || !progress || progress.energyWh < view.energyWh) return view;
+  if ((view.status !== 'CHARGING' && view.status !== 'STOPPING') || !progress || progress.energyWh < view.energyWh) return view;
   return { ...view, energyWh: progress.energyWh, powerW: progress.powerW, costFen: progress.costFen, socPercent: progress.socPercent ?? view.socPercent };
+}
+
+/** A session as the HTTP API and the live socket show it: every time an ISO 8601 string, like every other time of the API. */
+export type SessionResource = Omit<SessionView, 'reservedUntil' | 'startedAt' | 'stoppedAt' | 'lastHeardAt'> & {
+  reservedUntil?: string;
+  startedAt?: string;
+  stoppedAt?: string;
+  lastHeardAt?: string;
+};
+
+const isoTime = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+/** The workflow's view (epoch ms, as workflows keep time) as the API shows it. */
+export function sessionResource(view: SessionView): SessionResource {
+  return { ...view, reservedUntil: isoTime(view.reservedUntil), startedAt: isoTime(view.startedAt), stoppedAt: isoTime(view.stoppedAt), lastHeardAt: isoTime(view.lastHeardAt) };
 }
 
 const ms = (d: Date | null) => (d ? d.getTime() : undefined);
 
-export function viewOfRecord(r: ChargingSession): SessionView {
-  return {
+/** A stored session record as the API shows it (when the session has ended or its workflow cannot be asked). */
+export function viewOfRecord(r: ChargingSession): SessionResource {
+  return sessionResource({
     sessionId: r.id,
     status: r.status,
     waitingFor: isFinal(r.status) ? 'nothing: the session has ended' : 'see the live workflow',
@@ -210,5 +228,5 @@ export function viewOfRecord(r: ChargingSession): SessionView {
     reviewReason: r.reviewReason ?? undefined,
     bill: r.bill ?? undefined,
     settlementAttempts: 0,
-  };
+  });
 }

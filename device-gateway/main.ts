@@ -5,6 +5,7 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { connectMqtt, type OnMessageCallback } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
+import { installTracing } from '../infra/tracing';
 import { connectClient } from '../infra/temporal';
 import { buildGatewayContext, startGateway } from './gateway';
 import { claimGatewayName } from './gateway-lease';
@@ -15,11 +16,12 @@ import { pileTopics } from '../device-protocol/topics';
 /** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP, each with its own GATEWAY_CLIENT_ID. */
 runMain('gateway', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'gateway' });
+  const tracing = installTracing({ serviceName: env.OTEL_SERVICE_NAME ?? 'gateway', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
   const leaseMs = env.GATEWAY_LEASE_SECONDS * 1000;
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   // Before anything touches the broker: a second process under this name would take our MQTT session from us.
@@ -55,6 +57,7 @@ runMain('gateway', async () => {
       await hot.close();
       await db.close();
       await stopMetrics();
+      await tracing.shutdown();
     },
   };
 });

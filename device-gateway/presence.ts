@@ -9,6 +9,12 @@ import type { GatewayContext } from './context';
  */
 export class PilePresence {
   private readonly lastWritten = new Map<string, number>();
+  /**
+   * Piles this gateway has heard since it started. Hearing a pile for the first time clears its open offline
+   * alarm even when the live state has no record of the silence: an embedded platform loses that state when
+   * it restarts, while the alarm, in the database, stays open.
+   */
+  private readonly heardSinceStart = new Set<string>();
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -20,9 +26,9 @@ export class PilePresence {
     if (now - (this.lastWritten.get(pile.pileId) ?? 0) < (this.options.writeEveryMs ?? 15_000)) return;
     this.lastWritten.set(pile.pileId, now);
     await this.ctx.hot.scoreSet(hotKeys.pilesLastSeen, pile.pileId, now);
-    if (await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now)) {
-      await this.ctx.alarms.clear(pile.pileId, 'offline', new Date(now));
-    }
+    const heardAgain = await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now);
+    if (heardAgain || !this.heardSinceStart.has(pile.pileId)) await this.ctx.alarms.clear(pile.pileId, 'offline', new Date(now));
+    this.heardSinceStart.add(pile.pileId);
   }
 
   /** Marks piles not heard from within the timeout offline and raises an alarm for each. */

@@ -123,7 +123,7 @@ describe('telemetry of a charging session', () => {
     expect(f.signals.named('meterCheckpoint').map((s) => s.payload.meterWh)).toEqual([10_030, 12_000]);
     const last = progress.filter((m) => m.type === 'session.progress').pop();
     // 2,000 Wh in the peak band (110 + 80 fen/kWh)
-    expect(last).toMatchObject({ energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: Math.floor((edge + 61_000 - T0) / 1000), socPercent: 40 });
+    expect(last).toMatchObject({ at: new Date(edge + 61_000).toISOString(), energyWh: 2000, costFen: 380, powerW: 60_000, elapsedSeconds: Math.floor((edge + 61_000 - T0) / 1000), socPercent: 40 });
   });
 
   it('computes no progress for a session nobody watches, but still takes its checkpoints', async () => {
@@ -183,5 +183,13 @@ describe('pile faults and presence', () => {
     await routeMessage(f.ctx, sweeper, topics.uplink(pileId, 'heartbeat'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: now })));
     expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
     expect((await f.alarms(pileId))[0].clearedAt).not.toBeNull();
+  });
+
+  it('clears an offline alarm raised before a restart once the restarted gateway hears the pile, though the live state of its silence is gone', async () => {
+    f.ctx.clock = () => T0;
+    await f.ctx.alarms.raise(pileId, 'offline', 'HEARTBEAT_TIMEOUT', 'no message for 90 s', new Date(T0 - 60_000));
+    const restartedGateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
+    await routeMessage(f.ctx, restartedGateway, topics.uplink(pileId, 'status'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, state: 'idle', connectedAt: T0 })));
+    expect((await f.alarms(pileId)).map((a) => a.clearedAt)).toEqual([new Date(T0)]);
   });
 });

@@ -1,5 +1,7 @@
 import { retryTransient } from '../infra/retry';
 import { hotKeys } from '../infra/hot-state/keys';
+import { withLogContext } from '../infra/logger';
+import { SpanKind, inSpan } from '../infra/tracing';
 import type { GatewayContext, Handler } from './context';
 import { handleAck } from './handlers/ack';
 import { handleEvent } from './handlers/event';
@@ -31,13 +33,23 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
   const { pileId, kind } = address;
   const parsed = parseUplink(kind, payload);
   if (!parsed.ok) return reject(ctx, kind, 'invalid_payload', { pileId, error: parsed.error });
+  const { sessionId } = parsed.message as { sessionId?: string };
+  // Every line logged while handling the message names the pile (and its session); signals carry the span's trace.
+  return withLogContext({ pileId, ...(sessionId ? { sessionId } : {}) }, () =>
+    inSpan(`pile ${kind}`, { kind: SpanKind.CONSUMER, attributes: { 'pile.id': pileId, ...(sessionId ? { 'session.id': sessionId } : {}) } }, () =>
+      handleValidMessage(ctx, presence, pileId, kind, parsed.message),
+    ),
+  );
+}
+
+async function handleValidMessage(ctx: GatewayContext, presence: PilePresence, pileId: string, kind: UplinkKind, message: UplinkMessages[UplinkKind]): Promise<Outcome> {
   const started = process.hrtime.bigint();
   try {
     const pile = await ctx.piles.lookup(pileId);
     if (!pile) return reject(ctx, kind, 'unknown_pile', { pileId });
     // Marked only once handled: a message taken by a gateway that died before handling it counts as new when the
     // pile's retained status or an adopted session brings it again (session-adoption.ts). Handlers are idempotent.
-    const dedupeKey = kind !== 'telemetry' && kind !== 'heartbeat' ? hotKeys.pileMessage(pileId, parsed.message.msgId) : undefined;
+    const dedupeKey = kind !== 'telemetry' && kind !== 'heartbeat' ? hotKeys.pileMessage(pileId, message.msgId) : undefined;
     if (dedupeKey && (await ctx.hot.get(dedupeKey)) !== undefined) {
       ctx.metrics.messages.inc({ kind, outcome: 'duplicate' });
       return 'duplicate';
@@ -45,7 +57,7 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
     await presence.seen(pile);
     const handle = ROUTES[kind] as Handler<UplinkMessages[UplinkKind]>;
     // Handlers are idempotent, so a transient failure (Redis, Temporal) is retried a couple of times in place.
-    await retryTransient(() => handle(ctx, pile, parsed.message), { delaysMs: [100, 1000] });
+    await retryTransient(() => handle(ctx, pile, message), { delaysMs: [100, 1000] });
     if (dedupeKey) await ctx.hot.set(dedupeKey, '1', DUPLICATE_WINDOW_MS);
     ctx.metrics.messages.inc({ kind, outcome: 'handled' });
     return 'handled';

@@ -187,6 +187,15 @@ export const fragments = {
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
+  tracing: {
+    /**
+     * OTLP/HTTP collector (Jaeger, Tempo, an OpenTelemetry Collector) that receives the traces, e.g.
+     * http://localhost:4318; spans go to `<endpoint>/v1/traces`. Unset: no tracing.
+     */
+    OTEL_EXPORTER_OTLP_ENDPOINT: url(['http', 'https']).optional(),
+    /** The service name on this process's spans; unset: the process's own name (evcp, api, worker, gateway). */
+    OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
+  },
 } as const;
 
 export class ConfigError extends Error {

@@ -1,5 +1,9 @@
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createLogger, withLogContext } from './logger';
+import { SpanKind, inSpan, installTracing } from './tracing';
+
+installTracing({ serviceName: 'logger-test', spanProcessor: new SimpleSpanProcessor(new InMemorySpanExporter()) });
 
 /** A logger writing into memory; returns the parsed JSON lines. */
 function capturingLogger() {
@@ -40,5 +44,27 @@ describe('log redaction', () => {
     const { logger, raw } = capturingLogger();
     logger.child({ component: 'wechat-login' }).warn({ openId: 'oUpF8uMuAJO_secret_openid' }, 'login refused');
     expect(raw()).not.toContain('oUpF8uMuAJO_secret_openid');
+  });
+});
+
+describe('log lines that tell one story', () => {
+  it('puts the context of the work in hand on every line written inside it, however deep', async () => {
+    const { logger, entries } = capturingLogger();
+    await withLogContext({ pileId: 'p-7' }, async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      withLogContext({ sessionId: 's-123' }, () => logger.child({ component: 'gateway' }).info('checkpoint sent'));
+    });
+    logger.info('outside');
+    expect(entries()[0]).toMatchObject({ pileId: 'p-7', sessionId: 's-123', msg: 'checkpoint sent' });
+    expect(entries()[1]).not.toHaveProperty('pileId');
+  });
+
+  it('puts the trace and span ids of the active span on the line', async () => {
+    const { logger, entries } = capturingLogger();
+    const ids = await inSpan('request', { kind: SpanKind.SERVER }, async (span) => {
+      logger.info('handling');
+      return span.spanContext();
+    });
+    expect(entries()[0]).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
   });
 });

@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -34,6 +36,29 @@ export const REDACTED_KEYS = [
 
 export const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
 
+/** What ties a log line to one story: the request, the session, the pile, the workflow it happened for. */
+export interface LogContext {
+  requestId?: string;
+  sessionId?: string;
+  pileId?: string;
+  workflowId?: string;
+}
+
+const logContext = new AsyncLocalStorage<LogContext>();
+
+/** Runs `work` with these fields on every log line written inside it, however deep (added to the outer ones). */
+export function withLogContext<T>(fields: LogContext, work: () => T): T {
+  return logContext.run({ ...logContext.getStore(), ...fields }, work);
+}
+
+/** The fields every line gets: the log context's, and the active span's trace and span ids (when tracing is on). */
+function contextFields(): Record<string, string> {
+  const fields: Record<string, string> = { ...logContext.getStore() };
+  const span = trace.getActiveSpan()?.spanContext();
+  if (span && isSpanContextValid(span)) Object.assign(fields, { trace_id: span.traceId, span_id: span.spanId });
+  return fields;
+}
+
 /** One JSON logger per process; each part takes a child with its own `component`. */
 export function createLogger(options: { level: string; name: string }, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -43,6 +68,7 @@ export function createLogger(options: { level: string; name: string }, destinati
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      mixin: contextFields,
     },
     destination,
   );

@@ -5,26 +5,42 @@ import type { SearchAttributeType } from '@temporalio/common';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import { sessionWorkflowId } from '../workflows/charging-session.messages';
 import { sessionSearchAttributes } from '../workflows/search-attributes';
+import type { Logger } from './logger';
+import { tracingClientInterceptors } from './tracing';
 
 let runtimeInstalled = false;
 
+const SDK_LEVELS = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
 /**
  * Sets the Temporal SDK's own log level and, with `metricsPort`, serves the SDK's worker metrics
- * (`temporal_*`, durations in seconds) for Prometheus on that port. Once per process, before any worker or
- * test environment exists.
+ * (`temporal_*`, durations in seconds) for Prometheus on that port. With `logger`, the SDK's lines (an
+ * activity's failure, with its workflow id and trace id) go to the process's JSON log, with the session id when
+ * the workflow is a session's. Once per process, before any worker or test environment exists.
  */
-export function installTemporalRuntime(level: string, metricsPort?: number): void {
+export function installTemporalRuntime(level: string, options: { logger?: Logger; metricsPort?: number } = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const sdkLevel = ({ trace: 'TRACE', debug: 'DEBUG', info: 'WARN', warn: 'WARN' } as const)[level] ?? 'ERROR';
+  const { logger, metricsPort } = options;
+  const sdkLogger = logger?.child({ component: 'temporal-sdk' });
   Runtime.install({
-    logger: new DefaultLogger(sdkLevel),
+    logger: sdkLogger
+      ? new DefaultLogger(sdkLevel, ({ level: entryLevel, message, meta }) => sdkLogger[SDK_LEVELS[entryLevel]]({ ...meta, ...sessionOfWorkflow(meta?.workflowId) }, message))
+      : new DefaultLogger(sdkLevel),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       ...(metricsPort === undefined ? {} : { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}`, useSecondsForDurations: true } } }),
     },
   });
+}
+
+const SESSION_WORKFLOW_ID_PREFIX = sessionWorkflowId('');
+
+function sessionOfWorkflow(workflowId: unknown): { sessionId?: string } {
+  return typeof workflowId === 'string' && workflowId.startsWith(SESSION_WORKFLOW_ID_PREFIX) ? { sessionId: workflowId.slice(SESSION_WORKFLOW_ID_PREFIX.length) } : {};
 }
 
 /**
@@ -42,9 +58,10 @@ export function resolveExecutable(explicitPath: string | undefined, name: 'tempo
   return { type: 'cached-download' };
 }
 
+/** A Temporal client whose calls carry the caller's trace into the workflow (infra/tracing.ts). */
 export async function connectClient(options: { address: string; namespace: string }): Promise<Client> {
   const connection = await Connection.connect({ address: options.address });
-  return new Client({ connection, namespace: options.namespace });
+  return new Client({ connection, namespace: options.namespace, interceptors: tracingClientInterceptors() });
 }
 
 const SEARCH_ATTRIBUTE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {

@@ -7,14 +7,17 @@ import type { Tariff } from '../domain/tariff';
 import type { HotState } from '../infra/hot-state';
 import { channels, hotKeys } from '../infra/hot-state/keys';
 
-/** Messages pushed to live subscribers (WebSocket clients via the API). */
+/** Messages pushed to live subscribers (WebSocket clients via the API). Times are ISO 8601, as everywhere in the API. */
 export type LiveMessage =
   | {
       type: 'session.status';
       sessionId: string;
       status: SessionStatus;
-      at: number;
+      at: string;
+      /** The last known figures: the bill's once settled, else the newer of the workflow's checkpoint and the gateway's progress. */
       energyWh: number;
+      /** Absent while no price is known yet (no bill, no progress ahead of the checkpoint). */
+      costFen?: number;
       endReason?: EndReason;
       bill?: Bill;
     }
@@ -22,14 +25,14 @@ export type LiveMessage =
       type: 'session.progress';
       sessionId: string;
       /** Pile clock of the sample this progress is computed from. */
-      at: number;
+      at: string;
       energyWh: number;
       powerW: number;
       costFen: number;
       elapsedSeconds: number;
       socPercent?: number;
     }
-  | { type: 'pile.status'; stationId: string; pileId: string; status: PileDisplayStatus; at: number };
+  | { type: 'pile.status'; stationId: string; pileId: string; status: PileDisplayStatus; at: string };
 
 /** The last checkpoint the gateway sent for a session, and the energy per band up to it. */
 export interface LiveCheckpoint {
@@ -52,6 +55,17 @@ export interface SessionLiveRecord extends SessionIdentity {
 export type LiveProgress = Extract<LiveMessage, { type: 'session.progress' }>;
 
 const FINISHED_SESSION_TTL_MS = 24 * 3_600_000;
+
+/**
+ * A session's energy and cost as far as anyone knows: the bill once there is one; before that the gateway's saved
+ * progress when it is ahead of the workflow's last checkpoint (which is up to a checkpoint interval old, and 0 before
+ * the first), so a stopping session never falls back to 0 kWh on the driver's screen.
+ */
+export function lastKnownFigures(record: Pick<SessionRecordFields, 'energyWh' | 'bill'>, progress: LiveProgress | undefined): { energyWh: number; costFen?: number } {
+  if (record.bill) return { energyWh: record.energyWh, costFen: record.bill.totalFen };
+  if (progress && progress.energyWh >= record.energyWh) return { energyWh: progress.energyWh, costFen: progress.costFen };
+  return { energyWh: record.energyWh };
+}
 
 /**
  * Live state shared by every process through the hot store: who occupies which pile, what each pile
@@ -79,12 +93,13 @@ export class LiveState implements SessionLiveUpdates {
       await this.hot.hashSet(hotKeys.pileOccupancy(session.pileId), { status: record.status });
       await this.refreshPileStatus(session.pileId, session.stationId, at);
     }
+    const progress = record.bill ? undefined : (await this.session(session.sessionId))?.progress;
     await this.publish(channels.session(session.sessionId), {
       type: 'session.status',
       sessionId: session.sessionId,
       status: record.status,
-      at,
-      energyWh: record.energyWh,
+      at: new Date(at).toISOString(),
+      ...lastKnownFigures(record, progress),
       endReason: record.endReason,
       bill: record.bill,
     });
@@ -230,7 +245,7 @@ export class LiveState implements SessionLiveUpdates {
     const status = pileDisplayStatus(device, occupancy?.status);
     if (summary[pileId] === status) return;
     await this.hot.hashSet(hotKeys.stationPiles(stationId), { [pileId]: status });
-    await this.publish(channels.station(stationId), { type: 'pile.status', stationId, pileId, status, at });
+    await this.publish(channels.station(stationId), { type: 'pile.status', stationId, pileId, status, at: new Date(at).toISOString() });
   }
 
   private async publish(channel: string, message: LiveMessage) {

@@ -15,6 +15,7 @@ import { connectMqtt } from '../infra/mqtt';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';
 import type { Stop } from '../infra/process';
+import { installTracing, type Tracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
 import { buildWorkerActivities, startWorker } from '../worker/worker';
@@ -32,6 +33,7 @@ export const systemConfig = {
   ...fragments.simulator,
   ...fragments.worker,
   ...fragments.logging,
+  ...fragments.tracing,
 };
 export type SystemEnv = z.infer<z.ZodObject<typeof systemConfig>>;
 
@@ -50,10 +52,14 @@ export interface RunningSystem {
  * (SQLite file, Web UI), SQLite through the same Sequelize models, the in-process hot store and an in-process
  * MQTT broker. Set TEMPORAL_ADDRESS, MYSQL_URL, REDIS_URL or MQTT_URL to use real services instead.
  */
-export async function startSystem(env: SystemEnv, options: { wrapPayments?: (payments: PaymentProvider) => PaymentProvider } = {}): Promise<RunningSystem> {
+export async function startSystem(
+  env: SystemEnv,
+  options: { wrapPayments?: (payments: PaymentProvider) => PaymentProvider; tracing?: Tracing } = {},
+): Promise<RunningSystem> {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'evcp' });
-  installTemporalRuntime(env.LOG_LEVEL);
-  const stops: Stop[] = [];
+  installTemporalRuntime(env.LOG_LEVEL, { logger });
+  const tracing = options.tracing ?? installTracing({ serviceName: env.OTEL_SERVICE_NAME ?? 'evcp', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const stops: Stop[] = [() => tracing.shutdown()];
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'error while stopping'));
   };
@@ -106,6 +112,7 @@ export async function startSystem(env: SystemEnv, options: { wrapPayments?: (pay
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       activities: buildWorkerActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, temporal, wrapPayments: options.wrapPayments }),
       tuning: env,
+      tracing,
     });
     stops.push(() => worker.stop());
     await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_WORKFLOW_BUNDLE } from './workflow-code';
+import { PREBUILT_WORKFLOW_BUNDLE, WORKFLOW_INTERCEPTOR_MODULES } from './workflow-code';
 
 /** Workflow code imports only these compiled folders (the lint's layer rules keep it so). */
 const BUNDLE_INPUTS = ['workflows', 'domain'].map((folder) => path.join(__dirname, '..', folder));
@@ -15,14 +15,18 @@ async function buildWorkflowBundle() {
     console.log(`workflow bundle: ${PREBUILT_WORKFLOW_BUNDLE} is up to date`);
     return;
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: new DefaultLogger('WARN'),
+  });
   fs.writeFileSync(PREBUILT_WORKFLOW_BUNDLE, code);
   fs.writeFileSync(INPUTS_HASH_FILE, inputsHash);
   console.log(`workflow bundle: ${PREBUILT_WORKFLOW_BUNDLE} (${Math.round(code.length / 1024)} KiB)`);
 }
 
 function hashOf(folders: string[]): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(WORKFLOW_INTERCEPTOR_MODULES.join('\n'));
   const visit = (entry: string) => {
     if (fs.statSync(entry).isDirectory()) {
       for (const name of fs.readdirSync(entry).sort()) visit(path.join(entry, name));

@@ -9,6 +9,7 @@ import { connectMqtt } from '../infra/mqtt';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';
 import { runMain, serveMetrics } from '../infra/process';
+import { installTracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from './session-sweeper';
 import { buildWorkerActivities, startWorker } from './worker';
@@ -16,12 +17,13 @@ import { buildWorkerActivities, startWorker } from './worker';
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.metrics, ...fragments.logging },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' });
-  installTemporalRuntime(env.LOG_LEVEL, env.TEMPORAL_SDK_METRICS_PORT);
+  const tracing = installTracing({ serviceName: env.OTEL_SERVICE_NAME ?? 'worker', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+  installTemporalRuntime(env.LOG_LEVEL, { logger, metricsPort: env.TEMPORAL_SDK_METRICS_PORT });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
@@ -41,6 +43,7 @@ runMain('worker', async () => {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY, topics: pileTopics(env.MQTT_TOPIC_PREFIX), temporal: client }),
     tuning: env,
+    tracing,
   });
   logger.info({ taskQueue: env.TEMPORAL_TASK_QUEUE, ...worker.settings }, 'worker running');
   worker.done.catch((error) => {
@@ -57,6 +60,7 @@ runMain('worker', async () => {
       await hot.close();
       await db.close();
       await stopMetrics();
+      await tracing.shutdown();
     },
   };
 });

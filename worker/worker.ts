@@ -8,6 +8,7 @@ import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../infra/mqtt-pile-commands';
 import type { WorkerEnv } from '../infra/config';
+import { NO_TRACING, type Tracing, workerTracingOptions } from '../infra/tracing';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../live/live-state';
 import type { MqttClient } from '../infra/mqtt';
@@ -61,6 +62,8 @@ export interface WorkerOptions {
   activities: ReturnType<typeof buildWorkerActivities>;
   /** Cache and concurrency limits; each one unset keeps the SDK's default. */
   tuning?: WorkerEnv;
+  /** Where workflow and activity spans go; unset: nowhere. */
+  tracing?: Tracing;
 }
 
 /** The limits a worker actually runs with, defaults included (logged at start, read by the benchmarks). */
@@ -80,11 +83,15 @@ export interface RunningWorker {
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const code = workflowCode();
+  const { sinks, activityInterceptors } = workerTracingOptions(options.tracing ?? NO_TRACING);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...code,
+    ...('workflowBundle' in code
+      ? { workflowBundle: code.workflowBundle, interceptors: { activity: activityInterceptors } }
+      : { workflowsPath: code.workflowsPath, interceptors: { activity: activityInterceptors, workflowModules: code.workflowInterceptorModules } }),
+    sinks,
     activities: options.activities,
     maxCachedWorkflows: options.tuning?.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: options.tuning?.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,

@@ -1,5 +1,6 @@
 import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aSession, aStation } from '../../test/support/driver-data';
+import { ISO_8601 } from '../../test/support/builders';
 
 describe('the signed-in driver', () => {
   let t: TestApi;
@@ -38,7 +39,7 @@ describe('the signed-in driver', () => {
 
     const { body } = await t.http.get('/api/v1/me/active-sessions').set('Authorization', `Bearer ${alice.token}`).expect(200);
     expect(body.sessions).toEqual([
-      expect.objectContaining({ sessionId: reserved.id, status: 'RESERVED', reservedUntil: expect.any(Number), station: expect.objectContaining({ name: 'Harbour' }), pile: expect.objectContaining({ code: pileIds[0] }) }),
+      expect.objectContaining({ sessionId: reserved.id, status: 'RESERVED', reservedUntil: expect.stringMatching(ISO_8601), station: expect.objectContaining({ name: 'Harbour' }), pile: expect.objectContaining({ code: pileIds[0] }) }),
     ]);
   });
 });

@@ -70,11 +70,13 @@ export class FanOutProbe {
     await this.witness.endAsync();
   }
 
-  private take(message: { type: string; sessionId?: string; at?: number }, receivedAt: number): void {
+  private take(message: { type: string; sessionId?: string; at?: string }, receivedAt: number): void {
     this.received.push(receivedAt);
     if (message.type !== 'session.progress') return;
     const pileId = this.pileOfSession.get(message.sessionId!);
-    if (pileId) this.delivered.set(`${pileId}|${message.at}`, receivedAt - message.at!);
+    // Progress carries the sample's pile time as ISO 8601; the witness keyed it by the telemetry's epoch ms.
+    const sampledAt = Date.parse(message.at!);
+    if (pileId) this.delivered.set(`${pileId}|${sampledAt}`, receivedAt - sampledAt);
   }
 }
 

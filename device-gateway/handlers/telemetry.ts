@@ -20,7 +20,7 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, pile, samp
   const progress: LiveProgress = {
     type: 'session.progress',
     sessionId: session.sessionId,
-    at: sample.ts,
+    at: new Date(sample.ts).toISOString(),
     energyWh: sample.energyRegisterWh - session.meterStartWh,
     powerW: sample.powerW,
     costFen: priceEnergyByBand(session.tariff, ledger).energyFen,

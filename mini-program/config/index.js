@@ -5,6 +5,7 @@
  * domain in the mini-program's admin console).
  */
 const ENVIRONMENTS = {
+  // The API's port is PORT of `npm start` (3000 unless set): started with PORT=8080, say http://localhost:8080 here.
   develop: { apiBaseUrl: 'http://localhost:3000', loginMode: 'dev', devLoginName: 'demo-driver' },
   trial: { apiBaseUrl: 'https://evcp-api.example.com', loginMode: 'wechat' },
   release: { apiBaseUrl: 'https://evcp-api.example.com', loginMode: 'wechat' },

@@ -10,10 +10,10 @@ const isOver = (status) => ENDED.includes(status);
 
 /**
  * The charging screen's figures from the session's latest state (REST view, merged with live progress).
- * `now` drives the elapsed time between progress messages.
+ * The API's times are ISO 8601 strings; `now` (epoch ms) drives the elapsed time between progress messages.
  */
 function presentCharging(session, now) {
-  const elapsedSeconds = session.startedAt ? ((session.stoppedAt || now) - session.startedAt) / 1000 : 0;
+  const elapsedSeconds = session.startedAt ? (new Date(session.stoppedAt || now) - new Date(session.startedAt)) / 1000 : 0;
   return {
     status: session.status,
     energy: kwh(session.energyWh),
@@ -43,7 +43,7 @@ function applyLiveMessage(session, message) {
       energyWh: message.energyWh,
       endReason: message.endReason || session.endReason,
       bill: message.bill || session.bill,
-      costFen: message.bill ? message.bill.totalFen : session.costFen,
+      costFen: message.costFen === undefined ? session.costFen : message.costFen,
       powerW: isOver(message.status) || message.status === 'STOPPING' ? 0 : session.powerW,
       stoppedAt: message.status === 'STOPPING' && !session.stoppedAt ? message.at : session.stoppedAt,
     });

@@ -1,4 +1,4 @@
-/** Display formats for energy, power, distance and time. Inputs are the API's integers (Wh, W, m, epoch ms). */
+/** Display formats for energy, power, distance and time. Inputs are the API's integers (Wh, W, m) and ISO 8601 times. */
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -25,7 +25,7 @@ function duration(seconds) {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
 }
 
-/** An instant (ms or ISO string) as "11-26 08:05" in the phone's time zone. */
+/** An instant (an ISO 8601 string, or epoch ms for the phone's own clock) as "11-26 08:05" in the phone's time zone. */
 function dateTime(at) {
   if (!at) return '';
   const d = new Date(at);

@@ -78,7 +78,7 @@ describe('platform guarantees', () => {
     await publish('event', duplicateStart);
     await publish('event', duplicateStart);
     await publish('ack', { msgId: randomUUID(), commandId: `${started.sessionId}:start`, sessionId: started.sessionId, accepted: false });
-    await publish('telemetry', { msgId: randomUUID(), ts: charging.startedAt, sessionId: started.sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: charging.meterStartWh, temperatureC: 30 });
+    await publish('telemetry', { msgId: randomUUID(), ts: Date.parse(charging.startedAt), sessionId: started.sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: charging.meterStartWh, temperatureC: 30 });
 
     await t.call('POST', `/api/v1/sessions/${started.sessionId}/stop`, { token });
     await t.call('POST', `/api/v1/sessions/${started.sessionId}/stop`, { token });

@@ -1,5 +1,6 @@
 import { sessionStateQuery, sessionWorkflowId } from '../../workflows/charging-session.messages';
 import { eventually } from '../support/live-client';
+import { ISO_8601 } from '../support/builders';
 import { type TestSystem, startTestSystem } from '../support/system-harness';
 
 /**
@@ -53,7 +54,7 @@ describe('charging session branches through the API with simulated piles', () =>
     const other = await driverWith('other-driver', 3000);
     const reserved = await t.call('POST', '/api/v1/sessions', { token: owner, body: { pileCode, reserve: true } });
     expect(reserved.status).toBe(201);
-    expect(reserved.body).toMatchObject({ status: 'RESERVED', reservedUntil: expect.any(Number) });
+    expect(reserved.body).toMatchObject({ status: 'RESERVED', reservedUntil: expect.stringMatching(ISO_8601) });
     const sessionId = reserved.body.sessionId;
 
     await eventually(() => pileStatus(pileCode), (s) => s === 'reserved');

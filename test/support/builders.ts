@@ -48,3 +48,6 @@ export function aSessionInput(overrides: Partial<ChargingSessionInput> = {}): Ch
     ...overrides,
   };
 }
+
+/** A time as the API writes it: ISO 8601 in UTC. */
+export const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

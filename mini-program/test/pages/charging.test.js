@@ -9,10 +9,10 @@ describe('the charging page', () => {
 
   beforeEach(() => {
     fake = installFakeWx();
-    session = aSessionView({ startedAt: Date.now() - 65 * 60 * 1000, socPercent: 42 });
+    session = aSessionView({ startedAt: new Date(Date.now() - 65 * 60 * 1000).toISOString(), socPercent: 42 });
     fake.api
       .on('GET /sessions/session-1', () => session)
-      .on('POST /sessions/session-1/stop', () => aSessionView({ status: 'STOPPING', stoppedAt: Date.now() }));
+      .on('POST /sessions/session-1/stop', () => aSessionView({ status: 'STOPPING', stoppedAt: new Date().toISOString() }));
     page = renderPage('pages/charging/progress');
   });
 
@@ -38,7 +38,7 @@ describe('the charging page', () => {
     await open();
     socket().open();
     expect(socket().sent).toEqual([{ type: 'subscribe', sessionId: 'session-1' }]);
-    socket().receive({ type: 'session.progress', sessionId: 'session-1', at: 1, energyWh: 4560, powerW: 61000, costFen: 866, elapsedSeconds: 3960, socPercent: 47 });
+    socket().receive({ type: 'session.progress', sessionId: 'session-1', at: '2030-01-01T02:00:00.000Z', energyWh: 4560, powerW: 61000, costFen: 866, elapsedSeconds: 3960, socPercent: 47 });
     await settle();
     const text = page.dom.textContent;
     expect(text).toContain('4.56');
@@ -84,7 +84,7 @@ describe('the charging page', () => {
   it('shows the bill when the session settles, and lets go of the socket', async () => {
     await open();
     socket().open();
-    socket().receive({ type: 'session.status', sessionId: 'session-1', status: 'COMPLETED', at: 2, energyWh: 12000, endReason: 'DRIVER_STOPPED', bill: aBill() });
+    socket().receive({ type: 'session.status', sessionId: 'session-1', status: 'COMPLETED', at: '2030-01-01T02:30:00.000Z', energyWh: 12000, endReason: 'DRIVER_STOPPED', bill: aBill() });
     await settle();
     const text = page.dom.textContent.replace(/\s+/g, '');
     expect(text).toContain('实付¥22.80');

@@ -60,7 +60,7 @@ describe('the scan and start page', () => {
   });
 
   it('starts my reservation when I scan the pile I reserved', async () => {
-    active = [{ sessionId: 'reserved-session', status: 'RESERVED', reservedUntil: Date.now() + 600000, station: { name: 'Riverside Hub', address: '' }, pile: { code: 'st-1-p01' } }];
+    active = [{ sessionId: 'reserved-session', status: 'RESERVED', reservedUntil: new Date(Date.now() + 600000).toISOString(), station: { name: 'Riverside Hub', address: '' }, pile: { code: 'st-1-p01' } }];
     await scan('st-1-p01');
     expect(page.dom.textContent).toContain('你已预约此桩');
     await tap(page, '#start');

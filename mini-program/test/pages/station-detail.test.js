@@ -33,7 +33,7 @@ describe('the station page', () => {
   it("updates a pile's status as the station's live feed reports it", async () => {
     fake.sockets[0].open();
     expect(fake.sockets[0].sent).toEqual([{ type: 'subscribe', stationId: 'st-1' }]);
-    fake.sockets[0].receive({ type: 'pile.status', stationId: 'st-1', pileId: 'st-1-p01', status: 'fault', at: 1 });
+    fake.sockets[0].receive({ type: 'pile.status', stationId: 'st-1', pileId: 'st-1-p01', status: 'fault', at: '2030-01-01T02:00:00.000Z' });
     await settle();
     expect(pileStatuses()).toEqual(['故障', '充电中']);
   });

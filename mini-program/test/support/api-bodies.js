@@ -66,7 +66,7 @@ function aSessionView(overrides = {}) {
     userId: 'user-1',
     limits: {},
     heldFen: 5000,
-    startedAt: Date.now() - 600000,
+    startedAt: new Date(Date.now() - 600000).toISOString(),
     energyWh: 3000,
     costFen: 570,
     powerW: 58000,

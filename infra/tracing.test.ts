@@ -1,0 +1,17 @@
+import { trace } from '@opentelemetry/api';
+import { ConfigError, fragments, loadConfig } from './config';
+import { installTracing } from './tracing';
+
+describe('tracing configuration', () => {
+  it('refuses a collector address that is not an http(s) URL, naming the variable', () => {
+    expect(() => loadConfig(fragments.tracing, { OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' })).toThrow(ConfigError);
+    expect(() => loadConfig(fragments.tracing, { OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
+  it('traces nothing when no collector is configured', () => {
+    const env = loadConfig(fragments.tracing, {});
+    const tracing = installTracing({ serviceName: 'untraced', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
+    expect(tracing.enabled).toBe(false);
+    expect(trace.getTracer('probe').startSpan('work').isRecording()).toBe(false);
+  });
+});
