@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestSqliteDir } from '../test/support/services';
-import { createDatabase } from './database';
+import os from 'node:os';
+import { createDatabase, ensurePrivateDataDir } from './database';
 
 const mode = (file: string) => fs.statSync(file).mode & 0o777;
 
@@ -18,6 +19,19 @@ describe("the embedded database's files", () => {
       expect(mode(path.join(dir.dir, 'evcp.sqlite'))).toBe(0o600);
     } finally {
       await dir.drop();
+    }
+  });
+});
+
+describe('a DATA_DIR that is shared', () => {
+  it('is refused, never tightened: other users need /tmp and its likes', () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'evcp-shared-'));
+    try {
+      fs.chmodSync(shared, 0o1777);
+      expect(() => ensurePrivateDataDir(shared)).toThrow(/is a shared directory/);
+      expect(fs.statSync(shared).mode & 0o7777).toBe(0o1777);
+    } finally {
+      fs.rmSync(shared, { recursive: true, force: true });
     }
   });
 });

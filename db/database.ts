@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { ConfigError } from '../infra/config';
 import { retryTransient } from '../infra/retry';
 import * as initialSchema from './migrations/0001-initial-schema';
 import * as driverFeatures from './migrations/0002-driver-features';
@@ -38,6 +39,10 @@ function retryOnConflict<T>(run: () => Promise<T>): Promise<T> {
 
 /** DATA_DIR holds the database, the Temporal dev server's file and the secrets: the owner's alone (0700). */
 export function ensurePrivateDataDir(dataDir: string): void {
+  // A shared directory (the sticky bit: /tmp and its likes) is never tightened: other users' programs need it.
+  if (fs.existsSync(dataDir) && (fs.statSync(dataDir).mode & 0o1000) !== 0) {
+    throw new ConfigError([`DATA_DIR: ${dataDir} is a shared directory; give the platform a directory of its own (e.g. ${path.join(dataDir, 'evcp')})`]);
+  }
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(dataDir, 0o700);
 }

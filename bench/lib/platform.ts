@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,7 +64,8 @@ export class Platform {
         HOST: '127.0.0.1',
         PORT: String(port),
         METRICS_PORT: String(port),
-        DATA_DIR: os.tmpdir(),
+        // A directory of its own: DATA_DIR is tightened to 0700 and holds the first admin's password.
+        DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), `evcp-bench-${role}-`)),
         LOG_LEVEL: 'info',
         ...this.env,
         ...env,
