@@ -162,7 +162,8 @@ export class StaffService implements StaffTokenCheck {
     ensurePrivateDataDir(options.dataDir);
     const file = path.join(options.dataDir, 'initial-admin-password');
     fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
-    options.logger.warn({ username: options.username, password, file }, 'first admin created; sign in with this password (also in the file) and keep it safe');
+    // The password goes to the owner-only file, never to the log (logs are shipped and kept; they redact secrets).
+    options.logger.warn({ username: options.username, file }, 'first admin created: its generated password is in the file; sign in with it and keep it safe');
   }
 
   private signedIn(user: User, account: StaffAccount): { token: string; user: AuthUser } {
