@@ -27,6 +27,11 @@ export class TokenService {
     return this.sign({ name: user.name, role: user.role }, user.id, this.options.ttlSeconds ?? 7 * 24 * 3600);
   }
 
+  /** A fresh token for a user whose details changed: a staff token stays bound to the same account version. */
+  reissue(user: AuthUser, tokenVersion: number | undefined): string {
+    return isStaff(user) ? this.issueStaff(user, tokenVersion ?? -1) : this.issue(user);
+  }
+
   /** A staff token: short-lived, and bound to the account's current version. */
   issueStaff(user: AuthUser, tokenVersion: number): string {
     return this.sign({ name: user.name, role: user.role, ver: tokenVersion }, user.id, this.options.staffTtlSeconds ?? 8 * 3600);
@@ -60,7 +65,10 @@ export function authenticate(tokens: TokenService, staff: StaffTokenCheck) {
     const header = ctx.get('Authorization');
     const match = /^Bearer (.+)$/.exec(header);
     if (!match) throw new DomainError('UNAUTHENTICATED', 'send Authorization: Bearer <token> (POST /api/v1/auth/dev-login or /auth/wechat-login)');
-    ctx.state.user = await verifiedUser(tokens, staff, match[1]);
+    const token = match[1];
+    ctx.state.user = await verifiedUser(tokens, staff, token);
+    // A token the API re-issues for this user (a new name) keeps the account version this one was bound to.
+    ctx.state.tokenVersion = tokens.verify(token).tokenVersion;
     await next();
   };
 }

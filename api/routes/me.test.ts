@@ -23,6 +23,13 @@ describe('the signed-in driver', () => {
     expect(t.deps.tokens.verify(body.token).name).toBe('Bob Li');
   });
 
+  it('renames a staff member and hands back a staff token that still works', async () => {
+    const { token } = await t.staffLogin('me-olga', 'operator');
+    const { body } = await t.http.patch('/api/v1/me').set('Authorization', `Bearer ${token}`).send({ name: 'Olga Wang' }).expect(200);
+    expect(t.deps.tokens.verify(body.token)).toMatchObject({ name: 'Olga Wang', role: 'operator' });
+    await t.http.get('/api/v1/me').set('Authorization', `Bearer ${body.token}`).expect(200);
+  });
+
   it('answers 400 naming name when it is empty', async () => {
     const { token } = await t.login('me-carol');
     const { body } = await t.http.patch('/api/v1/me').set('Authorization', `Bearer ${token}`).send({ name: '' }).expect(400);

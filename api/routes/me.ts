@@ -27,7 +27,7 @@ export function meRoutes({ users, tokens, orderHistory, places: placeNames }: Ap
   router.patch('/', async (ctx) => {
     const { name } = parseBody(ctx, profilePatch);
     const user = await (await profile(currentUser(ctx).id)).update({ name });
-    ctx.body = { user: profileView(user), token: tokens.issue({ id: user.id, name: user.name, role: user.role }) };
+    ctx.body = { user: profileView(user), token: tokens.reissue({ id: user.id, name: user.name, role: user.role }, ctx.state.tokenVersion as number | undefined) };
   });
 
   router.get('/active-sessions', async (ctx) => {
