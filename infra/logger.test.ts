@@ -1,9 +1,13 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createLogger, withLogContext } from './logger';
 import { SpanKind, inSpan, installTracing } from './tracing';
 
 installTracing({ serviceName: 'logger-test', spanProcessor: new SimpleSpanProcessor(new InMemorySpanExporter()) });
+
+/** A merchant key like the one WeChat Pay gives, made for this run (never a key kept in the repository). */
+const aPrivateKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 /** A logger writing into memory; returns the parsed JSON lines. */
 function capturingLogger() {
@@ -26,7 +30,7 @@ describe('log redaction', () => {
     ['a phone number of a driver', '13800138000', (v: string) => ({ driver: { phone: v } })],
     ['a WeChat session key', 'tiihtNczf5v6AKRyjwEUhQ==', (v: string) => ({ wechat: { session_key: v } })],
     ['an API secret', 'wechat-app-secret-0123456789abcdef', (v: string) => ({ secret: v })],
-    ['a payment private key', '-----BEGIN PRIVATE KEY-----MIIEv', (v: string) => ({ merchant: { privateKey: v } })],
+    ['a payment private key', aPrivateKeyPem, (v: string) => ({ merchant: { privateKey: v } })],
   ])('keeps %s out of the log line', (_what, secret, fieldsWith) => {
     const { logger, raw } = capturingLogger();
     logger.info(fieldsWith(secret), 'something happened');
