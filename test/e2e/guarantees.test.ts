@@ -1,13 +1,10 @@
 import mysql from 'mysql2/promise';
 import mqtt from 'mqtt';
 import { randomUUID } from 'node:crypto';
-import { pileTopics } from '../../device-protocol/topics';
 import { eventually } from '../support/live-client';
 import { TEST_MQTT_URL } from '../support/services';
 import { type TestSystem, startTestSystem } from '../support/system-harness';
 
-/** The default topics, as the test broker carries them. */
-const topics = pileTopics();
 
 /** The guarantees money and piles depend on, through the whole system on real engines. */
 describe('platform guarantees', () => {
@@ -73,7 +70,7 @@ describe('platform guarantees', () => {
 
     const impostor = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     const publish = (kind: 'event' | 'ack' | 'telemetry', message: object) =>
-      impostor.publishAsync(topics.uplink(pileCode, kind), JSON.stringify({ v: 1, ts: Date.now(), ...message }), { qos: 1 });
+      impostor.publishAsync(t.topics.uplink(pileCode, kind), JSON.stringify({ v: 1, ts: Date.now(), ...message }), { qos: 1 });
     const duplicateStart = { msgId: randomUUID(), event: 'sessionStarted', sessionId: started.sessionId, meterStartWh: 1 };
     await publish('event', duplicateStart);
     await publish('event', duplicateStart);
@@ -107,7 +104,7 @@ describe('platform guarantees', () => {
 
     const impostor = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     const fromTheOtherPile = (kind: 'event' | 'ack', message: object) =>
-      impostor.publishAsync(topics.uplink(otherPile, kind), JSON.stringify({ v: 1, msgId: randomUUID(), ts: Date.now(), sessionId: started.sessionId, ...message }), { qos: 1 });
+      impostor.publishAsync(t.topics.uplink(otherPile, kind), JSON.stringify({ v: 1, msgId: randomUUID(), ts: Date.now(), sessionId: started.sessionId, ...message }), { qos: 1 });
     await fromTheOtherPile('event', { event: 'sessionStopped', meterStopWh: charging.meterStartWh, reason: 'local' });
     await fromTheOtherPile('event', { event: 'fault', code: 'GROUND_FAULT', meterWh: charging.meterStartWh });
     await fromTheOtherPile('ack', { commandId: `${started.sessionId}:start`, accepted: false, reason: 'refused' });

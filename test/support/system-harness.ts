@@ -1,3 +1,4 @@
+import { pileTopics, type PileTopics } from '../../device-protocol/topics';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,8 @@ export interface TestSystem {
   databaseUrl?: string;
   api: string;
   stationId: string;
+  /** The MQTT topics of this system: its own prefix on the shared broker, so no other test's piles reach its gateway. */
+  topics: PileTopics;
   stop(): Promise<void>;
   /** A simulated pile no other test of this system has taken; 'fast' ones (120 kW) meter energy within a second. */
   takePile(type?: 'fast' | 'slow'): string;
@@ -69,6 +72,8 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
       REDIS_URL: TEST_REDIS_URL,
       REDIS_KEY_PREFIX: testRedisPrefix(),
       MQTT_URL: TEST_MQTT_URL,
+      // The machine's broker carries every test's piles: a prefix of its own keeps this system's gateway to its own.
+      MQTT_TOPIC_PREFIX: `test/${uniqueId('system')}`,
       GATEWAY_SHARED_GROUP: uniqueId('gw'),
     });
   }
@@ -107,6 +112,7 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
     databaseUrl,
     api: system.apiUrl,
     stationId,
+    topics: pileTopics({ ...base, ...env }.MQTT_TOPIC_PREFIX),
     call,
     async login(name, role = 'driver') {
       const { body } = await call('POST', '/api/v1/auth/dev-login', { body: { name, role } });
