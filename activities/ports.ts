@@ -101,3 +101,9 @@ export interface SessionLiveUpdates {
   sessionChanged(session: SessionIdentity, record: SessionRecordFields, at: number): Promise<void>;
   pileReleased(session: SessionIdentity): Promise<void>;
 }
+
+/** Top-up orders a payment provider has not confirmed: asked about, credited when paid, closed once expired. */
+export interface PendingTopUps {
+  /** 'paid' | 'failed' | 'closed' once settled, 'pending' while the driver may still pay. */
+  settlePending(outTradeNo: string, options: { closeIfUnpaid: boolean }): Promise<string>;
+}

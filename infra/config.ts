@@ -175,6 +175,8 @@ export const fragments = {
     WECHAT_PAY_API_V3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
     /** Public HTTPS address of POST /api/v1/payments/wechat-pay/notify. */
     WECHAT_PAY_NOTIFY_URL: url(['https']).optional(),
+    /** How long a driver has to pay a top-up order; a pending order is queried meanwhile and closed after it. */
+    WECHAT_PAY_ORDER_EXPIRY_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
   },
   payments: {
     /**

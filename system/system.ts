@@ -19,6 +19,7 @@ import { installTracing, type Tracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
 import { buildWorkerActivities, startWorker } from '../worker/worker';
+import { buildWeChatPayTopUps } from '../payments/wechat-pay/build';
 import { embeddedSecrets } from '../infra/embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
@@ -110,7 +111,16 @@ export async function startSystem(
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: buildWorkerActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, temporal, wrapPayments: options.wrapPayments }),
+      activities: buildWorkerActivities({
+        db,
+        hot,
+        mqtt: workerMqtt,
+        pileMasterKey: secrets.pileMasterKey,
+        topics,
+        temporal,
+        wrapPayments: options.wrapPayments,
+        pendingTopUps: buildWeChatPayTopUps(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }),
+      }),
       tuning: env,
       tracing,
     });

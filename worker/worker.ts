@@ -1,8 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { PaymentProvider } from '../activities/ports';
+import type { PaymentProvider, PendingTopUps } from '../activities/ports';
 import { createSessionActivities } from '../activities/session-activities';
 import { createSweeperActivities } from '../activities/sweeper-activities';
+import { createTopUpActivities } from '../activities/top-up-activities';
 import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
@@ -31,10 +32,15 @@ export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client }
   return createSweeperActivities({ ...sessionPorts(deps), workflows: new TemporalSessionWorkflows(deps.temporal) });
 }
 
-/** Everything the worker runs: session and sweeper activities. */
-export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client }) {
-  return { ...buildSessionActivities(deps), ...buildSweeperActivities(deps) };
+/** Everything the worker runs: session, sweeper and pending top-up activities. */
+export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps }) {
+  return { ...buildSessionActivities(deps), ...buildSweeperActivities(deps), ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }) };
 }
+
+/** A worker without the WECHAT_PAY_ settings: a watch it picks up fails (and retries) until a configured worker takes it. */
+const topUpsNotConfigured: PendingTopUps = {
+  settlePending: () => Promise.reject(new Error('WeChat Pay is not configured on this worker: give it the same WECHAT_PAY_ settings as the API')),
+};
 
 interface ActivityDeps {
   db: Database;

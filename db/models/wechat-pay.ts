@@ -1,7 +1,7 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import { id36, tableOptions, timestamp } from './columns';
 
-export const WECHAT_PAY_ORDER_STATUSES = ['pending', 'paid', 'failed'] as const;
+export const WECHAT_PAY_ORDER_STATUSES = ['pending', 'paid', 'failed', 'closed'] as const;
 
 /** A WeChat Pay top-up from prepay to the notification that confirms it; the wallet is credited once, keyed by out_trade_no. */
 class WeChatPayOrderRow extends Model<InferAttributes<WeChatPayOrderRow>, InferCreationAttributes<WeChatPayOrderRow>> {

@@ -6,6 +6,7 @@ import type { WeChatPayOrders } from '../../db/wechat-pay-orders';
 import { DomainError } from '../../domain/errors';
 import type { JsapiPayment, TopUpProvider, TopUpRequest, TopUpStarted } from '../top-ups';
 import type { WeChatPayConfig } from './config';
+import type { Logger } from '../../infra/logger';
 import { authorizationHeader, decryptResource, nonce, signLines, verifyLines } from './signatures';
 
 /** A signed message older or newer than this is refused as a replay. */
@@ -25,18 +26,45 @@ const transaction = z.object({
   appid: z.string(),
   mchid: z.string(),
   out_trade_no: z.string(),
-  transaction_id: z.string().max(32),
+  /** Absent from an order query's answer until the order is paid. */
+  transaction_id: z.string().max(32).optional(),
   trade_state: z.string(),
   amount: z.object({ total: z.number().int(), currency: z.string() }),
 });
 
+type Transaction = z.infer<typeof transaction>;
+
+/** How long a driver has to pay before the order expires (WeChat's `time_expire`) and is closed. */
+export const DEFAULT_ORDER_EXPIRY_MS = 30 * 60_000;
+
+/** Where an order that may never hear from WeChat Pay is handed over, to be queried and closed (a workflow). */
+export interface PendingTopUpWatch {
+  watch(order: { outTradeNo: string; expiresAtMs: number }): Promise<void>;
+}
+
+/** Where a pending order stands after asking WeChat Pay. */
+export type PendingTopUpOutcome = 'paid' | 'failed' | 'closed' | 'pending';
+
 /**
- * Top-ups through WeChat Pay API v3 JSAPI. `start` places the order (prepay) and signs the parameters for
- * wx.requestPayment; `confirm` takes WeChat Pay's notification — signature, freshness, merchant, amount all
- * checked — and credits the wallet exactly once per order, however often WeChat Pay repeats it.
+ * Top-ups through WeChat Pay API v3 JSAPI. `start` places the order (prepay, with an expiry) and signs the
+ * parameters for wx.requestPayment, and hands the order to the watch; `confirm` takes WeChat Pay's notification —
+ * signature, freshness, merchant, amount all checked — and credits the wallet exactly once per order, however often
+ * WeChat Pay repeats it; `settlePending` asks WeChat Pay about an order whose notification has not come, credits it
+ * when paid, and closes it once expired, so no order stays pending.
  */
 export class WeChatPayTopUps implements TopUpProvider {
-  constructor(private readonly options: { orders: WeChatPayOrders; users: UserDirectory; config: WeChatPayConfig; wallet: WalletPayments; now?: () => number }) {}
+  constructor(
+    private readonly options: {
+      orders: WeChatPayOrders;
+      users: UserDirectory;
+      config: WeChatPayConfig;
+      wallet: WalletPayments;
+      watch?: PendingTopUpWatch;
+      orderExpiryMs?: number;
+      now?: () => number;
+      logger?: Pick<Logger, 'error'>;
+    },
+  ) {}
 
   private get config() {
     return this.options.config;
@@ -50,7 +78,9 @@ export class WeChatPayTopUps implements TopUpProvider {
     const user = await this.options.users.byId(userId);
     if (!user?.wechatOpenId) throw new DomainError('FORBIDDEN', 'paying with WeChat Pay needs an account signed in with WeChat');
     const order = await this.orderFor({ userId, amountFen, idempotencyKey });
+    if (order.status !== 'pending') throw new DomainError('CONFLICT', `top-up ${order.outTradeNo} is ${order.status} already; use a new Idempotency-Key`);
     if (!order.prepayId) await order.update({ prepayId: await this.prepay(order, user.wechatOpenId) });
+    await this.options.watch?.watch({ outTradeNo: order.outTradeNo, expiresAtMs: this.expiryOf(order) });
     return {
       topUp: { id: order.outTradeNo, amountFen: order.amountFen, status: 'pending', provider: 'wechatpay', createdAt: order.createdAt },
       payment: this.paymentFor(order.prepayId!),
@@ -71,13 +101,42 @@ export class WeChatPayTopUps implements TopUpProvider {
     if (paid.appid !== this.config.appId || paid.mchid !== this.config.mchId) throw new DomainError('VALIDATION_FAILED', 'the notification is for another app or merchant');
     const order = await this.options.orders.byOutTradeNo(paid.out_trade_no);
     if (!order) throw new DomainError('NOT_FOUND', `no WeChat Pay order ${paid.out_trade_no}`);
+    await this.apply(order, paid);
+  }
+
+  /**
+   * Asks WeChat Pay where an order stands and records it; an order still unpaid is closed when `closeIfUnpaid`
+   * (its expiry has passed). Idempotent: an order already settled is answered from our record without asking.
+   */
+  async settlePending(outTradeNo: string, options: { closeIfUnpaid: boolean }): Promise<PendingTopUpOutcome> {
+    const order = await this.options.orders.byOutTradeNo(outTradeNo);
+    if (!order) throw new DomainError('NOT_FOUND', `no WeChat Pay order ${outTradeNo}`);
+    if (order.status !== 'pending') return order.status;
+    const outcome = await this.apply(order, await this.query(order));
+    if (outcome !== 'pending' || !options.closeIfUnpaid) return outcome;
+    if (await this.close(order)) {
+      await order.update({ status: 'closed' });
+      return 'closed';
+    }
+    return this.apply(order, await this.query(order)); // WeChat Pay refused to close a paid order: it was paid meanwhile
+  }
+
+  /** Records what WeChat Pay says of an order: credits it once when paid, marks it failed when WeChat Pay gave up on it. */
+  private async apply(order: WeChatPayOrder, paid: Transaction): Promise<PendingTopUpOutcome> {
     if (paid.trade_state !== 'SUCCESS') {
       if (FAILED_STATES.includes(paid.trade_state) && order.status === 'pending') await order.update({ status: 'failed' });
-      return;
+      return order.status;
     }
     if (paid.amount.total !== order.amountFen || paid.amount.currency !== 'CNY') {
       throw new DomainError('VALIDATION_FAILED', `order ${order.outTradeNo} is for ${order.amountFen} fen CNY; WeChat Pay reported ${paid.amount.total} ${paid.amount.currency}`);
     }
+    if (order.status === 'closed' || order.status === 'failed') {
+      // WeChat Pay refuses to close a paid order and to pay a closed one, so this is not a payment we owe a credit
+      // for; it is left for reconciliation to find rather than credited on the word of a late message.
+      this.options.logger?.error({ outTradeNo: order.outTradeNo, status: order.status }, 'WeChat Pay reported a payment of an order we had closed; not credited');
+      return order.status;
+    }
+    if (!paid.transaction_id) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay reported order ${order.outTradeNo} paid without its transaction id`);
     await this.options.wallet.creditTopUp({
       userId: order.userId,
       amountFen: order.amountFen,
@@ -86,6 +145,26 @@ export class WeChatPayTopUps implements TopUpProvider {
       idempotencyKey: `wechatpay:${order.outTradeNo}`,
     });
     if (order.status !== 'paid') await order.update({ status: 'paid', transactionId: paid.transaction_id });
+    return 'paid';
+  }
+
+  private expiryOf(order: WeChatPayOrder): number {
+    return order.createdAt.getTime() + (this.options.orderExpiryMs ?? DEFAULT_ORDER_EXPIRY_MS);
+  }
+
+  /** GET /v3/pay/transactions/out-trade-no/{out_trade_no}: the order as WeChat Pay knows it. */
+  private async query(order: WeChatPayOrder): Promise<Transaction> {
+    const answer = await this.call('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(order.outTradeNo)}?mchid=${this.config.mchId}`);
+    if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order query (${answer.status} ${safeCode(answer.text)})`);
+    return parseJson(transaction, answer.text, 'order query answer');
+  }
+
+  /** POST …/close: true when closed, false when WeChat Pay refuses because the order is paid. */
+  private async close(order: WeChatPayOrder): Promise<boolean> {
+    const answer = await this.call('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(order.outTradeNo)}/close`, JSON.stringify({ mchid: this.config.mchId }));
+    if (answer.ok) return true;
+    if (safeCode(answer.text) === 'ORDERPAID') return false;
+    throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused to close the order (${answer.status} ${safeCode(answer.text)})`);
   }
 
   private async orderFor(request: TopUpRequest): Promise<WeChatPayOrder> {
@@ -97,33 +176,39 @@ export class WeChatPayTopUps implements TopUpProvider {
   }
 
   private async prepay(order: WeChatPayOrder, openId: string): Promise<string> {
-    const pathAndQuery = '/v3/pay/transactions/jsapi';
     const body = JSON.stringify({
       appid: this.config.appId,
       mchid: this.config.mchId,
       description: '钱包充值',
       out_trade_no: order.outTradeNo,
+      time_expire: rfc3339(this.expiryOf(order)),
       notify_url: this.config.notifyUrl,
       amount: { total: order.amountFen, currency: 'CNY' },
       payer: { openid: openId },
     });
-    const authorization = authorizationHeader(this.config, { method: 'POST', pathAndQuery, body, timestamp: Math.floor(this.now() / 1000), nonceStr: nonce() });
+    const answer = await this.call('POST', '/v3/pay/transactions/jsapi', body);
+    if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order (${answer.status} ${safeCode(answer.text)})`);
+    return parseJson(z.object({ prepay_id: z.string().min(1).max(64) }), answer.text, 'prepay answer').prepay_id;
+  }
+
+  /** One signed request to WeChat Pay; a successful answer's signature is verified before it is believed. */
+  private async call(method: 'GET' | 'POST', pathAndQuery: string, body = ''): Promise<{ ok: boolean; status: number; text: string }> {
+    const authorization = authorizationHeader(this.config, { method, pathAndQuery, body, timestamp: Math.floor(this.now() / 1000), nonceStr: nonce() });
     let response: Response;
     let text: string;
     try {
       response = await fetch(new URL(pathAndQuery, this.config.apiBase), {
-        method: 'POST',
-        headers: { authorization, accept: 'application/json', 'content-type': 'application/json' },
-        body,
+        method,
+        headers: { authorization, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        ...(method === 'POST' ? { body } : {}),
         signal: AbortSignal.timeout(10_000),
       });
       text = await response.text();
     } catch {
       throw new DomainError('UPSTREAM_FAILED', 'WeChat Pay did not answer; try again');
     }
-    if (!response.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order (${response.status} ${safeCode(text)})`);
-    this.verify({ headers: Object.fromEntries(response.headers), body: text });
-    return parseJson(z.object({ prepay_id: z.string().min(1).max(64) }), text, 'prepay answer').prepay_id;
+    if (response.ok) this.verify({ headers: Object.fromEntries(response.headers), body: text });
+    return { ok: response.ok, status: response.status, text };
   }
 
   private paymentFor(prepayId: string): JsapiPayment {
@@ -155,6 +240,11 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): 
   } catch {
     throw new DomainError('VALIDATION_FAILED', `the ${what} from WeChat Pay is malformed`);
   }
+}
+
+/** WeChat Pay's time format: RFC 3339 to the second. */
+function rfc3339(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 /** WeChat Pay's error code from its answer, for the message (never the whole body). */

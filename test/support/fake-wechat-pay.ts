@@ -5,6 +5,8 @@ import type { WeChatPayConfig } from '../../payments/wechat-pay/config';
 import { nonce, signLines, verifyLines } from '../../payments/wechat-pay/signatures';
 import { FAKE_APP_ID } from './fake-wechat';
 
+const newTransactionId = () => `4200${randomBytes(12).toString('hex')}`;
+
 const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
 
 export interface FakeWeChatPay {
@@ -12,16 +14,34 @@ export interface FakeWeChatPay {
   config: WeChatPayConfig;
   merchantPublicKeyPem: string;
   /** Orders placed and accepted (their Authorization signature verified), by out_trade_no. */
-  orders: Map<string, { total: number; openid: string; prepayId: string }>;
+  orders: Map<string, FakeOrder>;
+  /** Runs as a close request arrives, before it is answered (a test pays the order at that very moment). */
+  beforeClose?: (outTradeNo: string) => void;
+  /** The driver pays in WeChat's sheet: the order is paid whether or not its notification ever reaches us. */
+  pay(outTradeNo: string): void;
   /** The notification WeChat Pay would send once the driver paid (or not) for this order. */
   notification(outTradeNo: string, change?: { tradeState?: string; total?: number; timestampMs?: number; forged?: boolean }): { headers: Record<string, string>; body: string };
   close(): Promise<void>;
 }
 
+export interface FakeOrder {
+  total: number;
+  openid: string;
+  prepayId: string;
+  /** RFC 3339, as the prepay request gave it. */
+  timeExpire?: string;
+  tradeState: 'NOTPAY' | 'SUCCESS' | 'CLOSED';
+  transactionId?: string;
+  /** Order queries and close requests received (signature verified). */
+  queries: number;
+  closeRequests: number;
+}
+
 /**
- * WeChat Pay's JSAPI prepay and payment notifications, locally: the prepay endpoint checks the merchant's request
- * signature, the merchant and app, and that an out_trade_no is never reused for another amount; answers and
- * notifications are signed with "WeChat Pay's" own key and resources sealed with the APIv3 key.
+ * WeChat Pay's JSAPI prepay, order query, close and payment notifications, locally: every request's merchant
+ * signature is checked, the merchant and app, and that an out_trade_no is never reused for another amount; a paid
+ * order cannot be closed (ORDERPAID) and a closed one cannot be paid; answers and notifications are signed with
+ * "WeChat Pay's" own key and resources sealed with the APIv3 key.
  */
 export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
   const merchant = keyPair();
@@ -50,49 +70,85 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
   };
   const refuse = (res: http.ServerResponse, status: number, code: string, message: string) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ code, message }));
 
+  const answer = (res: http.ServerResponse, status: number, payload?: unknown) => {
+    const body = payload === undefined ? '' : JSON.stringify(payload);
+    res.writeHead(status, { 'content-type': 'application/json', ...signed(body) }).end(body);
+  };
+  const transactionOf = (outTradeNo: string, order: FakeOrder, tradeState: string = order.tradeState, total = order.total) => ({
+    appid: config.appId,
+    mchid: config.mchId,
+    out_trade_no: outTradeNo,
+    ...(order.transactionId ? { transaction_id: order.transactionId } : {}),
+    trade_type: 'JSAPI',
+    trade_state: tradeState,
+    amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
+    payer: { openid: order.openid },
+    ...(tradeState === 'SUCCESS' ? { success_time: new Date().toISOString() } : {}),
+  });
+
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v3/pay/transactions/jsapi') return refuse(res, 404, 'NOT_FOUND', 'no such API');
+      const url = req.url ?? '';
       const auth = /^WECHATPAY2-SHA256-RSA2048 (.+)$/.exec(req.headers.authorization ?? '');
       const fields = Object.fromEntries([...(auth?.[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-      const authentic = fields.mchid === config.mchId && fields.serial_no === config.serialNo && verifyLines(merchant.publicKey, ['POST', req.url, fields.timestamp, fields.nonce_str, raw], fields.signature ?? '');
+      const authentic = fields.mchid === config.mchId && fields.serial_no === config.serialNo && verifyLines(merchant.publicKey, [req.method ?? '', url, fields.timestamp, fields.nonce_str, raw], fields.signature ?? '');
       if (!authentic) return refuse(res, 401, 'SIGN_ERROR', 'signature does not verify');
+
+      const query = /^\/v3\/pay\/transactions\/out-trade-no\/([A-Za-z0-9_*|-]{6,32})\?mchid=(\d+)$/.exec(url);
+      if (req.method === 'GET' && query) {
+        const order = orders.get(query[1]);
+        if (query[2] !== config.mchId) return refuse(res, 400, 'MCH_NOT_EXISTS', 'mchid does not match');
+        if (!order) return refuse(res, 404, 'ORDER_NOT_EXIST', 'no such order');
+        order.queries += 1;
+        return answer(res, 200, transactionOf(query[1], order));
+      }
+      const close = /^\/v3\/pay\/transactions\/out-trade-no\/([A-Za-z0-9_*|-]{6,32})\/close$/.exec(url);
+      if (req.method === 'POST' && close) {
+        const order = orders.get(close[1]);
+        if (JSON.parse(raw || '{}').mchid !== config.mchId) return refuse(res, 400, 'PARAM_ERROR', 'mchid is required');
+        if (!order) return refuse(res, 404, 'ORDER_NOT_EXIST', 'no such order');
+        order.closeRequests += 1;
+        fake.beforeClose?.(close[1]);
+        if (order.tradeState === 'SUCCESS') return refuse(res, 400, 'ORDERPAID', 'the order is paid');
+        order.tradeState = 'CLOSED';
+        return res.writeHead(204, signed('')).end();
+      }
+      if (req.method !== 'POST' || url !== '/v3/pay/transactions/jsapi') return refuse(res, 404, 'NOT_FOUND', 'no such API');
       const order = JSON.parse(raw);
       if (order.appid !== config.appId || order.mchid !== config.mchId) return refuse(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid and mchid do not match');
       if (!Number.isInteger(order.amount?.total) || order.amount.total <= 0 || order.amount.currency !== 'CNY') return refuse(res, 400, 'PARAM_ERROR', 'amount.total must be positive fen in CNY');
       if (!order.payer?.openid) return refuse(res, 400, 'PARAM_ERROR', 'payer.openid is required');
+      if (order.time_expire !== undefined && Number.isNaN(Date.parse(order.time_expire))) return refuse(res, 400, 'PARAM_ERROR', 'time_expire must be RFC 3339');
       const existing = orders.get(order.out_trade_no);
       if (existing && existing.total !== order.amount.total) return refuse(res, 400, 'INVALID_REQUEST', 'out_trade_no reused with other parameters');
-      const prepayId = existing?.prepayId ?? `wx${randomBytes(14).toString('hex')}`;
-      orders.set(order.out_trade_no, { total: order.amount.total, openid: order.payer.openid, prepayId });
-      const body = JSON.stringify({ prepay_id: prepayId });
-      res.writeHead(200, { 'content-type': 'application/json', ...signed(body) }).end(body);
+      if (existing?.tradeState === 'CLOSED') return refuse(res, 400, 'ORDERCLOSED', 'the order is closed');
+      const placed: FakeOrder = existing ?? { total: order.amount.total, openid: order.payer.openid, prepayId: `wx${randomBytes(14).toString('hex')}`, timeExpire: order.time_expire, tradeState: 'NOTPAY', queries: 0, closeRequests: 0 };
+      orders.set(order.out_trade_no, placed);
+      answer(res, 200, { prepay_id: placed.prepayId });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const fake: FakeWeChatPay = {
     config: { ...config, apiBase: `http://127.0.0.1:${port}` },
     merchantPublicKeyPem: merchant.publicKey,
     orders,
+    pay(outTradeNo) {
+      const order = orders.get(outTradeNo);
+      if (!order) throw new Error(`no order ${outTradeNo} was placed`);
+      if (order.tradeState === 'CLOSED') throw new Error(`order ${outTradeNo} is closed and cannot be paid`);
+      order.tradeState = 'SUCCESS';
+      order.transactionId ??= newTransactionId();
+    },
     notification(outTradeNo, change = {}) {
       const order = orders.get(outTradeNo);
       if (!order) throw new Error(`no order ${outTradeNo} was placed`);
-      const total = change.total ?? order.total;
-      const transaction = JSON.stringify({
-        appid: config.appId,
-        mchid: config.mchId,
-        out_trade_no: outTradeNo,
-        transaction_id: `4200${randomBytes(12).toString('hex')}`.slice(0, 28),
-        trade_type: 'JSAPI',
-        trade_state: change.tradeState ?? 'SUCCESS',
-        amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
-        payer: { openid: order.openid },
-        success_time: new Date().toISOString(),
-      });
+      const tradeState = change.tradeState ?? 'SUCCESS';
+      if (tradeState === 'SUCCESS') order.transactionId ??= newTransactionId();
+      const transaction = JSON.stringify(transactionOf(outTradeNo, order, tradeState, change.total ?? order.total));
       const resourceNonce = randomBytes(6).toString('hex');
       const cipher = createCipheriv('aes-256-gcm', Buffer.from(config.apiV3Key, 'utf8'), Buffer.from(resourceNonce, 'utf8'));
       cipher.setAAD(Buffer.from('transaction', 'utf8'));
@@ -109,4 +165,5 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return fake;
 }

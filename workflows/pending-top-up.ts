@@ -1,0 +1,22 @@
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import type { TopUpActivities } from '../activities/top-up-activities';
+import { CLOSE_GRACE_MS, type PendingTopUpInput, queryDelayMs } from './pending-top-up.messages';
+
+const payments = proxyActivities<TopUpActivities>({
+  startToCloseTimeout: '30 seconds',
+  // WeChat Pay unreachable for a while: keep asking, never leave the order pending.
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/**
+ * A WeChat Pay top-up whose notification may never come: asked about now and then, credited when paid, closed
+ * once expired. Ends as soon as the order is settled either way (a notification that arrived meanwhile included).
+ */
+export async function watchPendingTopUp({ outTradeNo, expiresAtMs }: PendingTopUpInput): Promise<string> {
+  const closeAt = expiresAtMs + CLOSE_GRACE_MS;
+  for (let attempt = 0; ; attempt++) {
+    await sleep(Math.max(0, Math.min(queryDelayMs(attempt), closeAt - Date.now())));
+    const outcome = await payments.settlePendingTopUp({ outTradeNo, closeIfUnpaid: Date.now() >= closeAt });
+    if (outcome !== 'pending') return outcome;
+  }
+}
