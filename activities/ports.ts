@@ -107,3 +107,10 @@ export interface PendingTopUps {
   /** 'paid' | 'failed' | 'closed' once settled, 'pending' while the driver may still pay. */
   settlePending(outTradeNo: string, options: { closeIfUnpaid: boolean }): Promise<string>;
 }
+
+/** Refunds to the payer: submitted to the provider their top-up was paid through, then checked until they end. */
+export interface PayerRefunds {
+  /** 'succeeded' | 'closed' | 'abnormal' once ended, 'processing' meanwhile. */
+  submit(outRefundNo: string): Promise<string>;
+  check(outRefundNo: string): Promise<string>;
+}

@@ -18,6 +18,8 @@ import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { WeChatConfig } from '../infra/wechat/code2session';
 import type { TopUpProvider } from '../payments/top-ups';
+import type { RefundDesk, RefundWatch } from '../payments/refunds';
+import type { WeChatPayRefunds } from '../payments/wechat-pay/wechat-pay-refunds';
 import type { WalletPayments } from '../db/wallet';
 import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { TokenService } from './auth';
@@ -64,6 +66,8 @@ export interface ApiDeps {
   wechat: WeChatConfig;
   /** Set when WeChat Pay is configured; its notifications are refused otherwise. */
   wechatPay?: WeChatPayTopUps;
+  /** Withdrawals' refunds: recorded by the desk, followed by a workflow each; WeChat Pay's notifications when configured. */
+  refunds: { desk: RefundDesk; watch: RefundWatch; wechatPay?: WeChatPayRefunds };
   /** Where POST /wallet/top-ups goes (PAYMENTS_PROVIDER); unset: top-ups are refused. */
   topUps?: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };

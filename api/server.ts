@@ -26,7 +26,8 @@ import type { Logger } from '../infra/logger';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
 import { chooseTopUpProvider } from '../payments/top-ups';
 import { WalletPayments } from '../db/wallet';
-import { buildWeChatPayTopUps } from '../payments/wechat-pay/build';
+import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
+import { TemporalRefundWatch } from '../payments/refund-watch';
 import { createApp } from './app';
 import { registerEngineMetrics } from '../infra/engine-metrics';
 import { registerBusinessMetrics } from './business-metrics';
@@ -72,7 +73,8 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   registerEngineMetrics(metrics, { db, hot });
   const wallet = new WalletPayments(db);
   const users = new UserDirectory(db);
-  const wechatPay = buildWeChatPayTopUps(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
+  const wechatPayParts = buildWeChatPay(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
+  const wechatPay = wechatPayParts?.topUps;
   const audit = new AuditLog(db);
   const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
   const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
@@ -97,6 +99,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,
+    refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }), wechatPay: wechatPayParts?.refunds },
     topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms,
     tokens,

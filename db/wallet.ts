@@ -1,10 +1,17 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { type Transaction, UniqueConstraintError } from 'sequelize';
 import type { AuthorizeRequest, CaptureRequest } from '../activities/ports';
 import type { Database } from './database';
-import type { PaymentHold, TopUp, Wallet, WalletEntryKind, WalletTransaction } from './models';
+import type { PaymentHold, Refund, RefundStatus, TopUp, Wallet, WalletEntryKind, WalletTransaction, Withdrawal } from './models';
 import { DomainError } from '../domain/errors';
 import { type PreauthDecision, decidePreauthorization } from '../domain/preauthorization';
+import { allocateWithdrawal } from '../domain/refunds';
+
+/** Top-ups a withdrawal can be refunded against: paid through WeChat Pay, or the sandbox's play money. */
+const REFUNDABLE_PROVIDERS = ['wechatpay', 'sandbox'];
+
+/** WeChat Pay's out_refund_no: up to 64 of [0-9A-Za-z_-|*@]. */
+const newOutRefundNo = () => `rf${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
 
 /** One ledger write: the change to a locked wallet, its unique key, what it refers to, and the transaction it belongs to. */
 interface LedgerEntry {
@@ -23,7 +30,7 @@ interface LedgerEntry {
  * Every write is one transaction keyed so that a retry finds its earlier result instead of writing twice:
  * holds by session id, ledger entries by a unique idempotency key.
  *
- * Invariant, for every wallet: balance + held = top-ups − captured.
+ * Invariant, for every wallet: balance + held = top-ups − captured − withdrawn + refunds reversed.
  */
 export class WalletPayments {
   constructor(private readonly db: Database) {}
@@ -99,6 +106,98 @@ export class WalletPayments {
       }
       throw error;
     }
+  }
+
+  /**
+   * Takes `amountFen` out of the balance and splits it into refunds of the top-ups it came from (oldest first, within
+   * the refund window), in one transaction; a repeated key answers with the first withdrawal and its refunds.
+   */
+  async openWithdrawal(request: { userId: string; amountFen: number; idempotencyKey: string; nowMs: number }): Promise<{ withdrawal: Withdrawal; refunds: Refund[] }> {
+    const { Withdrawal, Refund, TopUp } = this.db.models;
+    await this.ensureWallet(request.userId);
+    const existing = async () => {
+      const withdrawal = await Withdrawal.findOne({ where: { idempotencyKey: request.idempotencyKey } });
+      return withdrawal && { withdrawal, refunds: await Refund.findAll({ where: { withdrawalId: withdrawal.id }, order: [['createdAt', 'ASC'], ['outRefundNo', 'ASC']] }) };
+    };
+    const found = await existing();
+    if (found) return this.sameRequest(found, request);
+    try {
+      return await this.db.transaction(async (transaction) => {
+        const wallet = await this.lockWallet(request.userId, transaction);
+        if (wallet.balanceFen < request.amountFen) {
+          throw new DomainError('INSUFFICIENT_BALANCE', `the balance is ${wallet.balanceFen} fen; ${wallet.heldFen} fen more is held for charging`, { balanceFen: wallet.balanceFen });
+        }
+        const topUps = await TopUp.findAll({ where: { userId: request.userId, status: 'succeeded', provider: REFUNDABLE_PROVIDERS }, transaction });
+        const refunded = await Refund.findAll({
+          where: { topUpId: topUps.map((t) => t.id), status: ['processing', 'succeeded', 'abnormal'] },
+          attributes: ['topUpId', 'amountFen'],
+          transaction,
+        });
+        const refundedOf = (topUpId: string) => refunded.filter((r) => r.topUpId === topUpId).reduce((sum, r) => sum + r.amountFen, 0);
+        const shares = allocateWithdrawal(
+          request.amountFen,
+          topUps.map((t) => ({ topUpId: t.id, amountFen: t.amountFen, refundedFen: refundedOf(t.id), paidAtMs: t.createdAt.getTime() })),
+          request.nowMs,
+        );
+        const withdrawal = await Withdrawal.create({ id: randomUUID(), userId: request.userId, amountFen: request.amountFen, idempotencyKey: request.idempotencyKey }, { transaction });
+        const refunds: Refund[] = [];
+        for (const share of shares) {
+          const provider = topUps.find((t) => t.id === share.topUpId)!.provider;
+          refunds.push(
+            await Refund.create(
+              { outRefundNo: newOutRefundNo(), userId: request.userId, withdrawalId: withdrawal.id, provider, ...share, status: 'processing', providerRefundId: null, settledAt: null },
+              { transaction },
+            ),
+          );
+        }
+        await this.move({ wallet, kind: 'withdrawal', balanceDeltaFen: -request.amountFen, heldDeltaFen: 0, idempotencyKey: `withdrawal:${withdrawal.id}`, transaction });
+        return { withdrawal, refunds };
+      });
+    } catch (error) {
+      const raced = error instanceof UniqueConstraintError && (await existing());
+      if (raced) return this.sameRequest(raced, request);
+      throw error;
+    }
+  }
+
+  /**
+   * Records where a refund ended, once: a refund the provider closed puts its amount back into the wallet; an
+   * abnormal one (the payer's account could not take it) stays with support. Returns the refund as recorded.
+   */
+  async settleRefund(outRefundNo: string, outcome: { status: Exclude<RefundStatus, 'processing'>; providerRefundId?: string; atMs: number }): Promise<Refund> {
+    return this.db.transaction(async (transaction) => {
+      const refund = await this.db.models.Refund.findByPk(outRefundNo, { transaction, lock: transaction.LOCK.UPDATE });
+      if (!refund) throw new DomainError('NOT_FOUND', `no refund ${outRefundNo}`);
+      if (refund.status !== 'processing' && refund.status !== 'abnormal') return refund;
+      if (refund.status === outcome.status) return refund;
+      if (outcome.status === 'closed') {
+        const wallet = await this.lockWallet(refund.userId, transaction);
+        await this.move({ wallet, kind: 'refund_reversal', balanceDeltaFen: refund.amountFen, heldDeltaFen: 0, idempotencyKey: `refund-reversal:${outRefundNo}`, transaction });
+      }
+      return refund.update({ status: outcome.status, providerRefundId: outcome.providerRefundId ?? refund.providerRefundId, settledAt: new Date(outcome.atMs) }, { transaction });
+    });
+  }
+
+  /** A driver's withdrawals, newest first, each with its refunds. */
+  async withdrawals(userId: string, limit: number): Promise<{ withdrawal: Withdrawal; refunds: Refund[] }[]> {
+    const { Withdrawal, Refund } = this.db.models;
+    const withdrawals = await Withdrawal.findAll({ where: { userId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
+    const refunds = await Refund.findAll({ where: { withdrawalId: withdrawals.map((w) => w.id) }, order: [['createdAt', 'ASC'], ['outRefundNo', 'ASC']] });
+    return withdrawals.map((withdrawal) => ({ withdrawal, refunds: refunds.filter((r) => r.withdrawalId === withdrawal.id) }));
+  }
+
+  /** A refund and the top-up it pays back. */
+  async refund(outRefundNo: string): Promise<{ refund: Refund; topUp: TopUp } | undefined> {
+    const refund = await this.db.models.Refund.findByPk(outRefundNo);
+    const topUp = refund && (await this.db.models.TopUp.findByPk(refund.topUpId));
+    return refund && topUp ? { refund, topUp } : undefined;
+  }
+
+  private sameRequest<T extends { withdrawal: Withdrawal }>(found: T, request: { userId: string; amountFen: number }): T {
+    if (found.withdrawal.userId !== request.userId || found.withdrawal.amountFen !== request.amountFen) {
+      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key: already used for a different withdrawal', { field: 'Idempotency-Key' });
+    }
+    return found;
   }
 
   async wallet(userId: string): Promise<Wallet> {

@@ -19,7 +19,7 @@ import { installTracing, type Tracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
 import { buildWorkerActivities, startWorker } from '../worker/worker';
-import { buildWeChatPayTopUps } from '../payments/wechat-pay/build';
+import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { embeddedSecrets } from '../infra/embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
@@ -107,6 +107,7 @@ export async function startSystem(
     stops.push(() => workerMqtt.endAsync());
     const workerConnection = await NativeConnection.connect({ address: temporalAddress });
     stops.push(() => workerConnection.close());
+    const wechatPay = buildWeChatPay(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
     const worker = await startWorker({
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -119,7 +120,8 @@ export async function startSystem(
         topics,
         temporal,
         wrapPayments: options.wrapPayments,
-        pendingTopUps: buildWeChatPayTopUps(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }),
+        pendingTopUps: wechatPay?.topUps,
+        refunds: buildRefundDesk(db, wechatPay),
       }),
       tuning: env,
       tracing,

@@ -12,7 +12,7 @@ import { runMain, serveMetrics } from '../infra/process';
 import { installTracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from './session-sweeper';
-import { buildWeChatPayTopUps } from '../payments/wechat-pay/build';
+import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { buildWorkerActivities, startWorker } from './worker';
 
 /** The Temporal worker alone (workflows and activities), against real services. */
@@ -38,6 +38,7 @@ runMain('worker', async () => {
   registerEngineMetrics(metrics, { db, hot });
   const mqtt = await connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'commands', name: env.COMMANDS_CLIENT_ID }), { caFile: env.MQTT_CA_FILE });
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const wechatPay = buildWeChatPay(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
   const worker = await startWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -49,7 +50,8 @@ runMain('worker', async () => {
       pileMasterKey: env.PILE_MASTER_KEY,
       topics: pileTopics(env.MQTT_TOPIC_PREFIX),
       temporal: client,
-      pendingTopUps: buildWeChatPayTopUps(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }),
+      pendingTopUps: wechatPay?.topUps,
+      refunds: buildRefundDesk(db, wechatPay),
     }),
     tuning: env,
     tracing,

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { PaymentProvider, PendingTopUps } from '../activities/ports';
+import type { PayerRefunds, PaymentProvider, PendingTopUps } from '../activities/ports';
+import { createRefundActivities } from '../activities/refund-activities';
+import { buildRefundDesk } from '../payments/wechat-pay/build';
 import { createSessionActivities } from '../activities/session-activities';
 import { createSweeperActivities } from '../activities/sweeper-activities';
 import { createTopUpActivities } from '../activities/top-up-activities';
@@ -32,9 +34,14 @@ export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client }
   return createSweeperActivities({ ...sessionPorts(deps), workflows: new TemporalSessionWorkflows(deps.temporal) });
 }
 
-/** Everything the worker runs: session, sweeper and pending top-up activities. */
-export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps }) {
-  return { ...buildSessionActivities(deps), ...buildSweeperActivities(deps), ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }) };
+/** Everything the worker runs: session, sweeper, pending top-up and refund activities. */
+export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds }) {
+  return {
+    ...buildSessionActivities(deps),
+    ...buildSweeperActivities(deps),
+    ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
+    ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
+  };
 }
 
 /** A worker without the WECHAT_PAY_ settings: a watch it picks up fails (and retries) until a configured worker takes it. */

@@ -1,5 +1,5 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
-import { money, tableOptions, timestamp } from './columns';
+import { id36, money, tableOptions, timestamp } from './columns';
 
 class WalletRow extends Model<InferAttributes<WalletRow>, InferCreationAttributes<WalletRow>> {
   declare userId: string;
@@ -11,7 +11,8 @@ class WalletRow extends Model<InferAttributes<WalletRow>, InferCreationAttribute
 }
 export type Wallet = WalletRow;
 
-export const WALLET_ENTRY_KINDS = ['top_up', 'hold', 'capture', 'release'] as const;
+/** `withdrawal`: balance paid back to the driver by refunds; `refund_reversal`: a refund that failed, credited back. */
+export const WALLET_ENTRY_KINDS = ['top_up', 'hold', 'capture', 'release', 'withdrawal', 'refund_reversal'] as const;
 export type WalletEntryKind = (typeof WALLET_ENTRY_KINDS)[number];
 
 class WalletTransactionRow extends Model<InferAttributes<WalletTransactionRow>, InferCreationAttributes<WalletTransactionRow>> {
@@ -58,7 +59,38 @@ class PaymentHoldRow extends Model<InferAttributes<PaymentHoldRow>, InferCreatio
 }
 export type PaymentHold = PaymentHoldRow;
 
-/** The prepaid wallet: balances, the ledger, top-ups and the holds of open sessions. */
+class WithdrawalRow extends Model<InferAttributes<WithdrawalRow>, InferCreationAttributes<WithdrawalRow>> {
+  declare id: string;
+  declare userId: string;
+  declare amountFen: number;
+  declare idempotencyKey: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+export type Withdrawal = WithdrawalRow;
+
+/** `processing` until the provider says; `closed`: the provider gave up and the amount went back to the wallet; `abnormal`: support must act. */
+export const REFUND_STATUSES = ['processing', 'succeeded', 'closed', 'abnormal'] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+class RefundRow extends Model<InferAttributes<RefundRow>, InferCreationAttributes<RefundRow>> {
+  /** Ours, unique: the provider refunds once per number however often it is asked. */
+  declare outRefundNo: string;
+  declare userId: string;
+  declare withdrawalId: string | null;
+  declare topUpId: string;
+  declare provider: string;
+  declare amountFen: number;
+  declare topUpAmountFen: number;
+  declare status: RefundStatus;
+  declare providerRefundId: string | null;
+  declare settledAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+export type Refund = RefundRow;
+
+/** The prepaid wallet: balances, the ledger, top-ups, the holds of open sessions, withdrawals and their refunds. */
 export function defineWalletModels(sequelize: Sequelize) {
   const common = { sequelize, ...tableOptions };
   class Wallet extends WalletRow {}
@@ -111,5 +143,35 @@ export function defineWalletModels(sequelize: Sequelize) {
     },
     { ...common, tableName: 'payment_holds' },
   );
-  return { Wallet, WalletTransaction, TopUp, PaymentHold };
+  class Withdrawal extends WithdrawalRow {}
+  Withdrawal.init(
+    {
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      userId: id36(),
+      amountFen: money(),
+      idempotencyKey: { type: DataTypes.STRING(128), allowNull: false, unique: true },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { ...common, tableName: 'withdrawals' },
+  );
+  class Refund extends RefundRow {}
+  Refund.init(
+    {
+      outRefundNo: { type: DataTypes.STRING(64), primaryKey: true },
+      userId: id36(),
+      withdrawalId: { type: DataTypes.STRING(36), allowNull: true },
+      topUpId: id36(),
+      provider: { type: DataTypes.STRING(32), allowNull: false },
+      amountFen: money(),
+      topUpAmountFen: money(),
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      providerRefundId: { type: DataTypes.STRING(64), allowNull: true },
+      settledAt: timestamp(true),
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { ...common, tableName: 'refunds' },
+  );
+  return { Wallet, WalletTransaction, TopUp, PaymentHold, Withdrawal, Refund };
 }

@@ -8,16 +8,19 @@ import type { Logger } from '../../infra/logger';
 import { wechatPayConfigFrom } from './config';
 import { TemporalPendingTopUpWatch } from './pending-top-up-watch';
 import { WeChatPayTopUps } from './wechat-pay-top-ups';
+import { WeChatPayRefunds } from './wechat-pay-refunds';
+import { WeChatPayClient } from './client';
+import { RefundDesk, type RefundGateway, sandboxRefunds } from '../refunds';
 
 /**
- * WeChat Pay top-ups when the WECHAT_PAY_ settings are given (undefined when none is), the same for the API,
- * which places orders and takes notifications, and the worker, which settles the orders no notification settled.
+ * WeChat Pay top-ups and refunds when the WECHAT_PAY_ settings are given (undefined when none is), the same for the
+ * API, which places orders and takes notifications, and the worker, which settles what no notification settled.
  */
-export function buildWeChatPayTopUps(env: WeChatEnv, deps: { db: Database; temporal: Client; taskQueue: string; logger: Logger }): WeChatPayTopUps | undefined {
+export function buildWeChatPay(env: WeChatEnv, deps: { db: Database; temporal: Client; taskQueue: string; logger: Logger }): { topUps: WeChatPayTopUps; refunds: WeChatPayRefunds } | undefined {
   const config = wechatPayConfigFrom(env);
   if (!config) return undefined;
   const { db, temporal, taskQueue, logger } = deps;
-  return new WeChatPayTopUps({
+  const topUps = new WeChatPayTopUps({
     orders: new WeChatPayOrders(db),
     users: new UserDirectory(db),
     wallet: new WalletPayments(db),
@@ -26,4 +29,10 @@ export function buildWeChatPayTopUps(env: WeChatEnv, deps: { db: Database; tempo
     orderExpiryMs: env.WECHAT_PAY_ORDER_EXPIRY_MINUTES * 60_000,
     logger,
   });
+  return { topUps, refunds: new WeChatPayRefunds(new WeChatPayClient(config)) };
+}
+
+/** Refunds through the provider each top-up was paid with: WeChat Pay when configured, the sandbox's at once. */
+export function buildRefundDesk(db: Database, wechatPay: { refunds: RefundGateway } | undefined): RefundDesk {
+  return new RefundDesk({ wallet: new WalletPayments(db), gateways: { sandbox: sandboxRefunds, ...(wechatPay ? { wechatpay: wechatPay.refunds } : {}) } });
 }

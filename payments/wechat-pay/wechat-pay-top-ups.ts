@@ -7,21 +7,11 @@ import { DomainError } from '../../domain/errors';
 import type { JsapiPayment, TopUpProvider, TopUpRequest, TopUpStarted } from '../top-ups';
 import type { WeChatPayConfig } from './config';
 import type { Logger } from '../../infra/logger';
-import { authorizationHeader, decryptResource, nonce, signLines, verifyLines } from './signatures';
+import { type SignedMessage, WeChatPayClient, errorCode, parseJson } from './client';
+import { nonce, signLines } from './signatures';
 
-/** A signed message older or newer than this is refused as a replay. */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const FAILED_STATES = ['CLOSED', 'REVOKED', 'PAYERROR'];
 
-export interface SignedMessage {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-const notification = z.object({
-  event_type: z.string(),
-  resource: z.object({ algorithm: z.string(), ciphertext: z.string(), nonce: z.string(), associated_data: z.string().optional() }),
-});
 const transaction = z.object({
   appid: z.string(),
   mchid: z.string(),
@@ -64,14 +54,14 @@ export class WeChatPayTopUps implements TopUpProvider {
       now?: () => number;
       logger?: Pick<Logger, 'error'>;
     },
-  ) {}
+  ) {
+    this.client = new WeChatPayClient(options.config, options.now);
+  }
+
+  private readonly client: WeChatPayClient;
 
   private get config() {
     return this.options.config;
-  }
-
-  private now() {
-    return this.options.now?.() ?? Date.now();
   }
 
   async start({ userId, amountFen, idempotencyKey }: TopUpRequest): Promise<TopUpStarted> {
@@ -89,15 +79,7 @@ export class WeChatPayTopUps implements TopUpProvider {
 
   /** Handles one notification; resolves when it is settled (credited, or recorded as failed), throws when it must be refused. */
   async confirm(message: SignedMessage): Promise<void> {
-    this.verify(message);
-    const notice = parseJson(notification, message.body, 'notification');
-    let opened: string;
-    try {
-      opened = decryptResource(notice.resource, this.config.apiV3Key);
-    } catch {
-      throw new DomainError('UNAUTHENTICATED', 'the notification resource was not sealed with our APIv3 key');
-    }
-    const paid = parseJson(transaction, opened, 'transaction');
+    const paid = this.client.openNotification(message, transaction).resource;
     if (paid.appid !== this.config.appId || paid.mchid !== this.config.mchId) throw new DomainError('VALIDATION_FAILED', 'the notification is for another app or merchant');
     const order = await this.options.orders.byOutTradeNo(paid.out_trade_no);
     if (!order) throw new DomainError('NOT_FOUND', `no WeChat Pay order ${paid.out_trade_no}`);
@@ -154,17 +136,17 @@ export class WeChatPayTopUps implements TopUpProvider {
 
   /** GET /v3/pay/transactions/out-trade-no/{out_trade_no}: the order as WeChat Pay knows it. */
   private async query(order: WeChatPayOrder): Promise<Transaction> {
-    const answer = await this.call('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(order.outTradeNo)}?mchid=${this.config.mchId}`);
-    if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order query (${answer.status} ${safeCode(answer.text)})`);
+    const answer = await this.client.call('GET', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(order.outTradeNo)}?mchid=${this.config.mchId}`);
+    if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order query (${answer.status} ${errorCode(answer.text)})`);
     return parseJson(transaction, answer.text, 'order query answer');
   }
 
   /** POST …/close: true when closed, false when WeChat Pay refuses because the order is paid. */
   private async close(order: WeChatPayOrder): Promise<boolean> {
-    const answer = await this.call('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(order.outTradeNo)}/close`, JSON.stringify({ mchid: this.config.mchId }));
+    const answer = await this.client.call('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(order.outTradeNo)}/close`, JSON.stringify({ mchid: this.config.mchId }));
     if (answer.ok) return true;
-    if (safeCode(answer.text) === 'ORDERPAID') return false;
-    throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused to close the order (${answer.status} ${safeCode(answer.text)})`);
+    if (errorCode(answer.text) === 'ORDERPAID') return false;
+    throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused to close the order (${answer.status} ${errorCode(answer.text)})`);
   }
 
   private async orderFor(request: TopUpRequest): Promise<WeChatPayOrder> {
@@ -186,72 +168,20 @@ export class WeChatPayTopUps implements TopUpProvider {
       amount: { total: order.amountFen, currency: 'CNY' },
       payer: { openid: openId },
     });
-    const answer = await this.call('POST', '/v3/pay/transactions/jsapi', body);
-    if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order (${answer.status} ${safeCode(answer.text)})`);
+    const answer = await this.client.call('POST', '/v3/pay/transactions/jsapi', body);
+    if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the order (${answer.status} ${errorCode(answer.text)})`);
     return parseJson(z.object({ prepay_id: z.string().min(1).max(64) }), answer.text, 'prepay answer').prepay_id;
   }
 
-  /** One signed request to WeChat Pay; a successful answer's signature is verified before it is believed. */
-  private async call(method: 'GET' | 'POST', pathAndQuery: string, body = ''): Promise<{ ok: boolean; status: number; text: string }> {
-    const authorization = authorizationHeader(this.config, { method, pathAndQuery, body, timestamp: Math.floor(this.now() / 1000), nonceStr: nonce() });
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(new URL(pathAndQuery, this.config.apiBase), {
-        method,
-        headers: { authorization, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-        ...(method === 'POST' ? { body } : {}),
-        signal: AbortSignal.timeout(10_000),
-      });
-      text = await response.text();
-    } catch {
-      throw new DomainError('UPSTREAM_FAILED', 'WeChat Pay did not answer; try again');
-    }
-    if (response.ok) this.verify({ headers: Object.fromEntries(response.headers), body: text });
-    return { ok: response.ok, status: response.status, text };
-  }
-
   private paymentFor(prepayId: string): JsapiPayment {
-    const timeStamp = String(Math.floor(this.now() / 1000));
+    const timeStamp = String(Math.floor((this.options.now?.() ?? Date.now()) / 1000));
     const nonceStr = nonce();
     const pkg = `prepay_id=${prepayId}`;
     return { timeStamp, nonceStr, package: pkg, signType: 'RSA', paySign: signLines(this.config.privateKeyPem, [this.config.appId, timeStamp, nonceStr, pkg]) };
-  }
-
-  /** A message from WeChat Pay (header names in lower case): signed by its public key that we know, and fresh. */
-  private verify({ headers, body }: SignedMessage) {
-    const header = (name: string) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const timestamp = header('wechatpay-timestamp');
-    const nonceStr = header('wechatpay-nonce');
-    const signature = header('wechatpay-signature');
-    if (!timestamp || !nonceStr || !signature) throw new DomainError('UNAUTHENTICATED', 'the WeChat Pay signature headers are missing');
-    if (header('wechatpay-serial') !== this.config.platformPublicKeyId) throw new DomainError('UNAUTHENTICATED', 'signed with a key we do not know');
-    if (Math.abs(this.now() - Number(timestamp) * 1000) > MAX_CLOCK_SKEW_MS) throw new DomainError('UNAUTHENTICATED', 'the signature is too old or from the future');
-    if (!verifyLines(this.config.platformPublicKeyPem, [timestamp, nonceStr, body], signature)) throw new DomainError('UNAUTHENTICATED', 'the WeChat Pay signature does not verify');
-  }
-}
-
-function parseJson<S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> {
-  try {
-    return schema.parse(JSON.parse(text));
-  } catch {
-    throw new DomainError('VALIDATION_FAILED', `the ${what} from WeChat Pay is malformed`);
   }
 }
 
 /** WeChat Pay's time format: RFC 3339 to the second. */
 function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-}
-
-/** WeChat Pay's error code from its answer, for the message (never the whole body). */
-function safeCode(text: string): string {
-  try {
-    return String((JSON.parse(text) as { code?: unknown }).code ?? 'unknown');
-  } catch {
-    return 'unknown';
-  }
 }

@@ -15,6 +15,14 @@ export interface FakeWeChatPay {
   merchantPublicKeyPem: string;
   /** Orders placed and accepted (their Authorization signature verified), by out_trade_no. */
   orders: Map<string, FakeOrder>;
+  /** Refunds accepted, by out_refund_no. */
+  refunds: Map<string, FakeRefund>;
+  /** How the next refunds answer when submitted (PROCESSING by default, as WeChat Pay mostly does). */
+  refundAnswer: 'PROCESSING' | 'SUCCESS';
+  /** The refund ends at WeChat Pay (the bank took it, or gave up); its notification, if any, is a separate step. */
+  endRefund(outRefundNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): void;
+  /** The notification WeChat Pay would send once the refund ended. */
+  refundNotification(outRefundNo: string, change?: { refund?: number }): { headers: Record<string, string>; body: string };
   /** Runs as a close request arrives, before it is answered (a test pays the order at that very moment). */
   beforeClose?: (outTradeNo: string) => void;
   /** The driver pays in WeChat's sheet: the order is paid whether or not its notification ever reaches us. */
@@ -37,8 +45,19 @@ export interface FakeOrder {
   closeRequests: number;
 }
 
+export interface FakeRefund {
+  refundId: string;
+  outTradeNo: string;
+  transactionId: string;
+  refund: number;
+  total: number;
+  status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  /** Refund requests received for this out_refund_no (a repeat answers with the same refund). */
+  requests: number;
+}
+
 /**
- * WeChat Pay's JSAPI prepay, order query, close and payment notifications, locally: every request's merchant
+ * WeChat Pay's JSAPI prepay, order query, close, refunds and their notifications, locally: every request's merchant
  * signature is checked, the merchant and app, and that an out_trade_no is never reused for another amount; a paid
  * order cannot be closed (ORDERPAID) and a closed one cannot be paid; answers and notifications are signed with
  * "WeChat Pay's" own key and resources sealed with the APIv3 key.
@@ -86,6 +105,24 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     ...(tradeState === 'SUCCESS' ? { success_time: new Date().toISOString() } : {}),
   });
 
+  const refunds: FakeWeChatPay['refunds'] = new Map();
+  const refundOf = (outRefundNo: string, r: FakeRefund) => ({
+    refund_id: r.refundId,
+    out_refund_no: outRefundNo,
+    transaction_id: r.transactionId,
+    out_trade_no: r.outTradeNo,
+    channel: 'ORIGINAL',
+    status: r.status,
+    amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund, currency: 'CNY' },
+  });
+  const sealed = (plain: string, associatedData: string) => {
+    const resourceNonce = randomBytes(6).toString('hex');
+    const cipher = createCipheriv('aes-256-gcm', Buffer.from(config.apiV3Key, 'utf8'), Buffer.from(resourceNonce, 'utf8'));
+    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64');
+    return { algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: associatedData, nonce: resourceNonce };
+  };
+
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -115,6 +152,31 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         order.tradeState = 'CLOSED';
         return res.writeHead(204, signed('')).end();
       }
+      if (req.method === 'POST' && url === '/v3/refund/domestic/refunds') {
+        const asked = JSON.parse(raw || '{}');
+        const existing = refunds.get(asked.out_refund_no);
+        if (existing) {
+          if (existing.refund !== asked.amount?.refund) return refuse(res, 400, 'INVALID_REQUEST', 'out_refund_no reused with another amount');
+          existing.requests += 1;
+          return answer(res, 200, refundOf(asked.out_refund_no, existing));
+        }
+        const paid = [...orders.entries()].find(([, o]) => o.transactionId === asked.transaction_id && o.tradeState === 'SUCCESS');
+        if (!paid) return refuse(res, 404, 'RESOURCE_NOT_EXISTS', 'no paid order with this transaction_id');
+        const [outTradeNo, order] = paid;
+        if (!/^[0-9A-Za-z_|*@-]{1,64}$/.test(asked.out_refund_no ?? '')) return refuse(res, 400, 'PARAM_ERROR', 'out_refund_no is malformed');
+        if (asked.amount?.total !== order.total || asked.amount?.currency !== 'CNY') return refuse(res, 400, 'PARAM_ERROR', 'amount.total must be the order total in CNY');
+        const refundedAlready = [...refunds.values()].filter((r) => r.transactionId === asked.transaction_id && r.status !== 'CLOSED').reduce((sum, r) => sum + r.refund, 0);
+        if (!Number.isInteger(asked.amount?.refund) || asked.amount.refund <= 0 || refundedAlready + asked.amount.refund > order.total) return refuse(res, 400, 'NOT_ENOUGH', 'refund exceeds what is left of the order');
+        const created: FakeRefund = { refundId: `50${randomBytes(14).toString('hex')}`, outTradeNo, transactionId: asked.transaction_id, refund: asked.amount.refund, total: order.total, status: fake.refundAnswer, requests: 1 };
+        refunds.set(asked.out_refund_no, created);
+        return answer(res, 200, refundOf(asked.out_refund_no, created));
+      }
+      const refundQuery = /^\/v3\/refund\/domestic\/refunds\/([0-9A-Za-z_|*@-]{1,64})$/.exec(url);
+      if (req.method === 'GET' && refundQuery) {
+        const refund = refunds.get(refundQuery[1]);
+        if (!refund) return refuse(res, 404, 'RESOURCE_NOT_EXISTS', 'no such refund');
+        return answer(res, 200, refundOf(refundQuery[1], refund));
+      }
       if (req.method !== 'POST' || url !== '/v3/pay/transactions/jsapi') return refuse(res, 404, 'NOT_FOUND', 'no such API');
       const order = JSON.parse(raw);
       if (order.appid !== config.appId || order.mchid !== config.mchId) return refuse(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid and mchid do not match');
@@ -136,6 +198,36 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     config: { ...config, apiBase: `http://127.0.0.1:${port}` },
     merchantPublicKeyPem: merchant.publicKey,
     orders,
+    refunds,
+    refundAnswer: 'PROCESSING',
+    endRefund(outRefundNo, status) {
+      const refund = refunds.get(outRefundNo);
+      if (!refund) throw new Error(`no refund ${outRefundNo}`);
+      refund.status = status;
+    },
+    refundNotification(outRefundNo, change = {}) {
+      const refund = refunds.get(outRefundNo);
+      if (!refund) throw new Error(`no refund ${outRefundNo}`);
+      const resource = JSON.stringify({
+        mchid: config.mchId,
+        out_trade_no: refund.outTradeNo,
+        transaction_id: refund.transactionId,
+        out_refund_no: outRefundNo,
+        refund_id: refund.refundId,
+        refund_status: refund.status,
+        user_received_account: '支付用户零钱',
+        amount: { total: refund.total, refund: change.refund ?? refund.refund, payer_total: refund.total, payer_refund: change.refund ?? refund.refund },
+      });
+      const body = JSON.stringify({
+        id: randomBytes(8).toString('hex'),
+        create_time: new Date().toISOString(),
+        resource_type: 'encrypt-resource',
+        event_type: `REFUND.${refund.status}`,
+        summary: '退款状态变化',
+        resource: { original_type: 'refund', ...sealed(resource, 'refund') },
+      });
+      return { headers: signed(body), body };
+    },
     pay(outTradeNo) {
       const order = orders.get(outTradeNo);
       if (!order) throw new Error(`no order ${outTradeNo} was placed`);

@@ -7,13 +7,22 @@ describe('the wallet', () => {
   let fake;
   let page;
   let balanceFen;
+  let withdrawals;
 
   beforeEach(async () => {
     fake = installFakeWx();
     balanceFen = 1000;
+    withdrawals = [];
     fake.api
       .on('GET /wallet', () => ({ balanceFen, heldFen: 500 }))
       .on('GET /wallet/transactions', () => ({ transactions: [{ id: 1, kind: 'top_up', amountFen: 1000, balanceAfterFen: 1000, heldAfterFen: 0, sessionId: null, at: '2030-01-01T02:00:00Z' }] }))
+      .on('GET /wallet/withdrawals', () => ({ withdrawals }))
+      .on('POST /wallet/withdrawals', (request) => {
+        const withdrawal = { id: 'w1', amountFen: request.data.amountFen, createdAt: '2030-01-01T03:00:00Z', refunds: [{ outRefundNo: 'rf1', amountFen: request.data.amountFen, status: 'processing', settledAt: null }] };
+        withdrawals = [withdrawal];
+        balanceFen -= request.data.amountFen;
+        return { withdrawal, wallet: { balanceFen, heldFen: 0 } };
+      })
       .on('POST /wallet/top-ups', (request) => {
         balanceFen += request.data.amountFen;
         return { topUp: { id: 't1', amountFen: request.data.amountFen, status: 'succeeded', provider: 'sandbox' }, wallet: { balanceFen, heldFen: 0 } };
@@ -60,5 +69,20 @@ describe('the wallet', () => {
     await tap(page, '#top-up');
     expect(fake.api.count('POST', '/wallet/top-ups')).toBe(0);
     expect(page.dom.textContent).toContain('请输入 1 到 10000 元之间的金额');
+  });
+
+  it('sends my whole balance back to WeChat Pay once I confirm, and shows the refund in progress', async () => {
+    await tap(page, '#withdraw');
+    expect(fake.modals[0].content).toContain('¥10.00');
+    expect(fake.api.last('POST', '/wallet/withdrawals').data).toEqual({ amountFen: 1000 });
+    expect(fake.api.last('POST', '/wallet/withdrawals').header['Idempotency-Key']).toBeTruthy();
+    expect(fake.toasts[0].title).toBe('退款已提交');
+    expect(page.dom.textContent).toContain('退款中');
+  });
+
+  it('withdraws nothing when I change my mind', async () => {
+    fake.modalAnswer = false;
+    await tap(page, '#withdraw');
+    expect(fake.api.count('POST', '/wallet/withdrawals')).toBe(0);
   });
 });
