@@ -1,4 +1,4 @@
-import { type ConsoleBrowser, byTestId, createStaffAccount, fleetOverview, launchConsoleBrowser, screenshot, signIn, signOut } from '../support/browser';
+import { type ConsoleBrowser, byTestId, createStaffAccount, fleetOverview, launchConsoleBrowser, openMenu, screenshot, scriptErrors, signIn, signOut } from '../support/browser';
 import { uniqueId } from '../support/services';
 import { type TestSystem, startTestSystem } from '../support/system-harness';
 
@@ -37,5 +37,16 @@ describe('the operator console in a browser', () => {
 
     const { body } = await t.call('GET', '/api/v1/admin/audit?action=staff.create', { token: (await t.call('POST', '/api/v1/auth/staff-login', { body: { username: 'admin', password: ADMIN_PASSWORD } })).body.token });
     expect(body.entries[0]).toMatchObject({ action: 'staff.create', target: `staff:${username}`, reason: 'runs the night shift' });
+  }, 120_000);
+
+  it('opens every page of the admin menu, in Chinese and in English, without a script error', async () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const page = await browser.newPage({ locale });
+      await signIn(page, 'admin', ADMIN_PASSWORD);
+      for (const name of ['fleet', 'stations', 'tariffs', 'commands', 'alarms', 'staff', 'audit', 'account']) await openMenu(page, name);
+      await byTestId(page, 'account-page').waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe(locale === 'en' ? 'en' : 'zh-CN');
+      expect(scriptErrors(page)).toEqual([]);
+    }
   }, 120_000);
 });

@@ -45,6 +45,9 @@ export async function launchConsoleBrowser(apiUrl: string): Promise<ConsoleBrows
       context.setDefaultTimeout(UI_TIMEOUT_MS);
       if (options.locale) await context.addInitScript((locale) => localStorage.setItem('evcp.console.locale', locale), options.locale);
       const page = await context.newPage();
+      const errors: string[] = [];
+      scriptErrorsOf.set(page, errors);
+      page.on('pageerror', (error) => errors.push(error.message));
       await page.goto('/console/');
       return page;
     },
@@ -53,6 +56,12 @@ export async function launchConsoleBrowser(apiUrl: string): Promise<ConsoleBrows
       await browser.close();
     },
   };
+}
+
+const scriptErrorsOf = new WeakMap<Page, string[]>();
+/** Uncaught errors of the console's own scripts on this page so far (a failed API call is not one: it is shown). */
+export function scriptErrors(page: Page): string[] {
+  return scriptErrorsOf.get(page) ?? [];
 }
 
 /** Saves a screenshot under test-artifacts/console/<name>.png (or `file` when given) and returns its path. */
