@@ -137,3 +137,33 @@ export async function fleetOverview(page: Page) {
     pileStatus: (code: string) => byTestId(page, `fleet-pile-${code}`).locator('[data-status]').getAttribute('data-status'),
   };
 }
+
+// Page objects for the fleet, commands and alarms pages. Their APIs arrive with the fleet, commands and alarms
+// branches (issue 11); the scenario tests written after the merge exercise these.
+
+/** Opens a pile's page by its code and waits for it. */
+export async function openPile(page: Page, code: string) {
+  await page.goto(`/console/piles/${encodeURIComponent(code)}`);
+  await byTestId(page, 'pile-page').waitFor();
+  return { status: () => byTestId(page, 'pile-status').getAttribute('data-status') };
+}
+
+/** On a pile's page: sends a remote command with its reason through the dialog; resolves once the dialog closed. */
+export async function sendCommand(page: Page, command: { type: 'start' | 'stop' | 'reset' | 'unlock' | 'configure'; reason: string; driverId?: string }): Promise<void> {
+  await byTestId(page, 'command-open').click();
+  await choose(page, 'command-type', `command-type-${command.type}`);
+  if (command.driverId) await fill(page, 'command-driver-id', command.driverId);
+  await fill(page, 'command-reason', command.reason);
+  await byTestId(page, 'command-send').click();
+  await byTestId(page, 'command-dialog').waitFor({ state: 'hidden' });
+}
+
+/** On an alarm's page: acknowledge, add a note or resolve (the note is required for the last two). */
+export async function actOnAlarm(page: Page, alarmId: string, action: 'acknowledge' | 'note' | 'resolve', note = ''): Promise<string | null> {
+  if (!page.url().endsWith(`/console/alarms/${alarmId}`)) await page.goto(`/console/alarms/${encodeURIComponent(alarmId)}`);
+  await byTestId(page, `alarm-${action}`).click();
+  if (note) await fill(page, 'alarm-dialog-note', note);
+  await byTestId(page, 'alarm-dialog-confirm').click();
+  await byTestId(page, 'alarm-dialog').waitFor({ state: 'hidden' });
+  return byTestId(page, 'alarm-state').textContent();
+}
