@@ -64,6 +64,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The operator console's static build, served by the API at /console (api/console-static.ts).
+COPY --from=build /app/console/dist ./console/dist
 COPY --from=build /app/ops/docker ./ops/docker
 
 # The image's "node" user, numeric so that Kubernetes' runAsNonRoot can verify it.

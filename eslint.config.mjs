@@ -20,7 +20,7 @@ const nonDeterministic = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.bench-dist/**', 'node_modules/**', 'mini-program/**', 'coverage/**', '.data/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['dist/**', '.bench-dist/**', 'node_modules/**', 'mini-program/**', 'console/**', 'test-artifacts/**', 'coverage/**', '.data/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -11,7 +11,7 @@ module.exports = {
       },
       transformIgnorePatterns: ['/node_modules/(?!.*/node_modules/)(?!(@scure|@noble)/)'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/mini-program/'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', '/mini-program/', '/console/'],
     },
     {
       // The WeChat mini-program: plain JS components and pages rendered by miniprogram-simulate in jsdom.

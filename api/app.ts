@@ -6,6 +6,7 @@ import { Histogram } from 'prom-client';
 import { withLogContext } from '../infra/logger';
 import { SpanKind, inSpan } from '../infra/tracing';
 import { authenticate } from './auth';
+import { serveConsole } from './console-static';
 import type { ApiDeps } from './context';
 import { errorHandler } from './errors';
 import { refuseNulCharacters } from './validation';
@@ -30,7 +31,7 @@ export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRo
 }
 
 /**
- * The Koa application. Order: request id → errors → access log and metrics → body → public routes →
+ * The Koa application. Order: request id → errors → access log and metrics → body → console files (/console) → public routes →
  * authentication → protected routes. `app.callback()` serves tests without a port.
  */
 export function createApp(deps: ApiDeps): Koa {
@@ -69,6 +70,7 @@ export function createApp(deps: ApiDeps): Koa {
   });
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', onError: (_err, ctx) => ctx.throw(400, 'body must be valid JSON') }));
   app.use(refuseNulCharacters);
+  app.use(serveConsole());
 
   const { publicRoutes, protectedRoutes } = apiRouters(deps);
   for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());

@@ -1,0 +1,352 @@
+/**
+ * The console's only data path: typed calls to /api/v1 as written in the API contract (briefs/api-contract.md,
+ * issue 11). The token lives in sessionStorage (gone when the tab closes); a 401 sends the user to sign-in.
+ */
+
+export type StaffRole = 'operator' | 'support' | 'admin';
+export interface StaffUser {
+  id: string;
+  role: StaffRole;
+  name: string;
+}
+
+export interface ApiErrorBody {
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** An error answer of the API, `{error:{code,message,field?}}`, with its HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'evcp.console.token';
+const USER_KEY = 'evcp.console.user';
+
+export const session = {
+  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  user(): StaffUser | null {
+    const raw = sessionStorage.getItem(USER_KEY);
+    try {
+      return raw ? (JSON.parse(raw) as StaffUser) : null;
+    } catch {
+      return null;
+    }
+  },
+  save(token: string, user: StaffUser): void {
+    sessionStorage.setItem(TOKEN_KEY, token);
+    sessionStorage.setItem(USER_KEY, JSON.stringify(user));
+  },
+  clear(): void {
+    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(USER_KEY);
+  },
+};
+
+let onUnauthenticated: () => void = () => undefined;
+/** The router registers where a 401 leads (the sign-in page). */
+export function whenUnauthenticated(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+async function request<T>(method: string, path: string, options: { body?: unknown; query?: Query; headers?: Record<string, string> } = {}): Promise<T> {
+  const token = session.token();
+  const response = await fetch(`/api/v1${withQuery(path, options.query)}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!response.ok) {
+    const error = (data as { error?: ApiErrorBody } | undefined)?.error;
+    const failure = new ApiError(response.status, error?.code ?? 'INTERNAL', error?.message ?? response.statusText, error?.field);
+    // A sign-in attempt's own 401 (wrong password, TOTP needed) is for the sign-in form, not a lost session.
+    if (response.status === 401 && token && !path.startsWith('/auth/staff-login')) {
+      session.clear();
+      onUnauthenticated();
+    }
+    throw failure;
+  }
+  return data as T;
+}
+
+const get = <T>(path: string, query?: Query) => request<T>('GET', path, { query });
+const post = <T>(path: string, body: unknown = {}, headers?: Record<string, string>) => request<T>('POST', path, { body, headers });
+const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
+const put = <T>(path: string, body: unknown) => request<T>('PUT', path, { body });
+const seg = encodeURIComponent;
+
+// ---------------------------------------------------------------- staff accounts and auth (existing)
+
+export interface StaffAccount {
+  id: string;
+  username: string;
+  role: StaffRole;
+  disabledAt: string | null;
+  totpEnabled: boolean;
+  phone?: string | null;
+  wechatOpenId?: string | null;
+  createdAt?: string;
+}
+
+export const authApi = {
+  signIn: (body: { username: string; password: string; code?: string }) => post<{ token: string; user: StaffUser }>('/auth/staff-login', body),
+  enrolTotp: (code?: string) => post<{ otpauthUri?: string; totpEnabled?: boolean }>('/auth/staff-totp', code ? { code } : {}),
+};
+
+export const staffApi = {
+  list: () => get<{ staff: StaffAccount[] }>('/admin/staff'),
+  create: (body: { username: string; role: StaffRole; reason?: string }) => post<{ staff: StaffAccount; password: string }>('/admin/staff', body),
+  disable: (id: string, reason: string) => post<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}/disable`, { reason }),
+  enable: (id: string, reason: string) => post<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}/enable`, { reason }),
+  resetPassword: (id: string, body: { reason: string; clearTotp?: boolean }) => post<{ staff: StaffAccount; password: string }>(`/admin/staff/${seg(id)}/reset-password`, body),
+  update: (id: string, body: { phone?: string; wechatOpenId?: string; reason: string }) => patch<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}`, body),
+};
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  actorRole: string | null;
+  action: string;
+  target: string;
+  reason: string | null;
+  result: string;
+}
+export const auditApi = {
+  list: (query: { actorId?: string; action?: string; target?: string; from?: string; to?: string; cursor?: number; limit?: number }) =>
+    get<{ entries: AuditEntry[]; nextCursor?: number }>('/admin/audit', query),
+};
+
+// ---------------------------------------------------------------- fleet: tariffs, stations, piles
+
+export interface TariffBand {
+  name: string;
+  from: string;
+  to: string;
+  electricityFenPerKwh: number;
+  serviceFenPerKwh: number;
+}
+export interface TariffDefinition {
+  name: string;
+  utcOffsetMinutes: number;
+  bands: TariffBand[];
+  idleFeeFenPerMinute: number;
+  idleGraceMinutes: number;
+}
+export interface TariffVersion {
+  version: number;
+  effectiveFrom: string;
+  definition: TariffDefinition;
+  createdAt?: string;
+  createdBy?: string | { id: string; name: string } | null;
+}
+export interface TariffView {
+  id: string;
+  name: string;
+  current: TariffVersion | null;
+  versions: TariffVersion[];
+}
+export const tariffsApi = {
+  list: () => get<{ tariffs: TariffView[] }>('/admin/tariffs'),
+  create: (body: { id?: string; definition: TariffDefinition; effectiveFrom?: string; reason?: string }) => post<{ tariff: TariffView }>('/admin/tariffs', body),
+  addVersion: (id: string, body: { definition: TariffDefinition; effectiveFrom: string; reason?: string }) => post<{ tariff: TariffView }>(`/admin/tariffs/${seg(id)}/versions`, body),
+};
+
+export interface Station {
+  id: string;
+  name: string;
+  address: string;
+  lat: number;
+  lng: number;
+  openingHours: string;
+  tariffId: string;
+  retiredAt: string | null;
+  pileCount?: number;
+}
+export type PileType = 'fast' | 'slow';
+export interface Pile {
+  id: string;
+  code: string;
+  stationId: string;
+  type: PileType;
+  maxPowerW: number;
+  connectorType: string;
+  connectorCount: number;
+  retiredAt: string | null;
+}
+export interface PileCredentials {
+  mqttUsername: string;
+  mqttPassword: string;
+  [more: string]: unknown;
+}
+export type StationFields = Pick<Station, 'name' | 'address' | 'lat' | 'lng' | 'openingHours' | 'tariffId'>;
+export const stationsApi = {
+  list: (query: { q?: string; includeRetired?: boolean } = {}) => get<{ stations: Station[] }>('/admin/stations', query),
+  get: (id: string) => get<{ station: Station; piles: Pile[] }>(`/admin/stations/${seg(id)}`),
+  create: (body: StationFields & { id?: string; reason?: string }) => post<{ station: Station }>('/admin/stations', body),
+  update: (id: string, body: Partial<StationFields> & { retired?: boolean; reason?: string }) => patch<{ station: Station }>(`/admin/stations/${seg(id)}`, body),
+  addPile: (stationId: string, body: { code: string; type: PileType; maxPowerW: number; connectorType: string; connectorCount?: number; reason?: string }) =>
+    post<{ pile: Pile; credentials: PileCredentials }>(`/admin/stations/${seg(stationId)}/piles`, body),
+  onCall: (stationId: string) => get<{ staff: { id: string; username: string; phone?: string | null }[] }>(`/admin/stations/${seg(stationId)}/on-call`),
+  setOnCall: (stationId: string, body: { staffIds: string[]; reason?: string }) => put<{ staff: { id: string; username: string; phone?: string | null }[] }>(`/admin/stations/${seg(stationId)}/on-call`, body),
+};
+
+/** Pile status as the live feed and the fleet view name it (domain/pile-status.ts, plus the fleet's own words). */
+export type PileStatus = 'idle' | 'available' | 'reserved' | 'charging' | 'occupied' | 'fault' | 'faulted' | 'offline';
+export interface FleetPile {
+  id: string;
+  code: string;
+  type: PileType;
+  maxPowerW: number;
+  status: PileStatus;
+  sessionId?: string;
+  powerW?: number;
+  energyWh?: number;
+}
+export interface FleetView {
+  counts: { total: number; available: number; charging: number; offline: number; faulted: number; [status: string]: number };
+  stations: { id: string; name: string; piles: FleetPile[] }[];
+}
+export interface PileSessionSummary {
+  id: string;
+  status: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  energyWh: number;
+  totalFen?: number;
+  endReason?: string;
+}
+export interface PileDetail {
+  pile: Pile;
+  station: Station;
+  status: PileStatus;
+  currentSession: null | { id: string; status: string; startedAt: string | null; energyWh: number; powerW?: number };
+  recentSessions: PileSessionSummary[];
+}
+export const pilesApi = {
+  fleet: (query: { status?: string; stationId?: string; q?: string } = {}) => get<FleetView>('/admin/fleet', query),
+  get: (code: string) => get<PileDetail>(`/admin/piles/${seg(code)}`),
+  update: (code: string, body: { type?: PileType; maxPowerW?: number; connectorType?: string; retired?: boolean; reason?: string }) => patch<{ pile: Pile }>(`/admin/piles/${seg(code)}`, body),
+  /** The QR label is an image the browser opens directly (with the token in the header it cannot: fetched as a blob). */
+  async qrObjectUrl(code: string, format: 'svg' | 'png' = 'svg'): Promise<string> {
+    const token = session.token();
+    const response = await fetch(`/api/v1/admin/piles/${seg(code)}/qr?format=${format}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (!response.ok) throw new ApiError(response.status, 'QR_FAILED', response.statusText);
+    return URL.createObjectURL(await response.blob());
+  },
+};
+
+// ---------------------------------------------------------------- commands
+
+export type CommandType = 'start' | 'stop' | 'reset' | 'unlock' | 'configure';
+export type CommandState = 'sent' | 'accepted' | 'rejected' | 'expired' | 'failed';
+export const COMMAND_STATES: CommandState[] = ['sent', 'accepted', 'rejected', 'expired', 'failed'];
+export interface ConfigureParams {
+  maxPowerW?: number;
+  heartbeatIntervalS?: number;
+  qrContent?: string;
+  displayPriceFenPerKwh?: number;
+}
+export interface Command {
+  commandId: string;
+  pileCode: string;
+  pileId: string;
+  type: CommandType;
+  params: Record<string, unknown>;
+  reason: string;
+  state: CommandState;
+  requestedBy: { id: string; name: string; role: string };
+  sessionId?: string;
+  workflowId: string;
+  attempts: number;
+  detail?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CommandRequest {
+  commandId: string;
+  type: CommandType;
+  reason: string;
+  driverId?: string;
+  connectorId?: number;
+  params?: ConfigureParams;
+}
+export const commandsApi = {
+  /** The commandId doubles as the Idempotency-Key: a retried click never sends twice. */
+  send: (pileCode: string, body: CommandRequest) => post<{ command: Command }>(`/admin/piles/${seg(pileCode)}/commands`, body, { 'Idempotency-Key': body.commandId }),
+  list: (query: { pile?: string; state?: string; limit?: number; cursor?: string } = {}) => get<{ commands: Command[]; nextCursor?: string }>('/admin/commands', query),
+  get: (id: string) => get<{ command: Command }>(`/admin/commands/${seg(id)}`),
+};
+
+// ---------------------------------------------------------------- alarms
+
+export type AlarmState = 'open' | 'acknowledged' | 'resolved';
+export const ALARM_STATES: AlarmState[] = ['open', 'acknowledged', 'resolved'];
+export interface Alarm {
+  id: string;
+  pileId: string;
+  pileCode: string;
+  stationId: string;
+  kind: 'offline' | 'fault' | 'meter' | 'platform';
+  code: string;
+  message: string;
+  state: AlarmState;
+  raisedAt: string;
+  clearedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: { id: string; name: string } | string | null;
+  assignee: { id: string; name: string } | null;
+  resolvedAt: string | null;
+  occurrences: number;
+  escalationLevel: number;
+}
+export interface AlarmHistoryEntry {
+  at: string;
+  actor: { id: string; name: string; role: string } | null;
+  action: 'raised' | 'notified' | 'escalated' | 'acknowledged' | 'assigned' | 'note' | 'cleared' | 'resolved';
+  detail: unknown;
+}
+export const alarmsApi = {
+  list: (query: { state?: string; pile?: string; stationId?: string } = {}) => get<{ alarms: Alarm[] }>('/admin/alarms', query),
+  get: (id: string) => get<{ alarm: Alarm; history: AlarmHistoryEntry[] }>(`/admin/alarms/${seg(id)}`),
+  acknowledge: (id: string, note?: string) => post<{ alarm: Alarm }>(`/admin/alarms/${seg(id)}/acknowledge`, note ? { note } : {}),
+  assign: (id: string, staffId: string, note?: string) => post<{ alarm: Alarm }>(`/admin/alarms/${seg(id)}/assign`, note ? { staffId, note } : { staffId }),
+  note: (id: string, note: string) => post<{ alarm: Alarm }>(`/admin/alarms/${seg(id)}/notes`, { note }),
+  resolve: (id: string, note: string) => post<{ alarm: Alarm }>(`/admin/alarms/${seg(id)}/resolve`, { note }),
+};
+
+/** A fresh command id (uuid v4) for an idempotent send. */
+export function newCommandId(): string {
+  return crypto.randomUUID();
+}
