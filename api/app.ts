@@ -15,6 +15,7 @@ import { alertWebhookRoutes } from './routes/alert-webhook';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { driverRoutes, publicDriverRoutes } from './routes/driver';
+import { fleetAdminRoutes } from './routes/fleet-admin';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/sessions';
 import { staffAdminRoutes } from './routes/staff-admin';
@@ -26,7 +27,7 @@ import { walletRoutes } from './routes/wallet';
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

@@ -4,6 +4,7 @@ import type { AlarmLog } from '../db/alarm-log';
 import type { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
 import type { FavouriteStations } from '../db/favourites';
+import type { FleetAdmin } from '../db/fleet-admin';
 import type { FeedbackDesk } from '../db/feedback';
 import type { OrderHistory } from '../db/order-history';
 import type { PlaceNames } from '../db/places';
@@ -24,6 +25,7 @@ import type { WalletPayments } from '../db/wallet';
 import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { TokenService } from './auth';
 import type { LiveSocketLimits } from './live-socket';
+import type { PileCommissioning } from './pile-commissioning';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
 import type { StaffService } from './staff-service';
@@ -58,6 +60,10 @@ export interface ApiDeps {
   staff: StaffService;
   /** The append-only log of staff actions. */
   audit: AuditLog;
+  /** Staff's reads and writes of tariffs, stations and piles (api/routes/fleet-admin.ts). */
+  fleetAdmin: FleetAdmin;
+  /** What a new pile is commissioned with: its QR link and (with the master key) its credentials. */
+  pileCommissioning: PileCommissioning;
   logger: Logger;
   metrics: Registry;
   /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */

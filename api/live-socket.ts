@@ -6,13 +6,20 @@ import { z } from 'zod';
 import { channels } from '../infra/hot-state/keys';
 import type { LiveMessage, LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
-import { type AuthUser, type StaffTokenCheck, type TokenService, verifiedUser } from './auth';
+import { type AuthUser, isStaff, type StaffTokenCheck, type TokenService, verifiedUser } from './auth';
 import type { SessionService } from './session-service';
 import type { SessionWatchers } from './session-watchers';
 
 const target = z
-  .object({ sessionId: z.string().min(1).max(64).optional(), stationId: z.string().min(1).max(64).optional() })
-  .refine((t) => (t.sessionId === undefined) !== (t.stationId === undefined), 'name exactly one of sessionId or stationId');
+  .object({ sessionId: z.string().min(1).max(64).optional(), stationId: z.string().min(1).max(64).optional(), fleet: z.literal(true).optional() })
+  .refine((t) => [t.sessionId, t.stationId, t.fleet].filter((v) => v !== undefined).length === 1, 'name exactly one of sessionId, stationId or fleet:true');
+
+/** The hot store's channel of a subscription: one session, one station, or every station (the fleet, staff only). */
+function channelOf(t: z.infer<typeof target>): string {
+  if (t.sessionId) return channels.session(t.sessionId);
+  if (t.stationId) return channels.station(t.stationId);
+  return channels.fleet;
+}
 const clientMessage = z.union([
   z.object({ type: z.literal('auth'), token: z.string().max(4096) }),
   z.object({ type: z.literal(['subscribe', 'unsubscribe']) }).and(target),
@@ -50,7 +57,7 @@ interface LiveSocketDeps {
 
 /**
  * WebSocket at /ws: a driver follows their own session's progress, anyone signed in follows a station's pile
- * status. Authenticate with `?token=` or a first `{type:"auth", token}` message within the grace period; then
+ * status, staff follow every station's (`{type:"subscribe", fleet:true}`: one channel, not one per station). Authenticate with `?token=` or a first `{type:"auth", token}` message within the grace period; then
  * `{type:"subscribe", sessionId}` or `{type:"subscribe", stationId}`. Updates arrive through the hot store's
  * pub/sub, so any API node can serve any client.
  *
@@ -139,7 +146,8 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
       if (!user) return fail('UNAUTHENTICATED', 'send {"type":"auth","token":...} first');
       try {
         if (message.type === 'subscribe') {
-          const channel = message.sessionId ? channels.session(message.sessionId) : channels.station(message.stationId!);
+          const channel = channelOf(message);
+          if (message.fleet && !isStaff(user)) return fail('FORBIDDEN', 'only staff may follow the whole fleet');
           if (!subscriptions.has(channel) && subscriptions.size >= limits.maxSubscriptions) {
             return fail('TOO_MANY_SUBSCRIPTIONS', `at most ${limits.maxSubscriptions} subscriptions per connection; unsubscribe first`);
           }
@@ -149,10 +157,10 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
             send({ type: 'session.status', sessionId: view.sessionId, status: view.status, at: new Date().toISOString(), energyWh: view.energyWh, costFen: view.costFen, endReason: view.endReason, bill: view.bill });
           } else {
             if (!subscriptions.has(channel)) await follow(channel);
-            send({ type: 'subscribed', stationId: message.stationId });
+            send(message.fleet ? { type: 'subscribed', fleet: true } : { type: 'subscribed', stationId: message.stationId });
           }
         } else {
-          const channel = message.sessionId ? channels.session(message.sessionId) : channels.station(message.stationId!);
+          const channel = channelOf(message);
           await subscriptions.get(channel)?.();
           subscriptions.delete(channel);
         }

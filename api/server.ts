@@ -12,6 +12,9 @@ import { OrderHistory } from '../db/order-history';
 import { PlaceNames } from '../db/places';
 import { Reviews } from '../db/reviews';
 import { FleetCatalogue } from '../db/fleet-catalogue';
+import { FleetAdmin } from '../db/fleet-admin';
+import { pileTopics } from '../device-protocol/topics';
+import { pileCommissioning } from './pile-commissioning';
 import { SessionRecords } from '../db/session-records';
 import { SessionRequestKeys } from '../db/session-request-keys';
 import { StaffAccounts } from '../db/staff-accounts';
@@ -50,6 +53,10 @@ export const apiConfig = {
   ...fragments.sessionPolicy,
   ...fragments.wechat,
   ...fragments.payments,
+  ...fragments.fleet,
+  /** New piles' credentials in POST /admin/stations/:id/piles (unset: commission them with `npm run pile:credentials`). */
+  PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY,
+  MQTT_TOPIC_PREFIX: fragments.mqtt.MQTT_TOPIC_PREFIX,
 };
 export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
 
@@ -62,7 +69,7 @@ export interface ApiEngines {
 }
 
 /** Builds every dependency of the API once. Secrets come resolved (embedded mode generates its own). */
-export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; embedded: boolean }): ApiDeps {
+export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; embedded: boolean; pileMasterKey?: string }): ApiDeps {
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
   const stations = new StationDirectory({ db, hot });
@@ -105,6 +112,8 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     tokens,
     staff: new StaffService({ accounts: new StaffAccounts(db), audit, tokens, hot, limits: staffLimits }),
     audit,
+    fleetAdmin: new FleetAdmin({ db }),
+    pileCommissioning: pileCommissioning({ masterKey: resolved.pileMasterKey ?? env.PILE_MASTER_KEY, topics: pileTopics(env.MQTT_TOPIC_PREFIX), qrBaseUrl: env.PILE_QR_BASE_URL }),
     logger,
     metrics,
     devLogin: { enabled: env.AUTH_DEV_LOGIN ?? resolved.embedded, staffRoles: env.AUTH_DEV_LOGIN_STAFF },

@@ -58,6 +58,7 @@ export class SessionService {
     const found = await this.deps.stations.pileByCode(request.pileCode);
     if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${request.pileCode}`, { field: 'pileCode' });
     const { pile, station, tariff } = found;
+    if (found.retired) throw new DomainError('PILE_UNAVAILABLE', `pile ${pile.code} is out of service`);
     const status = pileDisplayStatus(await this.deps.live.pileDevice(pile.id));
     if (status === 'offline' || status === 'fault') throw new DomainError('PILE_UNAVAILABLE', `pile ${pile.code} is ${status}`);
 

@@ -13,8 +13,15 @@ export type NewPile = CreationAttributes<Pile>;
 export class FleetCatalogue {
   constructor(private readonly db: Database) {}
 
+  /** The tariff with `tariff` as its version 1, in force since the epoch (a tariff that exists keeps its versions). */
   async addTariff(tariff: Tariff, options: { transaction?: Transaction } = {}): Promise<void> {
-    await this.db.models.TariffRecord.findOrCreate({ where: { id: tariff.id }, defaults: { id: tariff.id, definition: tariff }, transaction: options.transaction });
+    const { id, version: _version, ...definition } = tariff;
+    const [, created] = await this.db.models.TariffRecord.findOrCreate({ where: { id }, defaults: { id, name: tariff.name }, transaction: options.transaction });
+    if (!created) return;
+    await this.db.models.TariffVersionRecord.create(
+      { tariffId: id, version: 1, effectiveFrom: new Date(0), definition, createdById: null, createdByName: null },
+      { transaction: options.transaction },
+    );
   }
 
   async addStations(stations: NewStation[], options: { transaction?: Transaction } = {}): Promise<void> {

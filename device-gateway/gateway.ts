@@ -119,7 +119,7 @@ export function buildGatewayContext(deps: {
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),
-    piles: new PileRegistry({ db: deps.db, ttlMs: 10 * 60_000 }),
+    piles: new PileRegistry({ db: deps.db, hot: deps.hot, ttlMs: 10 * 60_000 }),
     alarms: new AlarmLog(deps.db),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DAY_MINUTES, type Tariff, type TariffBand, minuteOfDay } from './tariff';
+import type { TariffDefinition } from './tariff-versions';
 
 /** Validation of tariffs entering the system (seeding, admin input). */
 
@@ -16,19 +17,36 @@ export const tariffBandSchema = z.object({
   serviceFenPerKwh: z.number().int().nonnegative(),
 });
 
-export const tariffSchema: z.ZodType<Tariff> = z
-  .object({
-    id: z.string().min(1),
-    name: z.string().min(1),
-    utcOffsetMinutes: z.number().int().min(-720).max(840),
-    bands: z.array(tariffBandSchema).min(1),
-    idleFeeFenPerMinute: z.number().int().nonnegative(),
-    idleGraceMinutes: z.number().int().nonnegative(),
+const definitionFields = z.object({
+  name: z.string().min(1),
+  utcOffsetMinutes: z.number().int().min(-720).max(840),
+  bands: z.array(tariffBandSchema).min(1),
+  idleFeeFenPerMinute: z.number().int().nonnegative(),
+  idleGraceMinutes: z.number().int().nonnegative(),
+});
+
+function coverBands(tariff: { bands: TariffBand[] }, ctx: z.RefinementCtx) {
+  const problem = bandCoverageProblem(tariff.bands);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['bands'], message: problem });
+}
+
+export const tariffSchema: z.ZodType<Tariff> = definitionFields
+  .extend({ id: z.string().min(1), version: z.number().int().positive().optional() })
+  .superRefine(coverBands);
+
+/**
+ * A tariff's definition as staff write it (a version of the tariff, without its id): bounded so hostile input
+ * cannot store megabytes (a day has at most 96 quarter-hour bands).
+ */
+export const tariffDefinitionSchema: z.ZodType<TariffDefinition> = definitionFields
+  .extend({
+    name: z.string().trim().min(1).max(100),
+    bands: z.array(tariffBandSchema.extend({ name: z.string().trim().min(1).max(40), electricityFenPerKwh: z.number().int().nonnegative().max(100_000), serviceFenPerKwh: z.number().int().nonnegative().max(100_000) })).min(1).max(96),
+    idleFeeFenPerMinute: z.number().int().nonnegative().max(100_000),
+    idleGraceMinutes: z.number().int().nonnegative().max(24 * 60),
   })
-  .superRefine((tariff, ctx) => {
-    const problem = bandCoverageProblem(tariff.bands);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['bands'], message: problem });
-  });
+  .strict()
+  .superRefine(coverBands);
 
 function bandCoverageProblem(bands: TariffBand[]): string | undefined {
   const sorted = [...bands].sort((a, b) => minuteOfDay(a.from) - minuteOfDay(b.from));

@@ -18,6 +18,8 @@ export interface TariffBand {
 
 export interface Tariff {
   id: string;
+  /** Which version of the tariff this is (domain/tariff-versions.ts); absent in snapshots taken before versions existed. */
+  version?: number;
   name: string;
   utcOffsetMinutes: number;
   bands: TariffBand[];

@@ -114,6 +114,16 @@ export const fragments = {
     STAFF_LOGIN_FAILURES_PER_ADDRESS: positiveInt.default(20),
     STAFF_LOGIN_WINDOW_MINUTES: positiveInt.default(15),
   },
+  fleet: {
+    /**
+     * What a pile's QR code links to: `<PILE_QR_BASE_URL>/<code>`. The mini-program's scan page reads the code from
+     * the link's last path segment (mini-program/utils/pile-code.js), so any https address of the operator's works.
+     */
+    PILE_QR_BASE_URL: url(['https', 'http'])
+      .refine((v) => !/[?#]/.test(v), 'must have no query or fragment: the pile code is appended as the last path segment')
+      .transform((v) => v.replace(/\/+$/, ''))
+      .default('https://evcp.example.com/p'),
+  },
   pileKeys: {
     /** Master key from which each pile's command-signing secret and every MQTT password are derived. */
     PILE_MASTER_KEY: secret.optional(),

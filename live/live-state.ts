@@ -245,7 +245,9 @@ export class LiveState implements SessionLiveUpdates {
     const status = pileDisplayStatus(device, occupancy?.status);
     if (summary[pileId] === status) return;
     await this.hot.hashSet(hotKeys.stationPiles(stationId), { [pileId]: status });
-    await this.publish(channels.station(stationId), { type: 'pile.status', stationId, pileId, status, at: new Date(at).toISOString() });
+    const message: LiveMessage = { type: 'pile.status', stationId, pileId, status, at: new Date(at).toISOString() };
+    // The station's channel for its drivers; the fleet channel for staff watching every station (one subscription each).
+    await Promise.all([this.publish(channels.station(stationId), message), this.publish(channels.fleet, message)]);
   }
 
   private async publish(channel: string, message: LiveMessage) {

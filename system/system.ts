@@ -137,7 +137,7 @@ export async function startSystem(
     );
     stops.push(() => gateway.stop());
 
-    const apiDeps = buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true });
+    const apiDeps = buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true, pileMasterKey: secrets.pileMasterKey });
     await apiDeps.staff.ensureFirstAdmin({ username: env.STAFF_ADMIN_USERNAME, password: env.STAFF_ADMIN_PASSWORD, dataDir: env.DATA_DIR, logger });
     const api = await startApi(apiDeps, { port: env.PORT, host: env.HOST });
     stops.push(() => api.close());

@@ -42,9 +42,9 @@ export function stationRoutes({ stations, live, listedStatuses }: ApiDeps): Rout
 
   router.get('/piles/:code', async (ctx) => {
     const found = await stations.pileByCode(ctx.params.code);
-    if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${ctx.params.code}`);
-    const station = await stations.get(found.station.id);
-    const view = stationView(station!, await live.stationPiles(found.station.id), Date.now());
+    const station = found && !found.retired ? await stations.get(found.station.id) : undefined;
+    if (!found || !station) throw new DomainError('NOT_FOUND', `no pile has the code ${ctx.params.code}`);
+    const view = stationView(station, await live.stationPiles(found.station.id), Date.now());
     const { piles, ...stationPart } = view;
     ctx.body = { pile: piles.find((p) => p.id === found.pile.id), station: stationPart };
   });

@@ -1,15 +1,30 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
-import type { Tariff } from '../../domain/tariff';
+import type { TariffDefinition } from '../../domain/tariff-versions';
 import { tableOptions, timestamp } from './columns';
 import { jsonColumn } from './json-column';
 
+/** A tariff's identity and name; what it charges is in its versions. */
 class TariffRecordRow extends Model<InferAttributes<TariffRecordRow>, InferCreationAttributes<TariffRecordRow>> {
   declare id: string;
-  declare definition: Tariff;
+  declare name: string;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
 export type TariffRecord = TariffRecordRow;
+
+/** One version of a tariff, in force from `effectiveFrom` until a later version's (domain/tariff-versions.ts). Never updated. */
+class TariffVersionRecordRow extends Model<InferAttributes<TariffVersionRecordRow>, InferCreationAttributes<TariffVersionRecordRow>> {
+  declare id: CreationOptional<number>;
+  declare tariffId: string;
+  declare version: number;
+  declare effectiveFrom: Date;
+  declare definition: TariffDefinition;
+  declare createdAt: CreationOptional<Date>;
+  /** The staff member who wrote it; null for versions from seeds and the migration. */
+  declare createdById: string | null;
+  declare createdByName: string | null;
+}
+export type TariffVersionRecord = TariffVersionRecordRow;
 
 class StationRow extends Model<InferAttributes<StationRow>, InferCreationAttributes<StationRow>> {
   declare id: string;
@@ -19,6 +34,8 @@ class StationRow extends Model<InferAttributes<StationRow>, InferCreationAttribu
   declare lng: number;
   declare openingHours: string;
   declare tariffId: string;
+  /** Set when the station was retired: hidden from drivers, kept for its history. */
+  declare retiredAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -35,6 +52,9 @@ class PileRow extends Model<InferAttributes<PileRow>, InferCreationAttributes<Pi
   declare type: PileType;
   declare maxPowerW: number;
   declare connectorType: string;
+  declare connectorCount: CreationOptional<number>;
+  /** Set when the pile was retired: it starts no session, its history stays. */
+  declare retiredAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -45,8 +65,27 @@ export function defineFleetModels(sequelize: Sequelize) {
   const common = { sequelize, ...tableOptions };
   class TariffRecord extends TariffRecordRow {}
   TariffRecord.init(
-    { id: { type: DataTypes.STRING(64), primaryKey: true }, definition: jsonColumn<Tariff>('definition'), createdAt: timestamp(), updatedAt: timestamp() },
+    { id: { type: DataTypes.STRING(64), primaryKey: true }, name: { type: DataTypes.STRING(200), allowNull: false }, createdAt: timestamp(), updatedAt: timestamp() },
     { ...common, tableName: 'tariffs' },
+  );
+  class TariffVersionRecord extends TariffVersionRecordRow {}
+  TariffVersionRecord.init(
+    {
+      id: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      tariffId: { type: DataTypes.STRING(64), allowNull: false },
+      version: { type: DataTypes.INTEGER, allowNull: false },
+      effectiveFrom: timestamp(),
+      definition: jsonColumn<TariffDefinition>('definition'),
+      createdAt: timestamp(),
+      createdById: { type: DataTypes.STRING(36), allowNull: true },
+      createdByName: { type: DataTypes.STRING(100), allowNull: true },
+    },
+    {
+      ...common,
+      tableName: 'tariff_versions',
+      updatedAt: false,
+      indexes: [{ unique: true, fields: ['tariff_id', 'version'] }, { fields: ['tariff_id', 'effective_from'] }],
+    },
   );
   class Station extends StationRow {}
   Station.init(
@@ -58,6 +97,7 @@ export function defineFleetModels(sequelize: Sequelize) {
       lng: { type: DataTypes.DOUBLE, allowNull: false },
       openingHours: { type: DataTypes.STRING(100), allowNull: false },
       tariffId: { type: DataTypes.STRING(64), allowNull: false },
+      retiredAt: timestamp(true),
       createdAt: timestamp(),
       updatedAt: timestamp(),
     },
@@ -72,6 +112,8 @@ export function defineFleetModels(sequelize: Sequelize) {
       type: { type: DataTypes.STRING(8), allowNull: false },
       maxPowerW: { type: DataTypes.INTEGER, allowNull: false },
       connectorType: { type: DataTypes.STRING(32), allowNull: false },
+      connectorCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      retiredAt: timestamp(true),
       createdAt: timestamp(),
       updatedAt: timestamp(),
     },
@@ -80,5 +122,6 @@ export function defineFleetModels(sequelize: Sequelize) {
   Pile.belongsTo(Station, { foreignKey: 'stationId', as: 'station' });
   Station.hasMany(Pile, { foreignKey: 'stationId', as: 'piles' });
   Station.belongsTo(TariffRecord, { foreignKey: 'tariffId', as: 'tariff' });
-  return { TariffRecord, Station, Pile };
+  TariffRecord.hasMany(TariffVersionRecord, { foreignKey: 'tariffId', as: 'versions' });
+  return { TariffRecord, TariffVersionRecord, Station, Pile };
 }

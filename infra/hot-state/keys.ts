@@ -33,4 +33,8 @@ export const channels = {
   watching: 'live:watching',
   /** A gateway that (re)started asks the API nodes to announce what they watch. */
   watchingResync: 'live:watching:resync',
+  /** Every pile status change of every station (staff's live fleet view). */
+  fleet: 'live:fleet',
+  /** Staff changed stations, piles or tariffs: cached catalogues (API nodes, gateways) reload on next read. */
+  catalogueChanged: 'catalogue:changed',
 };
