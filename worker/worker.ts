@@ -3,6 +3,8 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { PaymentProvider } from '../activities/ports';
 import { createSessionActivities } from '../activities/session-activities';
 import { createSweeperActivities } from '../activities/sweeper-activities';
+import { createPileCommandActivities } from '../activities/pile-command-activities';
+import { PileCommandRecords, SessionProgressRecords } from '../db/pile-commands';
 import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
@@ -31,9 +33,15 @@ export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client }
   return createSweeperActivities({ ...sessionPorts(deps), workflows: new TemporalSessionWorkflows(deps.temporal) });
 }
 
-/** Everything the worker runs: session and sweeper activities. */
+/** Operators' pile commands: their records, the command publisher, and the session records a start or stop follows. */
+export function buildPileCommandActivities(deps: ActivityDeps) {
+  const { pileCommands } = sessionPorts(deps);
+  return createPileCommandActivities({ commands: new PileCommandRecords(deps.db), pileCommands, sessions: new SessionProgressRecords(deps.db) });
+}
+
+/** Everything the worker runs: session, sweeper and pile-command activities. */
 export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client }) {
-  return { ...buildSessionActivities(deps), ...buildSweeperActivities(deps) };
+  return { ...buildSessionActivities(deps), ...buildSweeperActivities(deps), ...buildPileCommandActivities(deps) };
 }
 
 interface ActivityDeps {
