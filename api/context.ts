@@ -23,6 +23,7 @@ import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups'
 import type { TokenService } from './auth';
 import type { LiveSocketLimits } from './live-socket';
 import type { SessionService } from './session-service';
+import type { PileCommandService } from './pile-command-service';
 import type { SessionWatchers } from './session-watchers';
 import type { StaffService } from './staff-service';
 import type { ListedStationStatuses } from './station-statuses';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   staff: StaffService;
   /** The append-only log of staff actions. */
   audit: AuditLog;
+  /** Operators' remote commands to piles, each a workflow. */
+  pileCommands: PileCommandService;
   logger: Logger;
   metrics: Registry;
   /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */

@@ -84,7 +84,7 @@ export function validateCommandParams(type: PileCommandType, params: Record<stri
 /**
  * When a command not yet acknowledged is sent again: after `initialMs`, then each wait doubled up to `maxMs`, all
  * within the command's TTL (a resend after the TTL would be refused by the pile as expired anyway).
- * Returns the delays from the first send, e.g. 5 s, 10 s, 20 s … for a TTL of 60 s: [5000, 15000, 35000].
+ * Returns the delays from the first send, e.g. waits of 5 s, 10 s, 20 s, 20 s for a TTL of 60 s: [5000, 15000, 35000, 55000].
  */
 export function resendSchedule(ttlMs: number, backoff: { initialMs: number; maxMs: number }): number[] {
   const at: number[] = [];
