@@ -1,2 +1,3 @@
 export * from './ports';
 export * from './session-activities';
+export * from './pile-command-activities';

@@ -3,7 +3,7 @@ import type { PreauthDecision, PreauthPolicy } from '../domain/preauthorization'
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
 import type { Tariff } from '../domain/tariff';
-import type { PileCommand } from '../domain/pile-command';
+import type { OperatorCommandState, PileCommand, PileCommandParams, PileCommandType, SessionProgress } from '../domain/pile-command';
 
 /** The narrow interfaces session activities depend on; each has one production implementation. */
 
@@ -113,4 +113,41 @@ export interface PayerRefunds {
   /** 'succeeded' | 'closed' | 'abnormal' once ended, 'processing' meanwhile. */
   submit(outRefundNo: string): Promise<string>;
   check(outRefundNo: string): Promise<string>;
+}
+
+// ── operator pile commands (issue 11) ──────────────────────────────────────────────────────
+
+/** An operator's command as first recorded; times are epoch ms. */
+export interface PileCommandRecord {
+  commandId: string;
+  pileId: string;
+  pileCode: string;
+  type: PileCommandType;
+  params: PileCommandParams;
+  reason: string;
+  requestedBy: { id: string; name: string; role: string };
+  sessionId?: string;
+  workflowId: string;
+  at: number;
+}
+
+export interface PileCommandStateChange {
+  commandId: string;
+  state: OperatorCommandState;
+  attempts: number;
+  detail?: string;
+  at: number;
+}
+
+/** The `pile_commands` table, which the API lists without asking Temporal. */
+export interface PileCommandStore {
+  /** Creates the record unless it exists (the API may have written it first): idempotent. */
+  record(command: PileCommandRecord): Promise<void>;
+  /** Writes the command's state; a final state is never overwritten by a later or retried write. */
+  changed(change: PileCommandStateChange): Promise<void>;
+}
+
+/** Where a start or stop command reads its session's progress (the session record the session workflow writes). */
+export interface SessionProgressReader {
+  progress(sessionId: string): Promise<SessionProgress | undefined>;
 }

@@ -18,6 +18,7 @@ import { driverRoutes, publicDriverRoutes } from './routes/driver';
 import { fleetAdminRoutes } from './routes/fleet-admin';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/sessions';
+import { pileCommandRoutes } from './routes/pile-commands';
 import { staffAdminRoutes } from './routes/staff-admin';
 import { staffAccountRoutes, staffSignInRoutes } from './routes/staff-auth';
 import { stationRoutes } from './routes/stations';
@@ -27,7 +28,7 @@ import { walletRoutes } from './routes/wallet';
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

@@ -27,6 +27,7 @@ import type { TokenService } from './auth';
 import type { LiveSocketLimits } from './live-socket';
 import type { PileCommissioning } from './pile-commissioning';
 import type { SessionService } from './session-service';
+import type { PileCommandService } from './pile-command-service';
 import type { SessionWatchers } from './session-watchers';
 import type { StaffService } from './staff-service';
 import type { ListedStationStatuses } from './station-statuses';
@@ -64,6 +65,8 @@ export interface ApiDeps {
   fleetAdmin: FleetAdmin;
   /** What a new pile is commissioned with: its QR link and (with the master key) its credentials. */
   pileCommissioning: PileCommissioning;
+  /** Operators' remote commands to piles, each a workflow. */
+  pileCommands: PileCommandService;
   logger: Logger;
   metrics: Registry;
   /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */

@@ -39,6 +39,8 @@ import type { ApiDeps } from './context';
 import { ListedStationStatuses } from './station-statuses';
 import { attachLiveSocket } from './live-socket';
 import { SessionService } from './session-service';
+import { PileCommandService } from './pile-command-service';
+import { PileCommandRecords } from '../db/pile-commands';
 import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
 import { StaffService } from './staff-service';
@@ -85,6 +87,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const audit = new AuditLog(db);
   const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
   const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
+  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit });
   return {
     db,
     hot,
@@ -92,7 +95,8 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     temporal,
     stations,
     listedStatuses: new ListedStationStatuses(live),
-    sessions: new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit }),
+    sessions,
+    pileCommands: new PileCommandService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, records: new PileCommandRecords(db), stations, live, sessions, sessionRecords, users, audit }),
     watchers,
     users,
     wechatUsers: new WeChatUsers(db),

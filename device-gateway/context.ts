@@ -9,6 +9,8 @@ import type { SessionRecordCache } from './session-cache';
 import type { RecoverableSessionRecords } from './session-records';
 import type { SessionSignals } from './session-signals';
 import type { WatchedSessions } from './watched-sessions';
+import type { PileCommandRecords } from '../db/pile-commands';
+import type { PileCommandSignals } from './command-signals';
 import type { SignalDefinition } from '@temporalio/workflow';
 
 /** Everything a message handler may use; built once by the gateway's composition root. */
@@ -22,6 +24,9 @@ export interface GatewayContext {
   watched: WatchedSessions;
   hot: HotState;
   signals: SessionSignals;
+  /** Operators' commands: which pile each was sent to, and their workflows' ack signal. */
+  commands: Pick<PileCommandRecords, 'pileOf'>;
+  commandSignals: PileCommandSignals;
   piles: Pick<PileRegistry, 'lookup'>;
   alarms: Pick<AlarmLog, 'raise' | 'clear'>;
   metrics: GatewayMetrics;

@@ -1,3 +1,5 @@
+import { PileCommandRecords } from '../db/pile-commands';
+import { TemporalPileCommandSignals } from './command-signals';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { AlarmLog } from '../db/alarm-log';
@@ -119,6 +121,8 @@ export function buildGatewayContext(deps: {
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),
+    commands: new PileCommandRecords(deps.db),
+    commandSignals: new TemporalPileCommandSignals(deps.temporal),
     piles: new PileRegistry({ db: deps.db, hot: deps.hot, ttlMs: 10 * 60_000 }),
     alarms: new AlarmLog(deps.db),
     metrics: createGatewayMetrics(deps.metrics),

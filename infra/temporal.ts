@@ -6,7 +6,7 @@ import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { sessionWorkflowId } from '../workflows/charging-session.messages';
-import { sessionSearchAttributes } from '../workflows/search-attributes';
+import { pileCommandSearchAttributes, sessionSearchAttributes } from '../workflows/search-attributes';
 import type { Logger } from './logger';
 import { tracingClientInterceptors } from './tracing';
 
@@ -77,7 +77,7 @@ const SEARCH_ATTRIBUTE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.
 /** Registers the session search attributes on the namespace if they are missing (safe to call at every start). */
 export async function ensureSearchAttributes(client: Client, namespace: string): Promise<void> {
   const connection = client.connection as Connection;
-  const keys = Object.values(sessionSearchAttributes);
+  const keys = [...new Set([...Object.values(sessionSearchAttributes), ...Object.values(pileCommandSearchAttributes)])];
   let registered: Record<string, unknown> = {};
   try {
     registered = (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};

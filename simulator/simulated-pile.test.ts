@@ -170,6 +170,56 @@ it('configure changes the power of the next session and refuses a power out of r
   expect(await probe.waitFor('telemetry')).toMatchObject({ powerW: 60_000 });
 });
 
+it('configure sets the heartbeat interval, the QR content and the displayed price', async () => {
+  const { pile, probe } = await startPile({ heartbeatIntervalMs: 60_000 });
+  const command = signed('configure', { params: { heartbeatIntervalS: 5, qrContent: 'https://example.test/p/abc', displayPriceFenPerKwh: 150 } });
+  const heartbeatsBefore = probe.messages('heartbeat').length;
+
+  await probe.sendCommand(command.token);
+
+  expect(await probe.waitFor('ack', (a) => a.commandId === command.commandId)).toMatchObject({ accepted: true });
+  expect(pile.heartbeatIntervalMs).toBe(5000);
+  expect(pile.display).toEqual({ qrContent: 'https://example.test/p/abc', priceFenPerKwh: 150 });
+  // The next heartbeat is due within the new interval, not the old minute.
+  await probe.until(() => (probe.messages('heartbeat').length > heartbeatsBefore ? true : undefined), 7000);
+}, 15_000);
+
+it('configure refuses unknown parameters with invalid_params', async () => {
+  const { probe } = await startPile();
+  const command = signed('configure', { params: { maxPowerKw: 60 } });
+
+  await probe.sendCommand(command.token);
+
+  expect(await probe.waitFor('ack', (a) => a.commandId === command.commandId)).toMatchObject({ accepted: false, reason: 'invalid_params' });
+});
+
+it('unlock frees a connector still held after a session, and refuses while charging', async () => {
+  const { pile, probe } = await startPile({ unplugDelayMs: 60_000 });
+  await startSession();
+  const whileCharging = signed('unlock', { params: { connectorId: 1 } });
+  await probe.sendCommand(whileCharging.token);
+  expect(await probe.waitFor('ack', (a) => a.commandId === whileCharging.commandId)).toMatchObject({ accepted: false, reason: 'busy' });
+
+  await probe.sendCommand(signed('stop').token);
+  await probe.waitFor('status', (s) => s.state === 'plugged');
+  const unlock = signed('unlock', { params: { connectorId: 1 } });
+  await probe.sendCommand(unlock.token);
+
+  expect(await probe.waitFor('ack', (a) => a.commandId === unlock.commandId)).toMatchObject({ accepted: true });
+  await probe.until(() => (probe.messages('status').at(-1)?.state === 'idle' ? true : undefined));
+  expect(probe.messages('status').map((s) => s.state)).toEqual(['idle', 'charging', 'plugged', 'idle']);
+  expect(pile.state).toBe('idle');
+});
+
+it('unlock refuses a connector the pile does not have', async () => {
+  const { probe } = await startPile();
+  const unlock = signed('unlock', { params: { connectorId: 2 } });
+
+  await probe.sendCommand(unlock.token);
+
+  expect(await probe.waitFor('ack', (a) => a.commandId === unlock.commandId)).toMatchObject({ accepted: false, reason: 'unknown_connector' });
+});
+
 it('unplugging a charging car stops the session as unplugged and frees the connector at once', async () => {
   const { pile, probe } = await startPile();
   const sessionId = await startSession();

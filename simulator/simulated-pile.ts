@@ -5,6 +5,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import type { Logger } from '../infra/logger';
 import { type CommandClaims, verifyCommand } from '../device-protocol/commands';
+import { validateCommandParams } from '../domain/pile-command';
 import { ackMessage, type PileState, type StopReason, type UplinkMessages } from '../device-protocol/messages';
 import { COMMAND_QOS, PILE_ID_PATTERN, type PileTopics, UPLINK_QOS, type UplinkKind } from '../device-protocol/topics';
 import { chargeStep, electricalReadings, MAX_PILE_POWER_W, socPercentOf, storedWhAt } from './charging-curve';
@@ -93,6 +94,8 @@ export class SimulatedPile {
   private nextTelemetryAt = 0;
   private nextHeartbeatAt = 0;
   private unplugAt?: number;
+  /** What the pile's screen shows, as configured by the platform. */
+  private readonly shown: { qrContent?: string; priceFenPerKwh?: number } = {};
   /** Acks of verified commands by command id, kept until the command expires, so a replay gets the same answer. */
   private acks?: Map<string, { ack: Body<'ack'>; expiresAt: number }>;
 
@@ -125,6 +128,20 @@ export class SimulatedPile {
 
   get sessionId(): string | undefined {
     return this.activeSessionId;
+  }
+
+  /** The power cap the pile charges at most with (configure `maxPowerW`). */
+  get ratedPowerW(): number {
+    return this.maxPowerW;
+  }
+
+  get heartbeatIntervalMs(): number {
+    return this.settings.heartbeatIntervalMs;
+  }
+
+  /** What the pile's display shows: its QR code's content and the price per kWh (configure sets both). */
+  get display(): { qrContent?: string; priceFenPerKwh?: number } {
+    return { ...this.shown };
   }
 
   get energyRegisterWh(): number {
@@ -281,10 +298,12 @@ export class SimulatedPile {
         if (claims.sessionId === undefined || claims.sessionId === this.activeSessionId) this.endSession('remote', 'plugged');
         return;
       case 'configure':
-        return this.configure(claims.params?.maxPowerW, now, acknowledge);
+        return this.configure(claims.params, now, acknowledge);
       case 'reset':
         acknowledge(ACCEPTED);
         return this.clearFault();
+      case 'unlock':
+        return this.unlock(claims.params, acknowledge);
     }
   }
 
@@ -304,13 +323,39 @@ export class SimulatedPile {
     this.send('event', { event: 'sessionStarted', sessionId, meterStartWh: this.registerWh });
   }
 
-  private configure(maxPowerW: unknown, now: number, acknowledge: Acknowledge): void {
-    if (maxPowerW === undefined) return acknowledge(ACCEPTED);
-    if (!isPileMaxPower(maxPowerW)) return acknowledge(refused('invalid_params'));
+  /**
+   * Applies what the platform may configure (domain/pile-command.ts validates it, as firmware would): the power cap
+   * (the next telemetry shows it), the heartbeat interval (the next heartbeat comes on the new interval), the QR
+   * code's content and the price on the display (shown by `display`).
+   */
+  private configure(params: CommandClaims['params'], now: number, acknowledge: Acknowledge): void {
+    const verdict = validateCommandParams('configure', params);
+    const maxPowerW = params?.maxPowerW;
+    if (!verdict.ok || (maxPowerW !== undefined && !isPileMaxPower(maxPowerW))) return acknowledge(refused('invalid_params'));
     acknowledge(ACCEPTED);
-    // Energy so far was drawn at the old power.
-    if (this.activeSessionId !== undefined) this.accrue(now);
-    this.maxPowerW = maxPowerW;
+    const { heartbeatIntervalS, qrContent, displayPriceFenPerKwh } = verdict.params;
+    if (typeof maxPowerW === 'number') {
+      // Energy so far was drawn at the old power.
+      if (this.activeSessionId !== undefined) this.accrue(now);
+      this.maxPowerW = maxPowerW;
+    }
+    if (typeof heartbeatIntervalS === 'number') {
+      this.settings.heartbeatIntervalMs = heartbeatIntervalS * 1000;
+      this.nextHeartbeatAt = Math.min(this.nextHeartbeatAt, now + this.settings.heartbeatIntervalMs);
+    }
+    if (typeof qrContent === 'string') this.shown.qrContent = qrContent;
+    if (typeof displayPriceFenPerKwh === 'number') this.shown.priceFenPerKwh = displayPriceFenPerKwh;
+  }
+
+  /** Releases the connector's lock: a car left plugged in after a session can be unplugged, which frees the pile. */
+  private unlock(params: CommandClaims['params'], acknowledge: Acknowledge): void {
+    const verdict = validateCommandParams('unlock', params);
+    if (!verdict.ok) return acknowledge(refused('invalid_params'));
+    // One connector per simulated pile.
+    if (verdict.params.connectorId !== 1) return acknowledge(refused('unknown_connector'));
+    if (this.activeSessionId !== undefined) return acknowledge(refused('busy'));
+    acknowledge(ACCEPTED);
+    if (this.currentState === 'plugged') this.setState('idle');
   }
 
   private endSession(reason: StopReason, then: 'plugged' | 'idle'): void {

@@ -6,6 +6,8 @@ import { buildRefundDesk } from '../payments/wechat-pay/build';
 import { createSessionActivities } from '../activities/session-activities';
 import { createSweeperActivities } from '../activities/sweeper-activities';
 import { createTopUpActivities } from '../activities/top-up-activities';
+import { createPileCommandActivities } from '../activities/pile-command-activities';
+import { PileCommandRecords, SessionProgressRecords } from '../db/pile-commands';
 import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
@@ -34,11 +36,18 @@ export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client }
   return createSweeperActivities({ ...sessionPorts(deps), workflows: new TemporalSessionWorkflows(deps.temporal) });
 }
 
-/** Everything the worker runs: session, sweeper, pending top-up and refund activities. */
+/** Operators' pile commands: their records, the command publisher, and the session records a start or stop follows. */
+export function buildPileCommandActivities(deps: ActivityDeps) {
+  const { pileCommands } = sessionPorts(deps);
+  return createPileCommandActivities({ commands: new PileCommandRecords(deps.db), pileCommands, sessions: new SessionProgressRecords(deps.db) });
+}
+
+/** Everything the worker runs: session, sweeper, pile-command, pending top-up and refund activities. */
 export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds }) {
   return {
     ...buildSessionActivities(deps),
     ...buildSweeperActivities(deps),
+    ...buildPileCommandActivities(deps),
     ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
   };

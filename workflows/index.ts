@@ -2,3 +2,4 @@ export { chargingSession } from './charging-session';
 export { sweepOrphanedSessions } from './session-sweeper';
 export { watchPendingTopUp } from './pending-top-up';
 export { refundToPayer } from './refund';
+export { pileCommand } from './pile-command';

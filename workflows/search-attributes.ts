@@ -12,3 +12,12 @@ export const sessionSearchAttributes = {
   userId: defineSearchAttributeKey('DriverId', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('SessionStatus', SearchAttributeType.KEYWORD),
 };
+
+/**
+ * An operator pile command's search attributes: the pile (the same key as a session's, so one query finds both)
+ * and the command's state, e.g. `temporal workflow list --query 'PileCommandState="expired"'`.
+ */
+export const pileCommandSearchAttributes = {
+  pileId: sessionSearchAttributes.pileId,
+  state: defineSearchAttributeKey('PileCommandState', SearchAttributeType.KEYWORD),
+};

@@ -7,6 +7,7 @@ import { defineStaffModels } from './staff';
 import { defineUserModels } from './users';
 import { defineWalletModels } from './wallet';
 import { defineWeChatPayModels } from './wechat-pay';
+import { definePileCommandModels } from './pile-commands';
 
 export * from './alarms';
 export * from './driver-features';
@@ -16,6 +17,7 @@ export * from './staff';
 export * from './users';
 export * from './wallet';
 export * from './wechat-pay';
+export * from './pile-commands';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -31,6 +33,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineDriverFeatureModels(sequelize),
     ...defineWeChatPayModels(sequelize),
     ...defineStaffModels(sequelize),
+    ...definePileCommandModels(sequelize),
   };
 }
 

@@ -11,6 +11,9 @@ import { SessionRecordCache } from '../../device-gateway/session-cache';
 import { SessionRecords } from '../../db/session-records';
 import { RecoverableSessionRecords } from '../../device-gateway/session-records';
 import type { SessionSignals } from '../../device-gateway/session-signals';
+import type { PileCommandSignals } from '../../device-gateway/command-signals';
+import { PileCommandRecords } from '../../db/pile-commands';
+import type { PileCommandAck } from '../../workflows/pile-command.messages';
 import { pileTopics } from '../../device-protocol/topics';
 import { WatchedSessions } from '../../device-gateway/watched-sessions';
 import { RedisHotState } from '../../infra/hot-state';
@@ -35,9 +38,20 @@ export class RecordedSignals implements SessionSignals {
   }
 }
 
+/** The gateway's command-side port, recording the acks it would relay to command workflows. */
+export class RecordedCommandSignals implements PileCommandSignals {
+  readonly sent: { commandId: string; ack: PileCommandAck }[] = [];
+
+  async send(commandId: string, ack: PileCommandAck) {
+    this.sent.push({ commandId, ack });
+    return 'delivered' as const;
+  }
+}
+
 export interface GatewayFixture {
   ctx: GatewayContext;
   signals: RecordedSignals;
+  commandSignals: RecordedCommandSignals;
   hot: RedisHotState;
   live: LiveState;
   db: Database;
@@ -64,6 +78,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
   const live = new LiveState(hot);
   const signals = new RecordedSignals();
+  const commandSignals = new RecordedCommandSignals();
   const metrics = new Registry();
   const alarms = new AlarmLog(db);
   const records = new RecoverableSessionRecords(live, new SessionRecords(db));
@@ -74,6 +89,8 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     watched: new WatchedSessions(live),
     hot,
     signals,
+    commands: new PileCommandRecords(db),
+    commandSignals,
     piles: new PileRegistry({ db }),
     alarms,
     metrics: createGatewayMetrics(metrics),
@@ -86,6 +103,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   return {
     ctx,
     signals,
+    commandSignals,
     hot,
     live,
     db,
