@@ -8,6 +8,7 @@ import * as initialSchema from './migrations/0001-initial-schema';
 import * as driverFeatures from './migrations/0002-driver-features';
 import * as sessionRequestKeys from './migrations/0003-session-request-keys';
 import * as staffAccounts from './migrations/0004-staff-accounts-and-audit';
+import * as alarmHandling from './migrations/0007-alarm-handling';
 import { defineModels, type Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
@@ -16,6 +17,7 @@ const MIGRATIONS = [
   { name: '0002-driver-features', ...driverFeatures },
   { name: '0003-session-request-keys', ...sessionRequestKeys },
   { name: '0004-staff-accounts-and-audit', ...staffAccounts },
+  { name: '0007-alarm-handling', ...alarmHandling },
 ];
 
 export interface Database {
