@@ -110,7 +110,7 @@ export async function startSystem(
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      activities: buildWorkerActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, temporal, wrapPayments: options.wrapPayments }),
+      activities: buildWorkerActivities({ db, hot, mqtt: workerMqtt, pileMasterKey: secrets.pileMasterKey, topics, temporal, wrapPayments: options.wrapPayments, alarmEnv: env }),
       tuning: env,
       tracing,
     });
@@ -119,7 +119,7 @@ export async function startSystem(
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
     const gateway = await startGateway(
-      buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 }),
+      buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000, taskQueue: env.TEMPORAL_TASK_QUEUE, alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000 }),
       (onMessage) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, onMessage }),
       { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
     );

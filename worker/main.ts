@@ -17,7 +17,7 @@ import { buildWorkerActivities, startWorker } from './worker';
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.metrics, ...fragments.logging, ...fragments.tracing, ...fragments.alarms, ...fragments.wechat },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -41,7 +41,7 @@ runMain('worker', async () => {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY, topics: pileTopics(env.MQTT_TOPIC_PREFIX), temporal: client }),
+    activities: buildWorkerActivities({ db, hot, mqtt, pileMasterKey: env.PILE_MASTER_KEY, topics: pileTopics(env.MQTT_TOPIC_PREFIX), temporal: client, alarmEnv: env }),
     tuning: env,
     tracing,
   });

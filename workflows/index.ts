@@ -1,2 +1,3 @@
 export { chargingSession } from './charging-session';
 export { sweepOrphanedSessions } from './session-sweeper';
+export { alarmWorkflow } from './alarm';
