@@ -83,7 +83,7 @@ export class TencentSms implements SmsSender {
       });
       parsed = answer.safeParse(await response.json());
     } catch (error) {
-      throw new Error(`Tencent SMS did not answer: ${(error as Error).message}`);
+      throw new Error(`Tencent SMS did not answer: ${(error as Error).message}`, { cause: error });
     }
     if (!parsed.success) throw new Error('Tencent SMS answered with something unexpected');
     const { Error: failure, SendStatusSet } = parsed.data.Response;
