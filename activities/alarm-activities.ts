@@ -124,9 +124,9 @@ export function createAlarmActivities({ alarms, onCall, sms, wechat, settings, c
       return { notified: true, more };
     },
 
-    /** Whether the alarm resolved itself (cleared, quiet, never acknowledged), and its state now. */
-    async resolveIfQuiet({ alarmId }: { alarmId: number }): Promise<{ resolved: boolean; state: AlarmState; cleared: boolean }> {
-      const resolved = await alarms.resolveIfQuiet(alarmId, new Date(clock()));
+    /** Whether the alarm resolved itself (cleared, quiet, never acknowledged) at the workflow's time `at`, and its state now. */
+    async resolveIfQuiet({ alarmId, at }: { alarmId: number; at: number }): Promise<{ resolved: boolean; state: AlarmState; cleared: boolean }> {
+      const resolved = await alarms.resolveIfQuiet(alarmId, new Date(at));
       const alarm = await alarms.get(alarmId);
       return { resolved, state: alarm.state, cleared: alarm.clearedAt !== null };
     },

@@ -33,7 +33,7 @@ export async function alarmWorkflow({ alarmId }: AlarmWorkflowInput): Promise<Al
   while (!s.resolved) {
     if (s.cleared && !s.acknowledged) {
       if (await condition(() => s.resolved || s.acknowledged || !s.cleared, quietMs)) continue;
-      const check = await io.resolveIfQuiet({ alarmId });
+      const check = await io.resolveIfQuiet({ alarmId, at: Date.now() });
       if (check.resolved) return { outcome: 'resolved-itself', escalationLevel: s.escalationLevel };
       // The records know better than a lost signal: take their state.
       s.resolved = check.state === 'resolved';
