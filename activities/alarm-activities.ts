@@ -124,6 +124,12 @@ export function createAlarmActivities({ alarms, onCall, sms, wechat, settings, c
       return { notified: true, more };
     },
 
+    /** The alarm's state as its record has it: the workflow starts (or continues) from it, not from signals it may have missed. */
+    async alarmStatus({ alarmId }: { alarmId: number }): Promise<{ state: AlarmState; cleared: boolean }> {
+      const alarm = await alarms.get(alarmId);
+      return { state: alarm.state, cleared: alarm.clearedAt !== null };
+    },
+
     /** Whether the alarm resolved itself (cleared, quiet, never acknowledged) at the workflow's time `at`, and its state now. */
     async resolveIfQuiet({ alarmId, at }: { alarmId: number; at: number }): Promise<{ resolved: boolean; state: AlarmState; cleared: boolean }> {
       const resolved = await alarms.resolveIfQuiet(alarmId, new Date(at));

@@ -6,6 +6,8 @@ export const alarmWorkflowId = (alarmId: number) => `alarm-${alarmId}`;
 
 export interface AlarmWorkflowInput {
   alarmId: number;
+  /** Set when the workflow continued as new: where escalation had got to (nobody is told again at that level). */
+  resumed?: { escalationLevel: number; moreOnCall: boolean };
 }
 
 export interface AlarmWorkflowResult {

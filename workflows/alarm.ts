@@ -1,4 +1,4 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AlarmActivities } from '../activities/alarm-activities';
 import {
   type AlarmWorkflowInput,
@@ -20,7 +20,7 @@ const io = proxyActivities<AlarmActivities>({
  * timer, and tell the next person each time it runs out. A cleared condition pauses escalation; quiet for the whole
  * period and never acknowledged, the alarm resolves itself. Resolving ends the workflow.
  */
-export async function alarmWorkflow({ alarmId }: AlarmWorkflowInput): Promise<AlarmWorkflowResult> {
+export async function alarmWorkflow({ alarmId, resumed }: AlarmWorkflowInput): Promise<AlarmWorkflowResult> {
   const s = { acknowledged: false, resolved: false, cleared: false, escalationLevel: 0, moreOnCall: false };
   setHandler(acknowledgedSignal, () => void (s.acknowledged = true));
   setHandler(resolvedSignal, () => void (s.resolved = true));
@@ -29,8 +29,18 @@ export async function alarmWorkflow({ alarmId }: AlarmWorkflowInput): Promise<Al
   setHandler(alarmStateQuery, () => ({ ...s }));
 
   const { escalationMs, quietMs } = await io.alarmSettings();
-  s.moreOnCall = (await io.notifyOnCall({ alarmId, level: 0 })).more;
+  // Started late (signal-with-start) or continued as new: the record says what already happened.
+  const status = await io.alarmStatus({ alarmId });
+  s.resolved ||= status.state === 'resolved';
+  s.acknowledged ||= status.state === 'acknowledged';
+  s.cleared = status.cleared;
+  if (resumed) Object.assign(s, resumed);
+  else s.moreOnCall = (await io.notifyOnCall({ alarmId, level: 0 })).more;
   while (!s.resolved) {
+    // A pile that flaps for days sends many signals: keep the history short.
+    if (workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof alarmWorkflow>({ alarmId, resumed: { escalationLevel: s.escalationLevel, moreOnCall: s.moreOnCall } });
+    }
     if (s.cleared && !s.acknowledged) {
       if (await condition(() => s.resolved || s.acknowledged || !s.cleared, quietMs)) continue;
       const check = await io.resolveIfQuiet({ alarmId, at: Date.now() });
