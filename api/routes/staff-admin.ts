@@ -21,6 +21,7 @@ const changeBody = z.object({ reason }).strict();
 const phone = z
   .string()
   .trim()
+  .max(32)
   .transform((v) => v.replace(/[\s-]/g, ''))
   .transform((v) => (/^1\d{10}$/.test(v) ? `+86${v}` : v))
   .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +8613812345678'));
