@@ -164,3 +164,19 @@ it('resolves itself when the condition clears and stays quiet and nobody acknowl
     expect(smsTo(people[1].phone)).toHaveLength(0);
   });
 });
+
+it('starts the workflow of an alarm whose start was missed at its next change, without paging for what was already handled', async () => {
+  const w = await worker();
+  await w.runUntil(async () => {
+    // Temporal was away when the alarm opened: the record exists, no workflow does.
+    await new AlarmLog(db, { quietMs: QUIET_MS }).raise(pileId, 'fault', 'E42', 'over temperature', new Date());
+    const [{ id }] = await alarms.ofPile(pileId);
+    await alarms.acknowledge({ id: people[0].id, name: 'first', role: 'operator' }, id, 'seen it in the console');
+    const handle = env.client.workflow.getHandle(alarmWorkflowId(id));
+    await until(async () => (await handle.query(alarmStateQuery).catch(() => undefined))?.acknowledged === true, 'the workflow started and knows it was acknowledged');
+    await env.sleep(3 * ESCALATION_MS);
+    expect(sms.sent.filter((m) => people.some((p) => p.phone === m.phone))).toHaveLength(0);
+    await alarms.resolve({ id: people[0].id, name: 'first', role: 'operator' }, id, 'done');
+    expect(await handle.result()).toEqual({ outcome: 'resolved', escalationLevel: 0 });
+  });
+});
