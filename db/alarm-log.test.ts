@@ -57,6 +57,8 @@ describe('the alarm log', () => {
     expect(alarm).toMatchObject({ occurrences: 2, clearedAt: null });
     expect(changes).toEqual(expect.arrayContaining([`${alarm.id}:cleared`, `${alarm.id}:raised-again`]));
     expect((await alarms.history(alarm.id)).map((h) => h.action)).toEqual(['raised', 'cleared']);
+    await alarms.clear(pileId, 'fault', at(QUIET_MS + 1000));
+    expect((await alarms.history(alarm.id)).map((h) => h.action)).toEqual(['raised', 'cleared']);
   });
 
   it('resolves a cleared, quiet, unacknowledged alarm and opens a new one when the condition returns later', async () => {

@@ -108,7 +108,9 @@ export class AlarmLog {
     if (!alarm) return;
     const [changed] = await this.db.models.Alarm.update({ clearedAt: at }, { where: { id: alarm.id, clearedAt: null } });
     if (!changed) return;
-    await this.addEvent(alarm.id, null, 'cleared', 'the condition went away', at);
+    // A flapping pile clears again and again with nothing in between: its history says it once (occurrences count the rest).
+    const latest = await this.db.models.AlarmEvent.findOne({ where: { alarmId: alarm.id }, order: [['id', 'DESC']], attributes: ['action'] });
+    if (latest?.action !== 'cleared') await this.addEvent(alarm.id, null, 'cleared', 'the condition went away', at);
     await this.workflows.changed(alarm.id, 'cleared');
   }
 
