@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { AlarmLog } from '../db/alarm-log';
+import type { OnCallRoster } from '../db/on-call';
 import type { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
 import type { FavouriteStations } from '../db/favourites';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   feedback: FeedbackDesk;
   wallet: WalletPayments;
   alarms: AlarmLog;
+  /** Each station's ordered on-call staff, whom its alarms reach. */
+  onCall: OnCallRoster;
   tokens: TokenService;
   /** Staff sign-in, TOTP and account management (every change audited). */
   staff: StaffService;

@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { type z } from 'zod';
 import { AlarmLog } from '../db/alarm-log';
+import { OnCallRoster } from '../db/on-call';
+import { TemporalAlarmWorkflows } from '../infra/alarm-workflows';
 import { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
 import { FavouriteStations } from '../db/favourites';
@@ -59,6 +61,7 @@ export const apiConfig = {
   /** New piles' credentials in POST /admin/stations/:id/piles (unset: commission them with `npm run pile:credentials`). */
   PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY,
   MQTT_TOPIC_PREFIX: fragments.mqtt.MQTT_TOPIC_PREFIX,
+  ...fragments.alarms,
 };
 export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
 
@@ -77,7 +80,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const stations = new StationDirectory({ db, hot });
   const watchers = new SessionWatchers(live, logger);
   const sessionRecords = new SessionRecords(db);
-  const alarms = new AlarmLog(db);
+  const alarms = new AlarmLog(db, { quietMs: env.ALARM_QUIET_SECONDS * 1000, workflows: new TemporalAlarmWorkflows({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }) });
   registerBusinessMetrics(metrics, { sessions: sessionRecords, alarms, fleet: new FleetCatalogue(db) });
   registerEngineMetrics(metrics, { db, hot });
   const wallet = new WalletPayments(db);
@@ -113,6 +116,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }), wechatPay: wechatPayParts?.refunds },
     topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms,
+    onCall: new OnCallRoster(db),
     tokens,
     staff: new StaffService({ accounts: new StaffAccounts(db), audit, tokens, hot, limits: staffLimits }),
     audit,

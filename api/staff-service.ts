@@ -128,6 +128,13 @@ export class StaffService implements StaffTokenCheck {
     });
   }
 
+  /** How alarms reach a staff member: their phone (SMS) and WeChat openid (subscribe messages). */
+  async setContact(admin: AuthUser, userId: string, input: { phone?: string | null; wechatOpenId?: string | null; reason: string }): Promise<StaffMember> {
+    return this.deps.audit.witness(auditActor(admin), { action: 'staff.update', target: `staff:${userId}`, reason: input.reason }, () =>
+      this.deps.accounts.setContact(userId, { phone: input.phone, wechatOpenId: input.wechatOpenId }),
+    );
+  }
+
   /** A new generated password, shown once; the account's tokens stop working, and TOTP is cleared when asked. */
   async resetPassword(admin: AuthUser, userId: string, options: { reason: string; clearTotp: boolean }): Promise<{ staff: StaffMember; password: string }> {
     return this.deps.audit.witness(auditActor(admin), { action: 'staff.reset-password', target: `staff:${userId}`, reason: options.reason }, async () => {

@@ -10,6 +10,7 @@ import * as sessionRequestKeys from './migrations/0003-session-request-keys';
 import * as staffAccounts from './migrations/0004-staff-accounts-and-audit';
 import * as fleetAdmin from './migrations/0005-fleet-admin';
 import * as pileCommands from './migrations/0006-pile-commands';
+import * as alarmHandling from './migrations/0007-alarm-handling';
 import * as withdrawals from './migrations/0008-withdrawals-and-refunds';
 import { defineModels, type Models } from './models';
 
@@ -21,6 +22,7 @@ const MIGRATIONS = [
   { name: '0004-staff-accounts-and-audit', ...staffAccounts },
   { name: '0005-fleet-admin', ...fleetAdmin },
   { name: '0006-pile-commands', ...pileCommands },
+  { name: '0007-alarm-handling', ...alarmHandling },
   { name: '0008-withdrawals-and-refunds', ...withdrawals },
 ];
 

@@ -11,6 +11,9 @@ export interface StaffMember {
   role: StaffRole;
   totpEnabled: boolean;
   disabledAt: Date | null;
+  /** Where alarms reach them (SMS, WeChat subscribe message); null: not that way. */
+  phone: string | null;
+  wechatOpenId: string | null;
   createdAt: Date;
 }
 
@@ -26,6 +29,8 @@ const memberOf = (account: StaffAccount, user: User): StaffMember => ({
   role: user.role as StaffRole,
   totpEnabled: account.totpSecret !== null,
   disabledAt: account.disabledAt,
+  phone: account.phone ?? null,
+  wechatOpenId: account.wechatOpenId ?? null,
   createdAt: account.createdAt,
 });
 
@@ -112,6 +117,16 @@ export class StaffAccounts {
     const { account, user } = await this.byId(userId);
     const totp = options.clearTotp ? { totpSecret: null, pendingTotpSecret: null } : {};
     await account.update({ passwordHash, tokenVersion: account.tokenVersion + 1, ...totp });
+    return memberOf(account, user);
+  }
+
+  /** How alarms reach this person; a field left undefined stays as it is, null removes it. */
+  async setContact(userId: string, contact: { phone?: string | null; wechatOpenId?: string | null }): Promise<StaffMember> {
+    const { account, user } = await this.byId(userId);
+    await account.update({
+      ...(contact.phone !== undefined ? { phone: contact.phone } : {}),
+      ...(contact.wechatOpenId !== undefined ? { wechatOpenId: contact.wechatOpenId } : {}),
+    });
     return memberOf(account, user);
   }
 

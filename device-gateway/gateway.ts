@@ -3,6 +3,7 @@ import { TemporalPileCommandSignals } from './command-signals';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { AlarmLog } from '../db/alarm-log';
+import { TemporalAlarmWorkflows } from '../infra/alarm-workflows';
 import type { Database } from '../db/database';
 import { PileRegistry } from '../db/pile-registry';
 import type { HotState } from '../infra/hot-state';
@@ -111,6 +112,9 @@ export function buildGatewayContext(deps: {
   metrics: Registry;
   topics: PileTopics;
   checkpointIntervalMs: number;
+  /** Where alarm workflows run (the worker's task queue); unset: alarms are recorded but start no workflow. */
+  taskQueue?: string;
+  alarmQuietMs?: number;
 }): GatewayContext {
   const live = new LiveState(deps.hot);
   const records = new RecoverableSessionRecords(live, new SessionRecords(deps.db));
@@ -124,7 +128,10 @@ export function buildGatewayContext(deps: {
     commands: new PileCommandRecords(deps.db),
     commandSignals: new TemporalPileCommandSignals(deps.temporal),
     piles: new PileRegistry({ db: deps.db, hot: deps.hot, ttlMs: 10 * 60_000 }),
-    alarms: new AlarmLog(deps.db),
+    alarms: new AlarmLog(deps.db, {
+      quietMs: deps.alarmQuietMs,
+      workflows: deps.taskQueue ? new TemporalAlarmWorkflows({ temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }) : undefined,
+    }),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,
     topics: deps.topics,

@@ -16,7 +16,7 @@ import { pileTopics } from '../device-protocol/topics';
 /** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP, each with its own GATEWAY_CLIENT_ID. */
 runMain('gateway', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing, ...fragments.alarms },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -34,7 +34,7 @@ runMain('gateway', async () => {
   const connectAs = (name: string, onMessage: OnMessageCallback) =>
     connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE, onMessage });
   const topics = pileTopics(env.MQTT_TOPIC_PREFIX);
-  const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000 });
+  const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000, taskQueue: env.TEMPORAL_TASK_QUEUE, alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000 });
   const gateway = await startGateway(ctx, (onMessage) => connectAs(env.GATEWAY_CLIENT_ID, onMessage), { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
   // What this gateway may have taken but not handled before it last stopped: the piles' latest statuses say it.
   await replayRetainedStatuses(gateway.mqtt, topics);

@@ -196,6 +196,23 @@ export const fragments = {
     PAYMENTS_PROVIDER: z.enum(['wechat-pay', 'sandbox']).optional(),
     NODE_ENV: z.string().default('development'),
   },
+  alarms: {
+    /** An alarm nobody acknowledged within this time goes to the next person on the station's on-call list. */
+    ALARM_ESCALATION_MINUTES: positiveInt.default(10),
+    /** A cleared alarm nobody acknowledged resolves itself once its condition stayed away this long; a raise before folds into it. */
+    ALARM_QUIET_SECONDS: positiveInt.default(300),
+    /** SMS to on-call staff: `tencent` (Tencent Cloud SMS API 3.0, every SMS_* below required) or `none`. */
+    SMS_PROVIDER: z.enum(['tencent', 'none']).default('none'),
+    SMS_ENDPOINT: url(['https', 'http']).default('https://sms.tencentcloudapi.com'),
+    SMS_REGION: z.string().regex(/^[a-z]+-[a-z]+$/, 'must be a region such as ap-guangzhou').default('ap-guangzhou'),
+    SMS_SECRET_ID: z.string().min(1).max(128).optional(),
+    SMS_SECRET_KEY: z.string().min(1).max(128).optional(),
+    SMS_SDK_APP_ID: z.string().regex(/^\d{6,20}$/, 'must be the SMS application id (digits)').optional(),
+    SMS_SIGN_NAME: z.string().min(1).max(64).optional(),
+    SMS_ALARM_TEMPLATE_ID: z.string().regex(/^\d{1,20}$/, 'must be the approved template id (digits)').optional(),
+    /** WeChat subscribe-message template of alarms (mini-program); unset: staff are not told by WeChat. Uses WECHAT_APP_ID/SECRET. */
+    WECHAT_ALARM_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'must be a subscribe-message template id').optional(),
+  },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
@@ -249,4 +266,5 @@ export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;
 export type WeChatEnv = z.infer<z.ZodObject<typeof fragments.wechat>>;
 export type PaymentsEnv = z.infer<z.ZodObject<typeof fragments.payments>>;
 export type LiveSocketEnv = z.infer<z.ZodObject<typeof fragments.liveSocket>>;
+export type AlarmsEnv = z.infer<z.ZodObject<typeof fragments.alarms>>;
 export type StaffEnv = z.infer<z.ZodObject<typeof fragments.staff>>;

@@ -18,7 +18,7 @@ import { buildWorkerActivities, startWorker } from './worker';
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.wechat, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.wechat, ...fragments.alarms, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -52,6 +52,7 @@ runMain('worker', async () => {
       temporal: client,
       pendingTopUps: wechatPay?.topUps,
       refunds: buildRefundDesk(db, wechatPay),
+      alarmEnv: env,
     }),
     tuning: env,
     tracing,

@@ -3,7 +3,10 @@ import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { PayerRefunds, PaymentProvider, PendingTopUps } from '../activities/ports';
 import { createRefundActivities } from '../activities/refund-activities';
 import { buildRefundDesk } from '../payments/wechat-pay/build';
+import { createAlarmActivities } from '../activities/alarm-activities';
 import { createSessionActivities } from '../activities/session-activities';
+import { AlarmLog } from '../db/alarm-log';
+import { OnCallRoster } from '../db/on-call';
 import { createSweeperActivities } from '../activities/sweeper-activities';
 import { createTopUpActivities } from '../activities/top-up-activities';
 import { createPileCommandActivities } from '../activities/pile-command-activities';
@@ -12,7 +15,10 @@ import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../infra/mqtt-pile-commands';
-import type { WorkerEnv } from '../infra/config';
+import type { AlarmsEnv, WeChatEnv, WorkerEnv } from '../infra/config';
+import { TencentSms, tencentSmsConfigFrom } from '../infra/sms/tencent-sms';
+import { wechatConfigFrom } from '../infra/wechat/code2session';
+import { wechatMessengerFrom } from '../infra/wechat/subscribe-message';
 import { NO_TRACING, type Tracing, workerTracingOptions } from '../infra/tracing';
 import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../live/live-state';
@@ -42,12 +48,31 @@ export function buildPileCommandActivities(deps: ActivityDeps) {
   return createPileCommandActivities({ commands: new PileCommandRecords(deps.db), pileCommands, sessions: new SessionProgressRecords(deps.db) });
 }
 
-/** Everything the worker runs: session, sweeper, pile-command, pending top-up and refund activities. */
+/**
+ * The alarm workflows' activities: the alarm log and on-call lists, SMS (SMS_PROVIDER) and WeChat subscribe
+ * messages (WECHAT_APP_ID/SECRET and WECHAT_ALARM_TEMPLATE_ID); a channel not configured is skipped.
+ */
+export function buildAlarmActivities(deps: { db: Database; alarmEnv?: AlarmsEnv & Partial<WeChatEnv> }) {
+  const env = deps.alarmEnv;
+  const smsConfig = env && tencentSmsConfigFrom(env);
+  const quietMs = (env?.ALARM_QUIET_SECONDS ?? 300) * 1000;
+  return createAlarmActivities({
+    alarms: new AlarmLog(deps.db, { quietMs }),
+    onCall: new OnCallRoster(deps.db),
+    sms: smsConfig && new TencentSms(smsConfig),
+    wechat: env?.WECHAT_API_BASE ? wechatMessengerFrom(wechatConfigFrom(env as WeChatEnv), env.WECHAT_ALARM_TEMPLATE_ID) : undefined,
+    settings: { escalationMs: (env?.ALARM_ESCALATION_MINUTES ?? 10) * 60_000, quietMs },
+    clock: Date.now,
+  });
+}
+
+/** Everything the worker runs: session, sweeper, pile-command, alarm, pending top-up and refund activities. */
 export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds }) {
   return {
     ...buildSessionActivities(deps),
     ...buildSweeperActivities(deps),
     ...buildPileCommandActivities(deps),
+    ...buildAlarmActivities(deps),
     ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
   };
@@ -65,6 +90,8 @@ interface ActivityDeps {
   pileMasterKey: string;
   topics: PileTopics;
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
+  /** Escalation, quiet period and notification channels; unset: defaults, and nobody told by SMS or WeChat. */
+  alarmEnv?: AlarmsEnv & Partial<WeChatEnv>;
 }
 
 function sessionPorts(deps: ActivityDeps) {

@@ -3,3 +3,4 @@ export { sweepOrphanedSessions } from './session-sweeper';
 export { watchPendingTopUp } from './pending-top-up';
 export { refundToPayer } from './refund';
 export { pileCommand } from './pile-command';
+export { alarmWorkflow } from './alarm';

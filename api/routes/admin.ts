@@ -11,8 +11,8 @@ const sessionQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Back office: sessions by status (support's failed settlements, operators' review queue), retries, alarms. */
-export function adminRoutes({ sessions, alarms, audit }: ApiDeps): Router {
+/** Back office: sessions by status (support's failed settlements, operators' review queue), retries. Alarms: routes/alarms.ts. */
+export function adminRoutes({ sessions, audit }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin' });
 
   router.get('/sessions', requireRole('support', 'operator', 'admin'), async (ctx) => {
@@ -25,11 +25,6 @@ export function adminRoutes({ sessions, alarms, audit }: ApiDeps): Router {
     const id = ctx.params.id;
     ctx.body = await audit.witness(auditActor(staff), { action: 'session.retry-settlement', target: `session:${id}` }, () => sessions.retrySettlement(staff, id));
     ctx.status = 202;
-  });
-
-  router.get('/alarms', requireRole('operator', 'admin'), async (ctx) => {
-    const open = await alarms.open();
-    ctx.body = { alarms: open.map((a) => ({ id: a.id, pileId: a.pileId, kind: a.kind, code: a.code, message: a.message, raisedAt: a.raisedAt })) };
   });
 
   return router;

@@ -39,7 +39,7 @@ describe('staff accounts, managed by admins', () => {
     const { id, username } = await created();
     const { body } = await as(admin).get('').expect(200);
     const listed = body.staff.find((s: { id: string }) => s.id === id);
-    expect(Object.keys(listed).sort()).toEqual(['createdAt', 'disabledAt', 'id', 'role', 'totpEnabled', 'username']);
+    expect(Object.keys(listed).sort()).toEqual(['createdAt', 'disabledAt', 'id', 'phone', 'role', 'totpEnabled', 'username', 'wechatOpenId']);
     expect(listed).toMatchObject({ username, role: 'support', totpEnabled: false, disabledAt: null });
   });
 

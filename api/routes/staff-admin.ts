@@ -17,6 +17,17 @@ const createBody = z
   })
   .strict();
 const changeBody = z.object({ reason }).strict();
+/** A mobile number: E.164 (+8613812345678), or a mainland number of 11 digits that becomes +86…. */
+const phone = z
+  .string()
+  .trim()
+  .max(32)
+  .transform((v) => v.replace(/[\s-]/g, ''))
+  .transform((v) => (/^1\d{10}$/.test(v) ? `+86${v}` : v))
+  .pipe(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +8613812345678'));
+const contactBody = z
+  .object({ phone: phone.nullable().optional(), wechatOpenId: z.string().trim().regex(/^[A-Za-z0-9_-]{6,64}$/, 'must be a WeChat openid').nullable().optional(), reason })
+  .strict();
 const resetBody = z.object({ reason, clearTotp: z.boolean().default(false) }).strict();
 
 /** Admins manage staff accounts; every change is audited, and passwords are generated and shown once. */
@@ -40,6 +51,10 @@ export function staffAdminRoutes({ staff }: ApiDeps): Router {
 
   router.post('/:id/enable', admin, async (ctx) => {
     ctx.body = { staff: await staff.setDisabled(currentUser(ctx), ctx.params.id, false, parseBody(ctx, changeBody).reason) };
+  });
+
+  router.patch('/:id', admin, async (ctx) => {
+    ctx.body = { staff: await staff.setContact(currentUser(ctx), ctx.params.id, parseBody(ctx, contactBody)) };
   });
 
   router.post('/:id/reset-password', admin, async (ctx) => {

@@ -20,6 +20,9 @@ class StaffAccountRow extends Model<InferAttributes<StaffAccountRow>, InferCreat
   declare pendingTotpSecret: string | null;
   declare tokenVersion: CreationOptional<number>;
   declare disabledAt: Date | null;
+  /** Where alarms reach this person: an E.164 phone for SMS, an openid for WeChat subscribe messages. */
+  declare phone: CreationOptional<string | null>;
+  declare wechatOpenId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -53,6 +56,8 @@ export function defineStaffModels(sequelize: Sequelize) {
       pendingTotpSecret: { type: DataTypes.STRING(64), allowNull: true },
       tokenVersion: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       disabledAt: timestamp(true),
+      phone: { type: DataTypes.STRING(20), allowNull: true },
+      wechatOpenId: { type: DataTypes.STRING(64), allowNull: true },
       createdAt: timestamp(),
       updatedAt: timestamp(),
     },

@@ -9,6 +9,8 @@ export interface FakeWeChat {
   apiBase: string;
   /** What wx.login would hand the mini-program for this user: a code valid once. */
   issueCode(openId: string): string;
+  /** Subscribe messages accepted (`/cgi-bin/message/subscribe/send`), in order. */
+  subscribeMessages: { touser: string; template_id: string; page?: string; data: Record<string, { value: string }> }[];
   close(): Promise<void>;
 }
 
@@ -18,10 +20,26 @@ export interface FakeWeChat {
  */
 export async function startFakeWeChat(): Promise<FakeWeChat> {
   const codes = new Map<string, string>();
+  const accessToken = randomBytes(16).toString('hex');
+  const subscribeMessages: FakeWeChat['subscribeMessages'] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const q = url.searchParams;
     const answer = (body: object) => res.writeHead(200, { 'content-type': 'text/plain' }).end(JSON.stringify(body));
+    if (url.pathname === '/cgi-bin/token') {
+      if (q.get('appid') !== FAKE_APP_ID || q.get('secret') !== FAKE_APP_SECRET) return answer({ errcode: 40125, errmsg: 'invalid appsecret' });
+      return answer({ access_token: accessToken, expires_in: 7200 });
+    }
+    if (url.pathname === '/cgi-bin/message/subscribe/send') {
+      if (q.get('access_token') !== accessToken) return answer({ errcode: 40001, errmsg: 'invalid credential' });
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        subscribeMessages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        answer({ errcode: 0, errmsg: 'ok' });
+      });
+      return;
+    }
     if (url.pathname !== '/sns/jscode2session') return res.writeHead(404).end();
     if (q.get('appid') !== FAKE_APP_ID) return answer({ errcode: 40013, errmsg: 'invalid appid' });
     if (q.get('secret') !== FAKE_APP_SECRET) return answer({ errcode: 40125, errmsg: 'invalid appsecret' });
@@ -35,6 +53,7 @@ export async function startFakeWeChat(): Promise<FakeWeChat> {
   const { port } = server.address() as AddressInfo;
   return {
     apiBase: `http://127.0.0.1:${port}`,
+    subscribeMessages,
     issueCode(openId) {
       const code = randomBytes(16).toString('hex');
       codes.set(code, openId);
