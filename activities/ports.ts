@@ -151,3 +151,14 @@ export interface PileCommandStore {
 export interface SessionProgressReader {
   progress(sessionId: string): Promise<SessionProgress | undefined>;
 }
+
+/** The bill of a settled session, told to its driver. */
+export interface BillNotices {
+  /** 'sent', or why not ('skipped: …'); throws when it should be tried again. */
+  send(sessionId: string): Promise<string>;
+}
+
+/** Where settlement hands the bill over, to be told to the driver without settlement waiting for it. */
+export interface BillNoticeQueue {
+  enqueue(sessionId: string): Promise<void>;
+}

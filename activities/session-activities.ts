@@ -1,7 +1,9 @@
 import type { PileCommand } from '../domain/pile-command';
 import type { PreauthDecision } from '../domain/preauthorization';
+import { log } from '@temporalio/activity';
 import type {
   AuthorizeRequest,
+  BillNoticeQueue,
   CaptureRequest,
   OpenSessionRequest,
   PaymentProvider,
@@ -17,13 +19,15 @@ export interface SessionActivityDeps {
   payments: PaymentProvider;
   pileCommands: PileCommands;
   live: SessionLiveUpdates;
+  /** Where a settled bill goes to be told to the driver; unset: nobody is told. */
+  bills?: BillNoticeQueue;
 }
 
 /**
  * All I/O of a charging session. Each activity is idempotent (keyed by session id and step), so Temporal
  * may retry any of them after a crash without double-charging or double-commanding.
  */
-export function createSessionActivities({ sessions, payments, pileCommands, live }: SessionActivityDeps) {
+export function createSessionActivities({ sessions, payments, pileCommands, live, bills }: SessionActivityDeps) {
   return {
     async openSession(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'> {
       const outcome = await sessions.open(request);
@@ -46,6 +50,8 @@ export function createSessionActivities({ sessions, payments, pileCommands, live
 
     async captureSettlement(request: CaptureRequest): Promise<void> {
       await payments.capture(request);
+      // The bill notice never holds settlement up: a failure to hand it over is logged, not retried with the capture.
+      await bills?.enqueue(request.sessionId).catch((error: unknown) => log.warn('the bill notice was not handed over', { sessionId: request.sessionId, error: String(error) }));
     },
 
     async sendPileCommand(command: PileCommand): Promise<void> {

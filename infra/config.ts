@@ -24,6 +24,9 @@ const url = (protocols: string[]) =>
 const serviceName = z.string().regex(SERVICE_NAME_PATTERN, 'must be 1-64 letters, digits, _ . or -');
 const secret = z.string().min(32, 'must be at least 32 characters');
 
+/** A subscribe-message template keyword such as thing3 or amount1. */
+const templateKeyword = z.string().regex(/^[a-z_]+\d+$/, 'must be a template keyword such as thing3');
+
 export const fragments = {
   http: {
     PORT: port.default(3000),
@@ -187,6 +190,21 @@ export const fragments = {
     WECHAT_PAY_NOTIFY_URL: url(['https']).optional(),
     /** How long a driver has to pay a top-up order; a pending order is queried meanwhile and closed after it. */
     WECHAT_PAY_ORDER_EXPIRY_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+    /** Subscribe-message template of the bill sent when a session settles; unset: drivers are not sent their bill. */
+    WECHAT_BILL_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'must be a subscribe-message template id').optional(),
+    /** The template's keywords, as JSON {"amount","energy","station","time"}; defaults to amount1, character_string2, thing3, time4. */
+    WECHAT_BILL_TEMPLATE_FIELDS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.object({ amount: templateKeyword, energy: templateKeyword, station: templateKeyword, time: templateKeyword }).strict())
+      .optional(),
   },
   payments: {
     /**

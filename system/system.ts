@@ -18,7 +18,7 @@ import type { Stop } from '../infra/process';
 import { installTracing, type Tracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
-import { buildWorkerActivities, startWorker } from '../worker/worker';
+import { buildBillNotices, buildWorkerActivities, startWorker } from '../worker/worker';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { embeddedSecrets } from '../infra/embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
@@ -123,6 +123,7 @@ export async function startSystem(
         pendingTopUps: wechatPay?.topUps,
         refunds: buildRefundDesk(db, wechatPay),
         alarmEnv: env,
+        billNotices: buildBillNotices(env, { db, temporal: temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }),
       }),
       tuning: env,
       tracing,

@@ -13,7 +13,7 @@ import { installTracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from './session-sweeper';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
-import { buildWorkerActivities, startWorker } from './worker';
+import { buildBillNotices, buildWorkerActivities, startWorker } from './worker';
 
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
@@ -53,6 +53,7 @@ runMain('worker', async () => {
       pendingTopUps: wechatPay?.topUps,
       refunds: buildRefundDesk(db, wechatPay),
       alarmEnv: env,
+      billNotices: buildBillNotices(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
     }),
     tuning: env,
     tracing,

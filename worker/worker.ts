@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { PayerRefunds, PaymentProvider, PendingTopUps } from '../activities/ports';
+import type { BillNoticeQueue, BillNotices, PayerRefunds, PaymentProvider, PendingTopUps } from '../activities/ports';
+import { createBillNoticeActivities } from '../activities/bill-notice-activities';
+import { TemporalBillNoticeQueue, WeChatBillNotices } from '../payments/bill-notices';
+import { DEFAULT_BILL_TEMPLATE_FIELDS } from '../domain/bill-notice';
 import { createRefundActivities } from '../activities/refund-activities';
 import { buildRefundDesk } from '../payments/wechat-pay/build';
 import { createAlarmActivities } from '../activities/alarm-activities';
@@ -75,6 +78,22 @@ export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; p
     ...buildAlarmActivities(deps),
     ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
+    ...createBillNoticeActivities({ bills: deps.billNotices?.sender ?? billsNotConfigured }),
+  };
+}
+
+/** A worker built without bill notices (some tests): a bill notice it picks up says so. */
+const billsNotConfigured: BillNotices = { send: async () => 'skipped: bill notices are not configured on this worker' };
+
+/** Bill notices of a worker: handed over at settlement to a workflow each, sent by WeChat subscribe message when configured. */
+export function buildBillNotices(env: WeChatEnv, deps: { db: Database; temporal: Client; taskQueue: string }): { queue: BillNoticeQueue; sender: BillNotices } {
+  return {
+    queue: new TemporalBillNoticeQueue({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
+    sender: new WeChatBillNotices({
+      db: deps.db,
+      messenger: wechatMessengerFrom(wechatConfigFrom(env), env.WECHAT_BILL_TEMPLATE_ID),
+      fields: env.WECHAT_BILL_TEMPLATE_FIELDS ?? DEFAULT_BILL_TEMPLATE_FIELDS,
+    }),
   };
 }
 
@@ -84,6 +103,8 @@ const topUpsNotConfigured: PendingTopUps = {
 };
 
 interface ActivityDeps {
+  /** Settled bills told to drivers (WECHAT_BILL_TEMPLATE_ID); unset: nobody is told. */
+  billNotices?: { queue: BillNoticeQueue; sender: BillNotices };
   db: Database;
   hot: HotState;
   mqtt: MqttClient;
@@ -101,6 +122,7 @@ function sessionPorts(deps: ActivityDeps) {
     payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,
     pileCommands: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey, topics: deps.topics }),
     live: new LiveState(deps.hot),
+    bills: deps.billNotices?.queue,
   };
 }
 

@@ -4,3 +4,4 @@ export { watchPendingTopUp } from './pending-top-up';
 export { refundToPayer } from './refund';
 export { pileCommand } from './pile-command';
 export { alarmWorkflow } from './alarm';
+export { pushBillNotice } from './bill-notice';

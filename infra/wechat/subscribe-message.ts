@@ -8,6 +8,18 @@ export interface WeChatMessenger {
 
 const tokenAnswer = z.union([z.object({ access_token: z.string().min(1), expires_in: z.number() }), z.object({ errcode: z.number(), errmsg: z.string().optional() })]);
 const sendAnswer = z.object({ errcode: z.number().default(0), errmsg: z.string().optional() });
+/** WeChat refused a subscribe message; `errcode` says why (43101: the user has not subscribed, or used it up). */
+export class WeChatMessageRefused extends Error {
+  constructor(readonly errcode: number) {
+    super(`WeChat refused the subscribe message (errcode ${errcode})`);
+  }
+
+  /** The user did not allow (or already used) this message: asking again changes nothing. */
+  get notSubscribed(): boolean {
+    return this.errcode === 43101;
+  }
+}
+
 /** access_token expired or invalid: fetch a new one and try once more. */
 const STALE_TOKEN = new Set([40001, 42001]);
 
@@ -42,7 +54,7 @@ export class WeChatSubscribeMessages implements WeChatMessenger {
         this.token = undefined;
         continue;
       }
-      throw new Error(`WeChat refused the subscribe message (errcode ${answer.errcode})`);
+      throw new WeChatMessageRefused(answer.errcode);
     }
   }
 
@@ -57,7 +69,7 @@ export class WeChatSubscribeMessages implements WeChatMessenger {
   }
 }
 
-/** The messenger when WeChat and the alarm template are configured; undefined means that channel is skipped. */
+/** The messenger when WeChat and the template are configured; undefined means that channel is skipped. */
 export function wechatMessengerFrom(config: WeChatConfig, templateId: string | undefined): WeChatMessenger | undefined {
   if (!config.appId || !config.appSecret || !templateId) return undefined;
   return new WeChatSubscribeMessages({ apiBase: config.apiBase, appId: config.appId, appSecret: config.appSecret }, templateId);

@@ -24,6 +24,8 @@ const env = ENVIRONMENTS[envVersion()] || ENVIRONMENTS.develop;
 module.exports = Object.assign({}, env, {
   socketUrl: `${env.apiBaseUrl.replace(/^http/, 'ws')}/ws`,
   requestTimeoutMs: 10000,
+  /** The bill's subscribe-message template (WeChat admin console); must equal the API's WECHAT_BILL_TEMPLATE_ID. Empty: not asked. */
+  billTemplateId: '',
   searchRadiusKm: 10,
   /** While the live socket is down, pages refresh over REST this often. */
   pollIntervalMs: 5000,

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import mqtt from 'mqtt';
 import type { SessionActivities } from '../../activities/session-activities';
 import { createDatabase, type Database } from '../../db/database';
@@ -111,6 +112,28 @@ describe('session activities on real engines', () => {
     expect(await orders.ofSession(identity.sessionId)).toEqual([expect.objectContaining({ totalFen: 1900, capturedFen: 1900, releasedFen: 3100 })]);
     const kinds = (await wallet.transactions(identity.userId, 10)).reverse().map((t) => [t.kind, t.amountFen]);
     expect(kinds).toEqual([['top_up', 5000], ['hold', 5000], ['capture', 1900], ['release', 3100]]);
+  });
+
+  it('hands the bill over to be told to the driver once it is captured', async () => {
+    const handedOver: string[] = [];
+    const withBills = buildSessionActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics, billNotices: { queue: { enqueue: async (id) => void handedOver.push(id) }, sender: { send: async () => 'sent' } } });
+    const { identity } = aSession();
+    await fundedDriver(identity.userId, 5000);
+    await withBills.authorizePayment({ sessionId: identity.sessionId, userId: identity.userId, limits: {}, policy });
+    const tariff = aTariff();
+    await withBills.captureSettlement({ ...identity, bill: settleBill(priceEnergyByBand(tariff, { 'peak|110|80': 1_000 }), idleCharge(tariff, 0, undefined), 5000) });
+    expect(handedOver).toEqual([identity.sessionId]);
+  });
+
+  it('settles even when the bill cannot be handed over', async () => {
+    const withBrokenBills = buildSessionActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics, billNotices: { queue: { enqueue: () => Promise.reject(new Error('Temporal is away')) }, sender: { send: async () => 'sent' } } });
+    const { identity } = aSession();
+    await fundedDriver(identity.userId, 5000);
+    await withBrokenBills.authorizePayment({ sessionId: identity.sessionId, userId: identity.userId, limits: {}, policy });
+    const tariff = aTariff();
+    const bill = settleBill(priceEnergyByBand(tariff, { 'peak|110|80': 1_000 }), idleCharge(tariff, 0, undefined), 5000);
+    await new MockActivityEnvironment().run(withBrokenBills.captureSettlement, { ...identity, bill });
+    expect(await orders.ofSession(identity.sessionId)).toEqual([expect.objectContaining({ totalFen: bill.totalFen })]);
   });
 
   it('declines a balance below the minimum and holds nothing', async () => {

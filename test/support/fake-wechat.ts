@@ -9,6 +9,8 @@ export interface FakeWeChat {
   apiBase: string;
   /** What wx.login would hand the mini-program for this user: a code valid once. */
   issueCode(openId: string): string;
+  /** The errcodes the next subscribe messages are refused with, in order (then accepted again). */
+  subscribeErrors: number[];
   /** Subscribe messages accepted (`/cgi-bin/message/subscribe/send`), in order. */
   subscribeMessages: { touser: string; template_id: string; page?: string; data: Record<string, { value: string }> }[];
   close(): Promise<void>;
@@ -35,6 +37,8 @@ export async function startFakeWeChat(): Promise<FakeWeChat> {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const refusal = fake.subscribeErrors.shift();
+        if (refusal !== undefined) return answer({ errcode: refusal, errmsg: 'refused by the test' });
         subscribeMessages.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
         answer({ errcode: 0, errmsg: 'ok' });
       });
@@ -51,8 +55,9 @@ export async function startFakeWeChat(): Promise<FakeWeChat> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  const fake: FakeWeChat = {
     apiBase: `http://127.0.0.1:${port}`,
+    subscribeErrors: [],
     subscribeMessages,
     issueCode(openId) {
       const code = randomBytes(16).toString('hex');
@@ -61,4 +66,5 @@ export async function startFakeWeChat(): Promise<FakeWeChat> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return fake;
 }

@@ -3,6 +3,7 @@ const { fetchActiveSessions } = require('../../services/session/fetchActiveSessi
 const { requestSession } = require('../../services/session/requestSession');
 const { startReservedSession } = require('../../services/session/startReservedSession');
 const { pileCodeFrom } = require('../../utils/pile-code');
+const { askForBillMessage } = require('../../utils/subscriptions');
 const { newIdempotencyKey } = require('../../utils/idempotency');
 const { yuan } = require('../../utils/money');
 const { kw } = require('../../utils/format');
@@ -104,6 +105,7 @@ Component({
         return;
       }
       this.setData({ starting: true });
+      await askForBillMessage();
       try {
         const session = reservation
           ? await startReservedSession(reservation.sessionId)

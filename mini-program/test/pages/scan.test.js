@@ -38,6 +38,27 @@ describe('the scan and start page', () => {
     expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/charging/progress/index?id=new-session' }]);
   });
 
+  it('asks me to allow the bill message when I tap start, and starts whatever I answer', async () => {
+    const config = require('../../config/index');
+    config.billTemplateId = 'bill-template-0123456789';
+    try {
+      fake.subscriptionAnswer = 'reject';
+      await scan('st-1-p01');
+      await tap(page, '#start');
+      expect(fake.subscriptionRequests.map((r) => r.tmplIds)).toEqual([['bill-template-0123456789']]);
+      expect(fake.api.count('POST', '/sessions')).toBe(1);
+    } finally {
+      config.billTemplateId = '';
+    }
+  });
+
+  it('does not ask about the bill message when no template is configured', async () => {
+    await scan('st-1-p01');
+    await tap(page, '#start');
+    expect(fake.subscriptionRequests).toEqual([]);
+    expect(fake.api.count('POST', '/sessions')).toBe(1);
+  });
+
   it('sends the same idempotency key when I tap start again after a failure', async () => {
     await scan('st-1-p01');
     fake.api.fail('POST /sessions', 502, 'UPSTREAM_FAILED', 'try again');

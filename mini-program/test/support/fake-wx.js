@@ -77,6 +77,9 @@ function installFakeWx() {
     sockets: [],
     toasts: [],
     modals: [],
+    /** wx.requestSubscribeMessage calls, and what the driver answers to them ('accept' or 'reject'). */
+    subscriptionRequests: [],
+    subscriptionAnswer: 'accept',
     /** What the next wx.showModal answers: true = confirm; or a function of its options. */
     modalAnswer: true,
     navigations: [],
@@ -114,6 +117,10 @@ function installFakeWx() {
     },
     login: (options) => later(() => options.success({ code: fake.loginCode })),
     showToast: (options) => fake.toasts.push(options),
+    requestSubscribeMessage: (options) => {
+      fake.subscriptionRequests.push(options);
+      later(() => options.success(Object.fromEntries(options.tmplIds.map((id) => [id, fake.subscriptionAnswer]))));
+    },
     showLoading: () => {},
     hideLoading: () => {},
     showModal: (options) => {
