@@ -162,3 +162,8 @@ export interface BillNotices {
 export interface BillNoticeQueue {
   enqueue(sessionId: string): Promise<void>;
 }
+
+/** Our books against a payment provider's bill of one day (YYYY-MM-DD, China time). */
+export interface PaymentReconciliation {
+  reconcileDay(billDate: string): Promise<{ billDate: string; providerLines: number; booksLines: number; mismatches: number }>;
+}

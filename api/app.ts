@@ -12,6 +12,7 @@ import { errorHandler } from './errors';
 import { refuseNulCharacters } from './validation';
 import { adminRoutes } from './routes/admin';
 import { alarmRoutes } from './routes/alarms';
+import { reconciliationRoutes } from './routes/reconciliation';
 import { alertWebhookRoutes } from './routes/alert-webhook';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -29,7 +30,7 @@ import { walletRoutes } from './routes/wallet';
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

@@ -20,6 +20,8 @@ import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { WeChatConfig } from '../infra/wechat/code2session';
 import type { TopUpProvider } from '../payments/top-ups';
+import type { ReconciliationBooks } from '../db/reconciliation';
+import type { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
 import type { RefundDesk, RefundWatch } from '../payments/refunds';
 import type { WeChatPayRefunds } from '../payments/wechat-pay/wechat-pay-refunds';
 import type { WalletPayments } from '../db/wallet';
@@ -80,6 +82,8 @@ export interface ApiDeps {
   wechatPay?: WeChatPayTopUps;
   /** Withdrawals' refunds: recorded by the desk, followed by a workflow each; WeChat Pay's notifications when configured. */
   refunds: { desk: RefundDesk; watch: RefundWatch; wechatPay?: WeChatPayRefunds };
+  /** Reconciliation with the payment provider's daily bills; `runs` only when WeChat Pay is configured. */
+  reconciliation: { books: ReconciliationBooks; runs?: TemporalReconciliationRuns };
   /** Where POST /wallet/top-ups goes (PAYMENTS_PROVIDER); unset: top-ups are refused. */
   topUps?: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };

@@ -33,6 +33,8 @@ import { chooseTopUpProvider } from '../payments/top-ups';
 import { WalletPayments } from '../db/wallet';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { TemporalRefundWatch } from '../payments/refund-watch';
+import { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
+import { ReconciliationBooks } from '../db/reconciliation';
 import { createApp } from './app';
 import { registerEngineMetrics } from '../infra/engine-metrics';
 import { registerBusinessMetrics } from './business-metrics';
@@ -114,6 +116,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wechat: wechatConfigFrom(env),
     wechatPay,
     refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }), wechatPay: wechatPayParts?.refunds },
+    reconciliation: { books: new ReconciliationBooks(db), runs: wechatPayParts && new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }) },
     topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms,
     onCall: new OnCallRoster(db),

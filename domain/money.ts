@@ -11,3 +11,11 @@ export function priceEnergy(energyWh: Wh, fenPerKwh: Fen): Fen {
   if (!Number.isSafeInteger(fenPerKwh) || fenPerKwh < 0) throw new RangeError(`fenPerKwh must be a non-negative integer, got ${fenPerKwh}`);
   return Math.floor((energyWh * fenPerKwh + 500) / 1000);
 }
+
+/** "12.30" yuan (as payment providers write amounts) to 1230 fen, exactly: digits only, at most two decimals. */
+export function fenFromYuan(text: string): Fen {
+  const match = /^(-?)(\d{1,12})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) throw new RangeError(`not an amount in yuan: "${text}"`);
+  const fen = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] ? -fen : fen;
+}

@@ -7,6 +7,8 @@ import { DomainError } from '../domain/errors';
 export interface RefundAnswer {
   status: RefundStatus;
   providerRefundId?: string;
+  /** When the provider says the refund ended (the day its bill files it under); unset: now. */
+  endedAtMs?: number;
 }
 
 /** One provider's refunds: asked once per out_refund_no (a repeat is answered with the same refund), then queried. */
@@ -54,7 +56,7 @@ export class RefundDesk implements PayerRefunds {
 
   private async record(refund: Refund, answer: RefundAnswer): Promise<RefundStatus> {
     if (answer.status === 'processing') return 'processing';
-    const settled = await this.deps.wallet.settleRefund(refund.outRefundNo, { status: answer.status, providerRefundId: answer.providerRefundId, atMs: (this.deps.clock ?? Date.now)() });
+    const settled = await this.deps.wallet.settleRefund(refund.outRefundNo, { status: answer.status, providerRefundId: answer.providerRefundId, atMs: answer.endedAtMs ?? (this.deps.clock ?? Date.now)() });
     return settled.status;
   }
 

@@ -20,6 +20,7 @@ import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '.
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
 import { buildBillNotices, buildWorkerActivities, startWorker } from '../worker/worker';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
+import { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
 import { embeddedSecrets } from '../infra/embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
 
@@ -122,6 +123,7 @@ export async function startSystem(
         wrapPayments: options.wrapPayments,
         pendingTopUps: wechatPay?.topUps,
         refunds: buildRefundDesk(db, wechatPay),
+        reconciliation: wechatPay?.reconciliation,
         alarmEnv: env,
         billNotices: buildBillNotices(env, { db, temporal: temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }),
       }),
@@ -130,6 +132,7 @@ export async function startSystem(
     });
     stops.push(() => worker.stop());
     await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
+    if (wechatPay) await new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }).ensureSchedule();
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
     const gateway = await startGateway(

@@ -13,6 +13,7 @@ import { installTracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from './session-sweeper';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
+import { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
 import { buildBillNotices, buildWorkerActivities, startWorker } from './worker';
 
 /** The Temporal worker alone (workflows and activities), against real services. */
@@ -39,6 +40,7 @@ runMain('worker', async () => {
   const mqtt = await connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'commands', name: env.COMMANDS_CLIENT_ID }), { caFile: env.MQTT_CA_FILE });
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const wechatPay = buildWeChatPay(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
+  if (wechatPay) await new TemporalReconciliationRuns({ temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }).ensureSchedule();
   const worker = await startWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -52,6 +54,7 @@ runMain('worker', async () => {
       temporal: client,
       pendingTopUps: wechatPay?.topUps,
       refunds: buildRefundDesk(db, wechatPay),
+      reconciliation: wechatPay?.reconciliation,
       alarmEnv: env,
       billNotices: buildBillNotices(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
     }),

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { BillNoticeQueue, BillNotices, PayerRefunds, PaymentProvider, PendingTopUps } from '../activities/ports';
+import type { BillNoticeQueue, BillNotices, PayerRefunds, PaymentProvider, PaymentReconciliation, PendingTopUps } from '../activities/ports';
+import { createReconciliationActivities } from '../activities/reconciliation-activities';
 import { createBillNoticeActivities } from '../activities/bill-notice-activities';
 import { TemporalBillNoticeQueue, WeChatBillNotices } from '../payments/bill-notices';
 import { DEFAULT_BILL_TEMPLATE_FIELDS } from '../domain/bill-notice';
@@ -70,7 +71,7 @@ export function buildAlarmActivities(deps: { db: Database; alarmEnv?: AlarmsEnv 
 }
 
 /** Everything the worker runs: session, sweeper, pile-command, alarm, pending top-up and refund activities. */
-export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds }) {
+export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds; reconciliation?: PaymentReconciliation }) {
   return {
     ...buildSessionActivities(deps),
     ...buildSweeperActivities(deps),
@@ -79,8 +80,14 @@ export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; p
     ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
     ...createBillNoticeActivities({ bills: deps.billNotices?.sender ?? billsNotConfigured }),
+    ...createReconciliationActivities({ reconciliation: deps.reconciliation ?? reconciliationNotConfigured }),
   };
 }
+
+/** A worker without the WECHAT_PAY_ settings: a reconciliation it picks up fails (and retries) until a configured worker takes it. */
+const reconciliationNotConfigured: PaymentReconciliation = {
+  reconcileDay: () => Promise.reject(new Error('WeChat Pay is not configured on this worker: give it the same WECHAT_PAY_ settings as the API')),
+};
 
 /** A worker built without bill notices (some tests): a bill notice it picks up says so. */
 const billsNotConfigured: BillNotices = { send: async () => 'skipped: bill notices are not configured on this worker' };

@@ -2,6 +2,7 @@ import type { Sequelize } from 'sequelize';
 import { defineAlarmModels } from './alarms';
 import { defineDriverFeatureModels } from './driver-features';
 import { defineFleetModels } from './fleet';
+import { defineReconciliationModels } from './reconciliation';
 import { defineSessionModels } from './sessions';
 import { defineStaffModels } from './staff';
 import { defineUserModels } from './users';
@@ -12,6 +13,7 @@ import { definePileCommandModels } from './pile-commands';
 export * from './alarms';
 export * from './driver-features';
 export * from './fleet';
+export * from './reconciliation';
 export * from './sessions';
 export * from './staff';
 export * from './users';
@@ -32,6 +34,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineAlarmModels(sequelize),
     ...defineDriverFeatureModels(sequelize),
     ...defineWeChatPayModels(sequelize),
+    ...defineReconciliationModels(sequelize),
     ...defineStaffModels(sequelize),
     ...definePileCommandModels(sequelize),
   };

@@ -11,6 +11,8 @@ class WeChatPayOrderRow extends Model<InferAttributes<WeChatPayOrderRow>, InferC
   declare status: (typeof WECHAT_PAY_ORDER_STATUSES)[number];
   declare prepayId: string | null;
   declare transactionId: string | null;
+  /** When WeChat Pay says the driver paid; the day reconciliation files the payment under. */
+  declare paidAt: CreationOptional<Date | null>;
   declare idempotencyKey: string;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -27,6 +29,7 @@ export function defineWeChatPayModels(sequelize: Sequelize) {
       status: { type: DataTypes.STRING(16), allowNull: false },
       prepayId: { type: DataTypes.STRING(64), allowNull: true },
       transactionId: { type: DataTypes.STRING(32), allowNull: true },
+      paidAt: timestamp(true),
       idempotencyKey: { type: DataTypes.STRING(128), allowNull: false, unique: true },
       createdAt: timestamp(),
       updatedAt: timestamp(),

@@ -10,13 +10,19 @@ import { TemporalPendingTopUpWatch } from './pending-top-up-watch';
 import { WeChatPayTopUps } from './wechat-pay-top-ups';
 import { WeChatPayRefunds } from './wechat-pay-refunds';
 import { WeChatPayClient } from './client';
+import { WeChatPayBills } from './wechat-pay-bills';
+import { DailyReconciliation } from '../reconciliation';
+import { ReconciliationBooks } from '../../db/reconciliation';
 import { RefundDesk, type RefundGateway, sandboxRefunds } from '../refunds';
 
 /**
  * WeChat Pay top-ups and refunds when the WECHAT_PAY_ settings are given (undefined when none is), the same for the
  * API, which places orders and takes notifications, and the worker, which settles what no notification settled.
  */
-export function buildWeChatPay(env: WeChatEnv, deps: { db: Database; temporal: Client; taskQueue: string; logger: Logger }): { topUps: WeChatPayTopUps; refunds: WeChatPayRefunds } | undefined {
+export function buildWeChatPay(
+  env: WeChatEnv,
+  deps: { db: Database; temporal: Client; taskQueue: string; logger: Logger },
+): { topUps: WeChatPayTopUps; refunds: WeChatPayRefunds; reconciliation: DailyReconciliation } | undefined {
   const config = wechatPayConfigFrom(env);
   if (!config) return undefined;
   const { db, temporal, taskQueue, logger } = deps;
@@ -29,7 +35,12 @@ export function buildWeChatPay(env: WeChatEnv, deps: { db: Database; temporal: C
     orderExpiryMs: env.WECHAT_PAY_ORDER_EXPIRY_MINUTES * 60_000,
     logger,
   });
-  return { topUps, refunds: new WeChatPayRefunds(new WeChatPayClient(config)) };
+  const client = new WeChatPayClient(config);
+  return {
+    topUps,
+    refunds: new WeChatPayRefunds(client),
+    reconciliation: new DailyReconciliation({ provider: 'wechatpay', statements: new WeChatPayBills(client), books: new ReconciliationBooks(db) }),
+  };
 }
 
 /** Refunds through the provider each top-up was paid with: WeChat Pay when configured, the sandbox's at once. */

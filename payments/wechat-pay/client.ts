@@ -26,13 +26,19 @@ export class WeChatPayClient {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** One signed request; a successful answer's signature is verified before it is returned. */
-  async call(method: 'GET' | 'POST', pathAndQuery: string, body = ''): Promise<{ ok: boolean; status: number; text: string }> {
+  /**
+   * One signed request; a successful answer's signature is verified before it is returned, except where WeChat Pay
+   * does not sign (a bill download, which the caller checks against the hash of the signed bill answer).
+   */
+  async call(method: 'GET' | 'POST', pathOrUrl: string, body = '', options: { signedAnswer?: boolean } = {}): Promise<{ ok: boolean; status: number; text: string }> {
+    const target = new URL(pathOrUrl, this.config.apiBase);
+    if (target.origin !== new URL(this.config.apiBase).origin) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay pointed at another host (${target.host})`);
+    const pathAndQuery = `${target.pathname}${target.search}`;
     const authorization = authorizationHeader(this.config, { method, pathAndQuery, body, timestamp: Math.floor(this.now() / 1000), nonceStr: nonce() });
     let response: Response;
     let text: string;
     try {
-      response = await fetch(new URL(pathAndQuery, this.config.apiBase), {
+      response = await fetch(target, {
         method,
         headers: { authorization, accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
         ...(method === 'POST' ? { body } : {}),
@@ -42,7 +48,7 @@ export class WeChatPayClient {
     } catch {
       throw new DomainError('UPSTREAM_FAILED', 'WeChat Pay did not answer; try again');
     }
-    if (response.ok) this.verify({ headers: Object.fromEntries(response.headers), body: text });
+    if (response.ok && options.signedAnswer !== false) this.verify({ headers: Object.fromEntries(response.headers), body: text });
     return { ok: response.ok, status: response.status, text };
   }
 

@@ -7,12 +7,19 @@ import { type SignedMessage, type WeChatPayClient, errorCode, parseJson } from '
 /** WeChat Pay's refund statuses, as ours. */
 const STATUS: Record<string, RefundStatus> = { SUCCESS: 'succeeded', CLOSED: 'closed', PROCESSING: 'processing', ABNORMAL: 'abnormal' };
 
-const refundAnswer = z.object({ refund_id: z.string().max(64), out_refund_no: z.string().max(64), status: z.string(), amount: z.object({ refund: z.number().int(), total: z.number().int() }) });
+const refundAnswer = z.object({
+  refund_id: z.string().max(64),
+  out_refund_no: z.string().max(64),
+  status: z.string(),
+  success_time: z.string().max(64).optional(),
+  amount: z.object({ refund: z.number().int(), total: z.number().int() }),
+});
 const refundNotice = z.object({
   mchid: z.string(),
   out_refund_no: z.string().max(64),
   refund_id: z.string().max(64),
   refund_status: z.string(),
+  success_time: z.string().max(64).optional(),
   amount: z.object({ refund: z.number().int(), total: z.number().int() }),
 });
 
@@ -45,7 +52,7 @@ export class WeChatPayRefunds implements RefundGateway {
     if (resource.mchid !== this.client.config.mchId) throw new DomainError('VALIDATION_FAILED', 'the notification is for another merchant');
     const status = STATUS[resource.refund_status];
     if (!status) throw new DomainError('VALIDATION_FAILED', `unknown refund status ${resource.refund_status}`);
-    await desk.notified(resource.out_refund_no, { status, providerRefundId: resource.refund_id }, resource.amount.refund);
+    await desk.notified(resource.out_refund_no, { status, providerRefundId: resource.refund_id, endedAtMs: instant(resource.success_time) }, resource.amount.refund);
   }
 
   private answerOf(refund: Refund, answer: { ok: boolean; status: number; text: string }, what: string): RefundAnswer {
@@ -56,6 +63,12 @@ export class WeChatPayRefunds implements RefundGateway {
     }
     const status = STATUS[parsed.status];
     if (!status) throw new DomainError('UPSTREAM_FAILED', `unknown refund status ${parsed.status}`);
-    return { status, providerRefundId: parsed.refund_id };
+    return { status, providerRefundId: parsed.refund_id, endedAtMs: instant(parsed.success_time) };
   }
+}
+
+/** An RFC 3339 time of WeChat Pay as epoch ms; unset or unreadable: undefined. */
+function instant(text: string | undefined): number | undefined {
+  const ms = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
 }

@@ -18,6 +18,8 @@ const transaction = z.object({
   out_trade_no: z.string(),
   /** Absent from an order query's answer until the order is paid. */
   transaction_id: z.string().max(32).optional(),
+  /** When the driver paid (RFC 3339), once paid: the instant WeChat Pay's daily bill files the payment under. */
+  success_time: z.string().max(64).optional(),
   trade_state: z.string(),
   amount: z.object({ total: z.number().int(), currency: z.string() }),
 });
@@ -126,7 +128,8 @@ export class WeChatPayTopUps implements TopUpProvider {
       providerRef: paid.transaction_id,
       idempotencyKey: `wechatpay:${order.outTradeNo}`,
     });
-    if (order.status !== 'paid') await order.update({ status: 'paid', transactionId: paid.transaction_id });
+    const paidAt = paid.success_time && !Number.isNaN(Date.parse(paid.success_time)) ? new Date(paid.success_time) : new Date(this.options.now?.() ?? Date.now());
+    if (order.status !== 'paid') await order.update({ status: 'paid', transactionId: paid.transaction_id, paidAt });
     return 'paid';
   }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WeChatPayConfig } from '../../payments/wechat-pay/config';
@@ -23,6 +23,14 @@ export interface FakeWeChatPay {
   endRefund(outRefundNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL'): void;
   /** The notification WeChat Pay would send once the refund ended. */
   refundNotification(outRefundNo: string, change?: { refund?: number }): { headers: Record<string, string>; body: string };
+  /** The clock of the fake's own times (payments' and refunds' success_time). */
+  now: () => number;
+  /** What the next trade bills get wrong on purpose: lines dropped (by reference), amounts changed, lines added. */
+  billEdits: { drop: Set<string>; amountsFen: Map<string, number>; add: { kind: 'payment' | 'refund'; reference: string; amountFen: number; day: string }[] };
+  /** Set: bill downloads come with a byte changed, as a broken transfer would deliver them. */
+  corruptBillDownloads: boolean;
+  /** Trade bill requests received, by bill_date. */
+  billRequests: string[];
   /** Runs as a close request arrives, before it is answered (a test pays the order at that very moment). */
   beforeClose?: (outTradeNo: string) => void;
   /** The driver pays in WeChat's sheet: the order is paid whether or not its notification ever reaches us. */
@@ -38,6 +46,8 @@ export interface FakeOrder {
   prepayId: string;
   /** RFC 3339, as the prepay request gave it. */
   timeExpire?: string;
+  /** When the order was paid (RFC 3339): the day the trade bill lists it under. */
+  successTime?: string;
   tradeState: 'NOTPAY' | 'SUCCESS' | 'CLOSED';
   transactionId?: string;
   /** Order queries and close requests received (signature verified). */
@@ -54,6 +64,8 @@ export interface FakeRefund {
   status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
   /** Refund requests received for this out_refund_no (a repeat answers with the same refund). */
   requests: number;
+  /** When the refund succeeded (RFC 3339). */
+  successTime?: string;
 }
 
 /**
@@ -102,10 +114,30 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     trade_state: tradeState,
     amount: { total, payer_total: total, currency: 'CNY', payer_currency: 'CNY' },
     payer: { openid: order.openid },
-    ...(tradeState === 'SUCCESS' ? { success_time: new Date().toISOString() } : {}),
+    ...(tradeState === 'SUCCESS' ? { success_time: order.successTime ?? new Date(fake.now()).toISOString() } : {}),
   });
 
   const refunds: FakeWeChatPay['refunds'] = new Map();
+  const bills = new Map<string, string>();
+  /** The trade bill of a day in China time (+08:00), as WeChat Pay writes it; undefined when nothing happened that day. */
+  const tradeBillOf = (day: string): string | undefined => {
+    const onDay = (iso: string | undefined) => iso !== undefined && new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10) === day;
+    const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+    const edits = fake.billEdits;
+    const amount = (reference: string, fen: number) => yuan(edits.amountsFen.get(reference) ?? fen);
+    const row = (fields: string[]) => fields.map((f) => `\`${f}`).join(',');
+    const paymentRow = (outTradeNo: string, transactionId: string, fen: string) =>
+      row(['', config.appId, config.mchId, '0', '', transactionId, outTradeNo, 'oUser', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', fen, '0.00', '0', '0', '0.00', '0.00', '', '', '钱包充值', '', '0.00000', '0.60%', fen, '0.00', '']);
+    const refundRow = (outTradeNo: string, outRefundNo: string, fen: string) =>
+      row(['', config.appId, config.mchId, '0', '', '', outTradeNo, 'oUser', 'JSAPI', 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00', '', outRefundNo, fen, '0.00', 'ORIGINAL', 'SUCCESS', '钱包充值', '', '0.00000', '0.60%', '0.00', fen, '']);
+    const rows: string[] = [];
+    for (const [no, o] of orders) if (o.tradeState === 'SUCCESS' && onDay(o.successTime) && !edits.drop.has(no)) rows.push(paymentRow(no, o.transactionId ?? '', amount(no, o.total)));
+    for (const [no, r] of refunds) if (r.status === 'SUCCESS' && onDay(r.successTime) && !edits.drop.has(no)) rows.push(refundRow(r.outTradeNo, no, amount(no, r.refund)));
+    for (const extra of edits.add.filter((a) => a.day === day)) rows.push(extra.kind === 'payment' ? paymentRow(extra.reference, '4200extra', yuan(extra.amountFen)) : refundRow('tu-extra', extra.reference, yuan(extra.amountFen)));
+    if (rows.length === 0) return undefined;
+    const header = '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
+    return [header, ...rows, '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额', row([String(rows.length), '0.00', '0.00', '0.00', '0.00', '0.00', '0.00'])].join('\r\n');
+  };
   const refundOf = (outRefundNo: string, r: FakeRefund) => ({
     refund_id: r.refundId,
     out_refund_no: outRefundNo,
@@ -113,6 +145,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     out_trade_no: r.outTradeNo,
     channel: 'ORIGINAL',
     status: r.status,
+    ...(r.successTime ? { success_time: r.successTime } : {}),
     amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund, currency: 'CNY' },
   });
   const sealed = (plain: string, associatedData: string) => {
@@ -152,6 +185,21 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         order.tradeState = 'CLOSED';
         return res.writeHead(204, signed('')).end();
       }
+      const billRequest = /^\/v3\/bill\/tradebill\?bill_date=(\d{4}-\d{2}-\d{2})&bill_type=ALL$/.exec(url);
+      if (req.method === 'GET' && billRequest) {
+        fake.billRequests.push(billRequest[1]);
+        const bill = tradeBillOf(billRequest[1]);
+        if (!bill) return refuse(res, 400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+        const token = randomBytes(8).toString('hex');
+        bills.set(token, bill);
+        return answer(res, 200, { hash_type: 'SHA1', hash_value: createHash('sha1').update(bill).digest('hex'), download_url: `${fake.config.apiBase}/v3/billdownload/file?token=${token}` });
+      }
+      const download = /^\/v3\/billdownload\/file\?token=([0-9a-f]+)$/.exec(url);
+      if (req.method === 'GET' && download) {
+        const bill = bills.get(download[1]);
+        if (!bill) return refuse(res, 404, 'RESOURCE_NOT_EXISTS', 'no such bill');
+        return res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(fake.corruptBillDownloads ? bill.replace('SUCCESS', 'SUCCESs') : bill);
+      }
       if (req.method === 'POST' && url === '/v3/refund/domestic/refunds') {
         const asked = JSON.parse(raw || '{}');
         const existing = refunds.get(asked.out_refund_no);
@@ -168,6 +216,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         const refundedAlready = [...refunds.values()].filter((r) => r.transactionId === asked.transaction_id && r.status !== 'CLOSED').reduce((sum, r) => sum + r.refund, 0);
         if (!Number.isInteger(asked.amount?.refund) || asked.amount.refund <= 0 || refundedAlready + asked.amount.refund > order.total) return refuse(res, 400, 'NOT_ENOUGH', 'refund exceeds what is left of the order');
         const created: FakeRefund = { refundId: `50${randomBytes(14).toString('hex')}`, outTradeNo, transactionId: asked.transaction_id, refund: asked.amount.refund, total: order.total, status: fake.refundAnswer, requests: 1 };
+        if (created.status === 'SUCCESS') created.successTime = new Date(fake.now()).toISOString();
         refunds.set(asked.out_refund_no, created);
         return answer(res, 200, refundOf(asked.out_refund_no, created));
       }
@@ -200,10 +249,15 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     orders,
     refunds,
     refundAnswer: 'PROCESSING',
+    now: Date.now,
+    billEdits: { drop: new Set(), amountsFen: new Map(), add: [] },
+    billRequests: [],
+    corruptBillDownloads: false,
     endRefund(outRefundNo, status) {
       const refund = refunds.get(outRefundNo);
       if (!refund) throw new Error(`no refund ${outRefundNo}`);
       refund.status = status;
+      if (status === 'SUCCESS') refund.successTime ??= new Date(fake.now()).toISOString();
     },
     refundNotification(outRefundNo, change = {}) {
       const refund = refunds.get(outRefundNo);
@@ -215,6 +269,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         out_refund_no: outRefundNo,
         refund_id: refund.refundId,
         refund_status: refund.status,
+        ...(refund.successTime ? { success_time: refund.successTime } : {}),
         user_received_account: '支付用户零钱',
         amount: { total: refund.total, refund: change.refund ?? refund.refund, payer_total: refund.total, payer_refund: change.refund ?? refund.refund },
       });
@@ -234,12 +289,16 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
       if (order.tradeState === 'CLOSED') throw new Error(`order ${outTradeNo} is closed and cannot be paid`);
       order.tradeState = 'SUCCESS';
       order.transactionId ??= newTransactionId();
+      order.successTime ??= new Date(fake.now()).toISOString();
     },
     notification(outTradeNo, change = {}) {
       const order = orders.get(outTradeNo);
       if (!order) throw new Error(`no order ${outTradeNo} was placed`);
       const tradeState = change.tradeState ?? 'SUCCESS';
-      if (tradeState === 'SUCCESS') order.transactionId ??= newTransactionId();
+      if (tradeState === 'SUCCESS') {
+        order.transactionId ??= newTransactionId();
+        order.successTime ??= new Date(fake.now()).toISOString();
+      }
       const transaction = JSON.stringify(transactionOf(outTradeNo, order, tradeState, change.total ?? order.total));
       const resourceNonce = randomBytes(6).toString('hex');
       const cipher = createCipheriv('aes-256-gcm', Buffer.from(config.apiV3Key, 'utf8'), Buffer.from(resourceNonce, 'utf8'));
