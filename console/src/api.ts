@@ -350,3 +350,17 @@ export const alarmsApi = {
 export function newCommandId(): string {
   return crypto.randomUUID();
 }
+
+// ---------------------------------------------------------------- reconciliation with the payment provider
+
+export interface ReconciliationRun { id: number; billDate: string; provider: string; providerLines: number; booksLines: number; mismatches: number; ranAt: string }
+export interface ReconciliationMismatch {
+  id: number; billDate: string; provider: string; kind: 'missing_in_books' | 'missing_at_provider' | 'amount_differs'; movement: 'payment' | 'refund';
+  reference: string; booksFen: number | null; providerFen: number | null; foundAt: string; resolvedAt: string | null; resolvedBy: { id: string; name: string } | null; note: string | null;
+}
+export const reconciliationApi = {
+  runs: () => get<{ runs: ReconciliationRun[] }>('/admin/reconciliation/runs'),
+  mismatches: (query: { state: 'open' | 'resolved'; date?: string; cursor?: number; limit?: number }) => get<{ mismatches: ReconciliationMismatch[]; nextCursor?: number }>('/admin/reconciliation/mismatches', query),
+  resolve: (id: number, note: string) => post<{ mismatch: ReconciliationMismatch }>(`/admin/reconciliation/mismatches/${id}/resolve`, { note }),
+  run: (date: string) => post<{ workflowId: string }>('/admin/reconciliation/runs', { date }),
+};

@@ -29,6 +29,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'alarms', name: 'alarms', component: () => import('./views/AlarmsView.vue'), meta: { menu: 'menu.alarms', roles: staffRoles } },
       { path: 'alarms/:id', name: 'alarm', component: () => import('./views/AlarmView.vue'), props: true, meta: { roles: staffRoles } },
       { path: 'staff', name: 'staff', component: () => import('./views/StaffView.vue'), meta: { menu: 'menu.staff', roles: ['admin'] } },
+      { path: 'reconciliation', name: 'reconciliation', component: () => import('./views/ReconciliationView.vue'), meta: { menu: 'menu.reconciliation', roles: ['admin', 'support'] } },
       { path: 'audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: { menu: 'menu.audit', roles: ['admin', 'support'] } },
       { path: 'account', name: 'account', component: () => import('./views/AccountView.vue'), meta: { menu: 'menu.account' } },
     ],
