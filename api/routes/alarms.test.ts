@@ -11,6 +11,7 @@ describe('alarms and on-call lists in the operator console', () => {
   let support: string;
   let stationId: string;
   let pileId: string;
+  let tariffId: string;
   const T0 = new Date('2026-03-02T02:00:00Z');
   const as = (auth: string) => ({
     get: (path: string) => t.http.get(`/api/v1/admin${path}`).set('Authorization', auth),
@@ -38,6 +39,7 @@ describe('alarms and on-call lists in the operator console', () => {
     const catalogue = new FleetCatalogue(t.db);
     const tariff = aTariff({ id: uniqueId('tariff') });
     await catalogue.addTariff(tariff);
+    tariffId = tariff.id;
     stationId = uniqueId('station');
     await catalogue.addStations([{ id: stationId, name: 'Alarm test', address: 'x', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: tariff.id }]);
     pileId = `${stationId}-p1`;
@@ -129,6 +131,16 @@ describe('alarms and on-call lists in the operator console', () => {
     ]);
     expect(await auditOf(`station:${stationId}`)).toEqual([{ action: 'station.on-call', reason: 'March rota', result: 'ok' }]);
     expect(await auditOf(`staff:${first.userId}`)).toEqual(expect.arrayContaining([{ action: 'staff.update', reason: 'on-call rota', result: 'ok' }]));
+  });
+
+  it('keeps the on-call list of a station whose id the fleet API generated', async () => {
+    const created = await t.http.post('/api/v1/admin/stations').set('Authorization', operator).send({ name: 'Generated id', address: 'x', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId }).expect(201);
+    const generated: string = created.body.station.id;
+    expect(generated.length).toBeGreaterThan(36);
+
+    await as(operator).put(`/stations/${generated}/on-call`, { staffIds: [operatorId], reason: 'first shift' }).expect(200);
+    const { body } = await as(support).get(`/stations/${generated}/on-call`).expect(200);
+    expect(body.staff.map((s: { id: string }) => s.id)).toEqual([operatorId]);
   });
 
   it('refuses an on-call list naming someone twice, an unknown account, or an unknown station', async () => {

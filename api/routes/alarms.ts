@@ -10,6 +10,8 @@ import { parse, parseBody, parseQuery } from '../validation';
 const note = z.string().trim().min(1).max(1000);
 const reason = z.string().trim().min(3).max(500);
 const id36 = z.string().trim().min(1).max(36);
+/** A station id as the fleet API makes them (`st-<uuid>`, 39 characters) or as given (up to 64). */
+const stationIdParam = z.string().trim().min(1).max(64);
 
 const listQuery = z.object({
   state: z.enum(ALARM_STATES).optional(),
@@ -84,11 +86,11 @@ export function alarmRoutes({ alarms, onCall, audit }: ApiDeps): Router {
   const onCallView = (people: Awaited<ReturnType<typeof onCall.of>>) => ({ staff: people.map(({ id, username, phone }) => ({ id, username, phone })) });
 
   router.get('/stations/:id/on-call', read, async (ctx) => {
-    ctx.body = onCallView(await onCall.of(parse(id36, ctx.params.id, 'id')));
+    ctx.body = onCallView(await onCall.of(parse(stationIdParam, ctx.params.id, 'id')));
   });
 
   router.put('/stations/:id/on-call', act, async (ctx) => {
-    const stationId = parse(id36, ctx.params.id, 'id');
+    const stationId = parse(stationIdParam, ctx.params.id, 'id');
     const body = parseBody(ctx, onCallBody);
     const staff = currentUser(ctx);
     ctx.body = onCallView(await audit.witness(auditActor(staff), { action: 'station.on-call', target: `station:${stationId}`, reason: body.reason }, () => onCall.set(stationId, body.staffIds)));

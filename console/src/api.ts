@@ -129,7 +129,7 @@ export const staffApi = {
   disable: (id: string, reason: string) => post<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}/disable`, { reason }),
   enable: (id: string, reason: string) => post<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}/enable`, { reason }),
   resetPassword: (id: string, body: { reason: string; clearTotp?: boolean }) => post<{ staff: StaffAccount; password: string }>(`/admin/staff/${seg(id)}/reset-password`, body),
-  update: (id: string, body: { phone?: string; wechatOpenId?: string; reason: string }) => patch<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}`, body),
+  update: (id: string, body: { phone?: string | null; wechatOpenId?: string | null; reason: string }) => patch<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}`, body),
 };
 
 export interface AuditEntry {

@@ -167,3 +167,106 @@ export async function actOnAlarm(page: Page, alarmId: string, action: 'acknowled
   await byTestId(page, 'alarm-dialog').waitFor({ state: 'hidden' });
   return byTestId(page, 'alarm-state').textContent();
 }
+
+// Page objects for the operator's whole path (test/browser/operator-path.test.ts): staff contacts, tariffs,
+// stations, piles and on-call.
+
+/** Types into an Element Plus number input and leaves it, so the component commits the value (it does on change). */
+export async function fillNumber(page: Page, testId: string, value: number): Promise<void> {
+  const input = byTestId(page, testId).locator('input').first();
+  await input.fill(String(value));
+  await input.press('Tab');
+}
+
+/** Admin, on the Staff page: sets an account's phone (the number alarms text). */
+export async function setStaffPhone(page: Page, username: string, phone: string, reason: string): Promise<void> {
+  await openMenu(page, 'staff');
+  await byTestId(page, `staff-contact-${username}`).click();
+  await fill(page, 'staff-contact-phone', phone);
+  await fill(page, 'staff-contact-reason', reason);
+  await byTestId(page, 'staff-contact-save').click();
+  await byTestId(page, 'staff-contact-dialog').waitFor({ state: 'hidden' });
+}
+
+export interface TariffBandInput {
+  name: string;
+  from: string;
+  to: string;
+  electricityFenPerKwh: number;
+  serviceFenPerKwh: number;
+}
+
+/** On the Tariffs page: creates a tariff with these time-of-use bands (in order, covering the day). */
+export async function createTariff(page: Page, tariff: { id: string; name: string; bands: TariffBandInput[]; reason?: string }): Promise<void> {
+  await openMenu(page, 'tariffs');
+  await byTestId(page, 'tariff-create').click();
+  await byTestId(page, 'tariff-dialog').waitFor();
+  await fill(page, 'tariff-id', tariff.id);
+  await fill(page, 'tariff-name', tariff.name);
+  for (const [index, band] of tariff.bands.entries()) {
+    if (index > 0) await byTestId(page, 'tariff-add-band').click();
+    await fill(page, `tariff-band-${index}-name`, band.name);
+    await fill(page, `tariff-band-${index}-from`, band.from);
+    await fill(page, `tariff-band-${index}-to`, band.to);
+    await fillNumber(page, `tariff-band-${index}-electricity`, band.electricityFenPerKwh);
+    await fillNumber(page, `tariff-band-${index}-service`, band.serviceFenPerKwh);
+  }
+  if (tariff.reason) await fill(page, 'tariff-reason', tariff.reason);
+  await byTestId(page, 'tariff-save').click();
+  await byTestId(page, 'tariff-dialog').waitFor({ state: 'hidden' });
+  await byTestId(page, 'tariffs-table').getByText(tariff.id, { exact: true }).waitFor();
+}
+
+/** On the Stations page: creates a station on a tariff and opens its page; returns the station's id. */
+export async function createStation(page: Page, station: { name: string; address: string; lat: number; lng: number; tariffId: string; reason?: string }): Promise<string> {
+  await openMenu(page, 'stations');
+  await byTestId(page, 'station-create').click();
+  await byTestId(page, 'station-dialog').waitFor();
+  await fill(page, 'station-name', station.name);
+  await fill(page, 'station-address', station.address);
+  await fillNumber(page, 'station-lat', station.lat);
+  await fillNumber(page, 'station-lng', station.lng);
+  await choose(page, 'station-tariff', `station-tariff-${station.tariffId}`);
+  if (station.reason) await fill(page, 'station-reason', station.reason);
+  await byTestId(page, 'station-save').click();
+  await byTestId(page, 'station-dialog').waitFor({ state: 'hidden' });
+  const link = byTestId(page, 'stations-table').locator('a[data-testid^="station-link-"]', { hasText: station.name });
+  const stationId = ((await link.getAttribute('data-testid')) ?? '').replace('station-link-', '');
+  await link.click();
+  await byTestId(page, 'station-page').waitFor();
+  return stationId;
+}
+
+/** On a station's page: adds a pile; returns the device credentials the console shows once (then closes them). */
+export async function addPile(page: Page, pile: { code: string; type: 'fast' | 'slow'; maxPowerW: number; reason?: string }): Promise<Record<string, string>> {
+  await byTestId(page, 'pile-add').click();
+  await byTestId(page, 'pile-dialog').waitFor();
+  await fill(page, 'pile-code', pile.code);
+  await byTestId(page, `pile-type-${pile.type}`).click();
+  await fillNumber(page, 'pile-max-power', pile.maxPowerW);
+  if (pile.reason) await fill(page, 'pile-reason', pile.reason);
+  await byTestId(page, 'pile-save').click();
+  await byTestId(page, 'pile-credentials').waitFor();
+  const credentials: Record<string, string> = {};
+  for (const field of await byTestId(page, 'pile-credentials').locator('[data-testid^="pile-credential-"]').all()) {
+    credentials[((await field.getAttribute('data-testid')) ?? '').replace('pile-credential-', '')] = ((await field.textContent()) ?? '').trim();
+  }
+  await screenshot(page, `pile-credentials-${pile.code}`);
+  await byTestId(page, 'pile-credentials-close').click();
+  await byTestId(page, 'pile-credentials').waitFor({ state: 'hidden' });
+  await byTestId(page, 'station-piles').getByText(pile.code, { exact: true }).waitFor();
+  return credentials;
+}
+
+/** On a station's page: puts these people (by username, in order) on call; waits until the page shows them. */
+export async function setOnCall(page: Page, usernames: string[], reason = ''): Promise<void> {
+  await byTestId(page, 'station-on-call-edit').click();
+  await byTestId(page, 'on-call-select').click();
+  for (const username of usernames) await page.locator(`.el-select-dropdown [data-testid="on-call-option-${username}"]:visible`).click();
+  // A click on the dialog's title closes the multiple select's list (which covers the reason; Escape would close the dialog).
+  await page.locator('.el-dialog:visible .el-dialog__header').click();
+  await page.locator('.el-select-dropdown [data-testid^="on-call-option-"]').first().waitFor({ state: 'hidden' });
+  await fill(page, 'on-call-reason', reason);
+  await byTestId(page, 'on-call-save').click();
+  await page.waitForFunction(([names]) => document.querySelector('[data-testid="station-on-call"]')?.textContent?.trim() === names, [usernames.join(', ')]);
+}
