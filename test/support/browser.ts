@@ -167,3 +167,18 @@ export async function actOnAlarm(page: Page, alarmId: string, action: 'acknowled
   await byTestId(page, 'alarm-dialog').waitFor({ state: 'hidden' });
   return byTestId(page, 'alarm-state').textContent();
 }
+
+/** Operator: opens the review queue, opens the flagged session and records a decision on its page (issue 12). */
+export async function reviewFlaggedSession(page: Page, sessionId: string, decision: { decision: 'approve' | 'adjust' | 'escalate'; refundFen?: number; note: string }): Promise<void> {
+  await openMenu(page, 'review');
+  await byTestId(page, `review-open-${sessionId}`).click();
+  await byTestId(page, 'session-page').waitFor();
+  await byTestId(page, `decision-${decision.decision}`).click();
+  if (decision.refundFen !== undefined) {
+    await fill(page, 'review-refund', (decision.refundFen / 100).toFixed(2));
+    await byTestId(page, 'review-refund').locator('input').press('Tab');
+  }
+  await fill(page, 'review-note', decision.note);
+  await byTestId(page, 'review-submit').click();
+  await byTestId(page, 'reviews-table').getByText(decision.note).waitFor();
+}
