@@ -5,7 +5,7 @@ import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aSession, aStation } from '../../test/support/driver-data';
 import { uniqueId } from '../../test/support/services';
 
-describe('back office sessions: search, a session page, review decisions', () => {
+describe.each([['MariaDB'], ['SQLite']] as const)('back office sessions on %s: search, a session page, review decisions', (database) => {
   let t: TestApi;
   let operator: string;
   let support: string;
@@ -17,7 +17,7 @@ describe('back office sessions: search, a session page, review decisions', () =>
   const review = (auth: string, id: string, body: object) => t.http.post(`/api/v1/admin/sessions/${id}/review`).set('Authorization', auth).send(body);
 
   beforeAll(async () => {
-    t = await startTestApi({}, { TEMPORAL_UI_URL: 'http://temporal-ui.test:8233/' });
+    t = await startTestApi({}, { TEMPORAL_UI_URL: 'http://temporal-ui.test:8233/' }, { database });
     operator = bearer((await t.staffLogin('sessions-operator', 'operator')).token);
     support = bearer((await t.staffLogin('sessions-support', 'support')).token);
     admin = bearer((await t.staffLogin('sessions-admin', 'admin')).token);
