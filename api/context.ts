@@ -11,6 +11,8 @@ import type { OrderHistory } from '../db/order-history';
 import type { PlaceNames } from '../db/places';
 import type { Reviews } from '../db/reviews';
 import type { SessionRecords } from '../db/session-records';
+import type { SessionDossiers } from '../db/session-dossier';
+import type { SessionReviews } from '../db/session-reviews';
 import type { StationDirectory } from '../db/stations';
 import type { UserDirectory } from '../db/users';
 import type { Vehicles } from '../db/vehicles';
@@ -87,6 +89,12 @@ export interface ApiDeps {
   /** Where POST /wallet/top-ups goes (PAYMENTS_PROVIDER); unset: top-ups are refused. */
   topUps?: TopUpProvider;
   rateLimits: { loginsPerMinute: number; topUpsPerMinute: number };
+  /** A session's page for staff: everything stored about it (issue 12). */
+  sessionDossiers: SessionDossiers;
+  /** Staff's review decisions on flagged sessions, with refunds of their orders to the wallet. */
+  sessionReviews: SessionReviews;
+  /** Where a session's workflow opens in the Temporal Web UI (TEMPORAL_UI_URL, or embedded mode's dev server); unset: no link. */
+  temporalUi: { url?: string; namespace: string };
   /** Bearer token of Alertmanager's webhook; unset: alerts are not accepted. */
   alertWebhookToken?: string;
   /** What the HTTP server and /ws enforce against hostile clients. */

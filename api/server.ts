@@ -48,6 +48,8 @@ import { PileCommandRecords } from '../db/pile-commands';
 import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
 import { StaffService } from './staff-service';
+import { SessionDossiers } from '../db/session-dossier';
+import { SessionReviews } from '../db/session-reviews';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
 export const apiConfig = {
@@ -76,7 +78,7 @@ export interface ApiEngines {
 }
 
 /** Builds every dependency of the API once. Secrets come resolved (embedded mode generates its own). */
-export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; embedded: boolean; pileMasterKey?: string }): ApiDeps {
+export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSecret: string; embedded: boolean; pileMasterKey?: string; temporalUiUrl?: string }): ApiDeps {
   const { db, hot, temporal, logger, metrics } = engines;
   const live = new LiveState(hot);
   const stations = new StationDirectory({ db, hot });
@@ -130,6 +132,9 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     devLogin: { enabled: env.AUTH_DEV_LOGIN ?? resolved.embedded, staffRoles: env.AUTH_DEV_LOGIN_STAFF },
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
     alertWebhookToken: env.ALERT_WEBHOOK_TOKEN,
+    sessionDossiers: new SessionDossiers(db),
+    sessionReviews: new SessionReviews({ db, wallet }),
+    temporalUi: { url: env.TEMPORAL_UI_URL ?? resolved.temporalUiUrl, namespace: env.TEMPORAL_NAMESPACE },
     edge: {
       trustProxy: env.TRUST_PROXY,
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,

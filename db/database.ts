@@ -12,6 +12,7 @@ import * as fleetAdmin from './migrations/0005-fleet-admin';
 import * as pileCommands from './migrations/0006-pile-commands';
 import * as alarmHandling from './migrations/0007-alarm-handling';
 import * as withdrawals from './migrations/0008-withdrawals-and-refunds';
+import * as orderReviews from './migrations/0010-order-reviews';
 import * as reconciliation from './migrations/0013-reconciliation';
 import { defineModels, type Models } from './models';
 
@@ -25,6 +26,7 @@ const MIGRATIONS = [
   { name: '0006-pile-commands', ...pileCommands },
   { name: '0007-alarm-handling', ...alarmHandling },
   { name: '0008-withdrawals-and-refunds', ...withdrawals },
+  { name: '0010-order-reviews', ...orderReviews },
   { name: '0013-reconciliation', ...reconciliation },
 ];
 

@@ -1,9 +1,9 @@
-import { Op } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import type { SessionIdentity } from '../activities/ports';
 import { type SessionStatus, isFinal } from '../domain/session-state';
 import type { Tariff } from '../domain/tariff';
 import type { Database } from './database';
-import type { ChargingSession, PileClaim, SessionEvent } from './models';
+import type { ChargingSession, PileClaim, ReviewState, SessionEvent } from './models';
 
 /** A session that has not ended, as its durable record last saw it. */
 export interface ActiveSessionRecord extends SessionIdentity {
@@ -18,6 +18,23 @@ export interface SessionFilter {
   status?: SessionStatus;
   needsReview?: boolean;
   before?: Date;
+  limit: number;
+}
+
+/** The operators' session search: every filter optional, newest first, paged by a (createdAt, id) cursor. */
+export interface SessionSearch {
+  pileId?: string;
+  stationId?: string;
+  userId?: string;
+  status?: SessionStatus;
+  needsReview?: boolean;
+  reviewState?: ReviewState | 'none';
+  /** Created at or after. */
+  from?: Date;
+  /** Created before. */
+  to?: Date;
+  /** After this position of the previous page (its last row). */
+  after?: { createdAt: Date; id: string };
   limit: number;
 }
 
@@ -46,6 +63,23 @@ export class SessionRecords {
       order: [['createdAt', 'DESC']],
       limit: filter.limit,
     });
+  }
+
+  /** One page of the search; `more` when older sessions may follow. */
+  async search(q: SessionSearch): Promise<{ sessions: ChargingSession[]; more: boolean }> {
+    const where: WhereOptions<ChargingSession>[] = [
+      ...(q.pileId ? [{ pileId: q.pileId }] : []),
+      ...(q.stationId ? [{ stationId: q.stationId }] : []),
+      ...(q.userId ? [{ userId: q.userId }] : []),
+      ...(q.status ? [{ status: q.status }] : []),
+      ...(q.needsReview !== undefined ? [{ needsReview: q.needsReview }] : []),
+      ...(q.reviewState ? [{ reviewState: q.reviewState === 'none' ? null : q.reviewState }] : []),
+      ...(q.from ? [{ createdAt: { [Op.gte]: q.from } }] : []),
+      ...(q.to ? [{ createdAt: { [Op.lt]: q.to } }] : []),
+      ...(q.after ? [{ [Op.or]: [{ createdAt: { [Op.lt]: q.after.createdAt } }, { createdAt: q.after.createdAt, id: { [Op.lt]: q.after.id } }] }] : []),
+    ];
+    const rows = await this.db.models.ChargingSession.findAll({ where: { [Op.and]: where }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: q.limit + 1 });
+    return { sessions: rows.slice(0, q.limit), more: rows.length > q.limit };
   }
 
   count(filter: { status?: SessionStatus; needsReview?: boolean }): Promise<number> {

@@ -30,7 +30,7 @@ interface LedgerEntry {
  * Every write is one transaction keyed so that a retry finds its earlier result instead of writing twice:
  * holds by session id, ledger entries by a unique idempotency key.
  *
- * Invariant, for every wallet: balance + held = top-ups − captured − withdrawn + refunds reversed.
+ * Invariant, for every wallet: balance + held = top-ups − captured − withdrawn + refunds reversed + orders refunded.
  */
 export class WalletPayments {
   constructor(private readonly db: Database) {}
@@ -81,6 +81,23 @@ export class WalletPayments {
       await this.move({ wallet, kind: 'release', balanceDeltaFen: hold.amountFen, heldDeltaFen: -hold.amountFen, idempotencyKey: `${sessionId}:release`, sessionId, transaction });
       await hold.update({ status: 'released', releasedFen: hold.amountFen }, { transaction });
     });
+  }
+
+  /**
+   * Gives `amountFen` of a settled session's order back to the driver's balance, in the caller's transaction (the
+   * review decision is written in the same one). Once per session: the ledger key is the session's, so a retry finds
+   * the first refund and answers 'already_refunded' without moving money again.
+   */
+  async refundOrder(request: { sessionId: string; userId: string; amountFen: number }, transaction: Transaction): Promise<'refunded' | 'already_refunded'> {
+    if (!Number.isSafeInteger(request.amountFen) || request.amountFen <= 0) {
+      throw new DomainError('VALIDATION_FAILED', 'refundFen must be a positive whole number of fen', { field: 'refundFen' });
+    }
+    const idempotencyKey = `order-refund:${request.sessionId}`;
+    const wallet = await this.lockWallet(request.userId, transaction);
+    const earlier = await this.db.models.WalletTransaction.findOne({ where: { idempotencyKey }, transaction, lock: transaction.LOCK.UPDATE });
+    if (earlier) return 'already_refunded';
+    await this.move({ wallet, kind: 'order_refund', balanceDeltaFen: request.amountFen, heldDeltaFen: 0, idempotencyKey, sessionId: request.sessionId, transaction });
+    return 'refunded';
   }
 
   /** Credits a confirmed top-up once per idempotency key; a repeated key returns the first top-up. */

@@ -52,6 +52,8 @@ export const fragments = {
     TEMPORAL_ADDRESS: z.string().min(1).optional(),
     TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default(CHARGING_SESSION_TASK_QUEUE),
+    /** The Temporal Web UI, for the console's links to a session's workflow (embedded mode: its dev server's UI). */
+    TEMPORAL_UI_URL: url(['http', 'https']).optional(),
   },
   embeddedTemporal: {
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),

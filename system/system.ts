@@ -142,7 +142,7 @@ export async function startSystem(
     );
     stops.push(() => gateway.stop());
 
-    const apiDeps = buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true, pileMasterKey: secrets.pileMasterKey });
+    const apiDeps = buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true, pileMasterKey: secrets.pileMasterKey, temporalUiUrl });
     await apiDeps.staff.ensureFirstAdmin({ username: env.STAFF_ADMIN_USERNAME, password: env.STAFF_ADMIN_PASSWORD, dataDir: env.DATA_DIR, logger });
     const api = await startApi(apiDeps, { port: env.PORT, host: env.HOST });
     stops.push(() => api.close());

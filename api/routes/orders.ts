@@ -12,8 +12,11 @@ const page = z.object({
   before: z.coerce.date().optional(),
 });
 
-/** One line of the Orders page. Paid and refunded amounts are zero until the payment is settled. */
-function orderView(s: ChargingSession, places: Places) {
+/**
+ * One line of the Orders page. Paid and refunded amounts are zero until the payment is settled. `refundFen` is the
+ * hold's unused rest; `reviewRefundFen` what staff gave back of the paid amount after reviewing the order (issue 12).
+ */
+function orderView(s: ChargingSession, places: Places, reviewRefund?: { refundFen: number; at: Date }) {
   const bill = s.bill!;
   const paid = s.status === 'COMPLETED';
   return {
@@ -30,19 +33,21 @@ function orderView(s: ChargingSession, places: Places) {
     paidFen: paid ? bill.capturedFen : 0,
     refundFen: paid ? bill.releasedFen : 0,
     uncollectedFen: bill.uncollectedFen,
+    reviewRefundFen: reviewRefund?.refundFen ?? 0,
+    reviewRefundedAt: reviewRefund?.at.toISOString() ?? null,
   };
 }
 
 /** The driver's orders (sessions that produced a bill), newest first, paged with `before`; each with its bill and timeline. */
-export function orderRoutes({ sessions, orderHistory: history, places: placeNames, reviews }: ApiDeps): Router {
+export function orderRoutes({ sessions, orderHistory: history, places: placeNames, reviews, sessionReviews }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/orders' });
 
   router.get('/', async (ctx) => {
     const q = parseQuery(ctx, page);
     const rows = await history.orders(currentUser(ctx).id, q);
-    const places = await placeNames.of(rows);
+    const [places, refunds] = await Promise.all([placeNames.of(rows), sessionReviews.refunds(rows.map((s) => s.id))]);
     ctx.body = {
-      orders: rows.map((s) => orderView(s, places)),
+      orders: rows.map((s) => orderView(s, places, refunds.get(s.id))),
       nextBefore: rows.length === q.limit ? rows[rows.length - 1].createdAt.toISOString() : null,
     };
   });
@@ -50,8 +55,13 @@ export function orderRoutes({ sessions, orderHistory: history, places: placeName
   router.get('/:id', async (ctx) => {
     const user = currentUser(ctx);
     const session = await history.order(user.id, ctx.params.id);
-    const [places, timeline, review] = await Promise.all([placeNames.of([session]), sessions.timeline(user, session.id), reviews.ofSession(session.id)]);
-    ctx.body = { ...orderView(session, places), limits: session.limits, bill: session.bill, timeline, review: review && reviewView(review) };
+    const [places, timeline, review, refunds] = await Promise.all([
+      placeNames.of([session]),
+      sessions.timeline(user, session.id),
+      reviews.ofSession(session.id),
+      sessionReviews.refunds([session.id]),
+    ]);
+    ctx.body = { ...orderView(session, places, refunds.get(session.id)), limits: session.limits, bill: session.bill, timeline, review: review && reviewView(review) };
   });
 
   return router;

@@ -364,3 +364,120 @@ export const reconciliationApi = {
   resolve: (id: number, note: string) => post<{ mismatch: ReconciliationMismatch }>(`/admin/reconciliation/mismatches/${id}/resolve`, { note }),
   run: (date: string) => post<{ workflowId: string }>('/admin/reconciliation/runs', { date }),
 };
+
+// ---------------------------------------------------------------- sessions, settlement failures, abnormal-order review (issue 12)
+
+export type SessionStatus =
+  | 'RESERVED'
+  | 'AUTHORIZING'
+  | 'STARTING'
+  | 'CHARGING'
+  | 'STOPPING'
+  | 'SETTLING'
+  | 'COMPLETED'
+  | 'SETTLEMENT_FAILED'
+  | 'CANCELLED'
+  | 'EXPIRED'
+  | 'DECLINED'
+  | 'START_FAILED'
+  | 'REJECTED';
+export const SESSION_STATUSES: SessionStatus[] = ['RESERVED', 'AUTHORIZING', 'STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'COMPLETED', 'SETTLEMENT_FAILED', 'CANCELLED', 'EXPIRED', 'DECLINED', 'START_FAILED', 'REJECTED'];
+export type ReviewDecision = 'approve' | 'adjust' | 'escalate';
+export type ReviewState = 'resolved' | 'escalated';
+
+export interface BillLine {
+  band: string;
+  energyWh: number;
+  electricityFenPerKwh: number;
+  serviceFenPerKwh: number;
+  electricityFen: number;
+  serviceFen: number;
+}
+export interface SessionBill {
+  lines: BillLine[];
+  energyWh: number;
+  electricityFen: number;
+  serviceFen: number;
+  energyFen: number;
+  idleMinutes: number;
+  idleFeeFen: number;
+  totalFen: number;
+  heldFen: number;
+  capturedFen: number;
+  releasedFen: number;
+  uncollectedFen: number;
+}
+/** One row of the session search. */
+export interface SessionRow {
+  sessionId: string;
+  status: SessionStatus;
+  userId: string;
+  pileId: string;
+  stationId: string;
+  pileCode: string | null;
+  stationName: string | null;
+  energyWh: number;
+  costFen: number;
+  startedAt?: string;
+  stoppedAt?: string;
+  endReason?: string;
+  needsReview: boolean;
+  reviewReason?: string;
+  reviewState: ReviewState | null;
+  bill?: SessionBill;
+  createdAt: string;
+  endedAt: string | null;
+}
+export interface SessionSearchQuery {
+  pile?: string;
+  station?: string;
+  driver?: string;
+  status?: SessionStatus;
+  needsReview?: boolean;
+  reviewState?: ReviewState | 'none';
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+export interface SessionReviewEntry {
+  id: string;
+  sessionId: string;
+  decision: ReviewDecision;
+  refundFen: number | null;
+  note: string;
+  decidedBy: { id: string; name: string; role: string };
+  createdAt: string;
+}
+export interface SessionPage {
+  session: SessionRow & { workflowId: string };
+  station: { id: string; name: string; address: string };
+  pile: { id: string; code: string; type: string; maxPowerW: number };
+  timeline: { seq: number; from: string | null; to: string; reason: string | null; at: string }[];
+  bill: SessionBill | null;
+  meter: { startWh: number | null; stopWh: number | null; energyWh: number | null; startedAt: string | null; stoppedAt: string | null };
+  payment: {
+    hold: { amountFen: number; status: string; capturedFen: number; releasedFen: number } | null;
+    order: { id: string; totalFen: number; capturedFen: number; releasedFen: number; uncollectedFen: number; createdAt: string } | null;
+    refundedFen: number;
+    ledger: { id: number; kind: string; amountFen: number; at: string }[];
+  };
+  sessionCommands: { commandId: string; type: string; sentAt: string }[];
+  commands: Command[];
+  temporal: { workflowId: string; url: string | null };
+  reviews: SessionReviewEntry[];
+}
+export interface ReviewRequest {
+  reviewId: string;
+  decision: ReviewDecision;
+  refundFen?: number;
+  note: string;
+}
+
+export const sessionsApi = {
+  search: (query: SessionSearchQuery) => get<{ sessions: SessionRow[]; nextCursor: string | null }>('/admin/sessions', { ...query }),
+  get: (id: string) => get<SessionPage>(`/admin/sessions/${seg(id)}`),
+  retrySettlement: (id: string) => post<unknown>(`/admin/sessions/${seg(id)}/retry-settlement`),
+  /** `reviewId` makes the decision safe to retry: the same id again answers with the recorded decision. */
+  review: (id: string, body: ReviewRequest) => post<{ review: SessionReviewEntry }>(`/admin/sessions/${seg(id)}/review`, body),
+};

@@ -17,6 +17,14 @@ const zhCN = {
   reconciliation: { open: '待处理', resolved: '已处理', billDate: '账单日期', runAgain: '重新对账', started: '对账已开始', nothing: '没有差异', kind: '差异类型', movement: '类型', reference: '单号', books: '我方金额', provider: '微信支付金额', note: '处理说明', noteHint: '如何处理（3–500 字）', resolve: '标记已处理', runs: '对账记录', providerName: '渠道', providerLines: '渠道笔数', booksLines: '我方笔数', mismatches: '差异数', ranAt: '对账时间', kinds: { missing_in_books: '我方缺失', missing_at_provider: '渠道缺失', amount_differs: '金额不符' }, movements: { payment: '收款', refund: '退款' } },
   audit: { at: '时间', actor: '操作人', action: '操作', target: '对象', reason: '原因', result: '结果', more: '加载更多' },
   account: { title: '我的账户', totp: '两步验证 (TOTP)', totpEnabled: '两步验证已启用', enrol: '开始绑定', scan: '用验证器 App 扫描二维码，然后输入 6 位验证码', confirmCode: '确认绑定', uri: '手动输入' },
+  sessions: {
+    menu: '充电订单', reviewMenu: '异常订单审核', failuresMenu: '结算失败', search: '订单查询', pile: '桩编号', station: '站点 ID', driver: '车主 ID', status: '状态', needsReview: '待审核', period: '时间段', from: '开始', to: '结束',
+    id: '订单号', createdAt: '创建时间', energy: '电量', amount: '金额', reason: '原因', open: '查看', more: '加载更多', reviewState: '审核状态', states: { resolved: '已处理', escalated: '已升级', none: '未处理' },
+    timeline: '状态记录', bill: '分时段账单', band: '时段', unitPrice: '单价 (分/kWh)', electricity: '电费', service: '服务费', idleFee: '占位费', total: '合计', captured: '实扣', released: '退回', uncollected: '未收',
+    meter: '电表读数', meterStart: '开始读数 (Wh)', meterStop: '结束读数 (Wh)', commands: '指令', sessionCommands: '会话指令', operatorCommands: '运营指令', temporal: '在 Temporal 中查看工作流', noTemporal: '未配置 Temporal Web UI',
+    payment: '支付', hold: '预授权', order: '订单', refunded: '已退款', ledger: '钱包流水', reviews: '审核记录', decide: '审核处理', decision: '处理', note: '备注', refundYuan: '退款金额 (元)',
+    decisions: { approve: '通过', adjust: '调整退款', escalate: '升级' }, decided: '已记录审核结果', retry: '重试结算', retried: '已提交重试', noteHint: '说明审核结论（1–500 字）',
+  },
 };
 
 type Messages = typeof zhCN;
@@ -38,6 +46,14 @@ const en: DeepStrings<Messages> = {
   reconciliation: { open: 'Open', resolved: 'Resolved', billDate: 'Bill date', runAgain: 'Reconcile again', started: 'Reconciliation started', nothing: 'No differences', kind: 'Difference', movement: 'Type', reference: 'Reference', books: 'Our books', provider: 'WeChat Pay', note: 'Resolution', noteHint: 'How it was settled (3–500 characters)', resolve: 'Mark resolved', runs: 'Runs', providerName: 'Provider', providerLines: 'Provider lines', booksLines: 'Our lines', mismatches: 'Differences', ranAt: 'Ran at', kinds: { missing_in_books: 'Missing in our books', missing_at_provider: 'Missing at provider', amount_differs: 'Amounts differ' }, movements: { payment: 'Payment', refund: 'Refund' } },
   audit: { at: 'Time', actor: 'Actor', action: 'Action', target: 'Target', reason: 'Reason', result: 'Result', more: 'Load more' },
   account: { title: 'My account', totp: 'Two-step verification (TOTP)', totpEnabled: 'Two-step verification is on', enrol: 'Set up', scan: 'Scan the QR code with an authenticator app, then enter its 6-digit code', confirmCode: 'Confirm', uri: 'Manual entry' },
+  sessions: {
+    menu: 'Sessions', reviewMenu: 'Order review', failuresMenu: 'Settlement failures', search: 'Session search', pile: 'Pile code', station: 'Station id', driver: 'Driver id', status: 'Status', needsReview: 'Needs review', period: 'Period', from: 'From', to: 'To',
+    id: 'Session', createdAt: 'Created', energy: 'Energy', amount: 'Amount', reason: 'Reason', open: 'Open', more: 'Load more', reviewState: 'Review', states: { resolved: 'Resolved', escalated: 'Escalated', none: 'Open' },
+    timeline: 'Timeline', bill: 'Bill per band', band: 'Band', unitPrice: 'Price (fen/kWh)', electricity: 'Electricity', service: 'Service', idleFee: 'Idle fee', total: 'Total', captured: 'Captured', released: 'Released', uncollected: 'Uncollected',
+    meter: 'Meter readings', meterStart: 'Start (Wh)', meterStop: 'Stop (Wh)', commands: 'Commands', sessionCommands: 'Session commands', operatorCommands: 'Operator commands', temporal: 'Open its workflow in Temporal', noTemporal: 'No Temporal Web UI configured',
+    payment: 'Payment', hold: 'Hold', order: 'Order', refunded: 'Refunded', ledger: 'Wallet entries', reviews: 'Review decisions', decide: 'Decide', decision: 'Decision', note: 'Note', refundYuan: 'Refund (yuan)',
+    decisions: { approve: 'Approve', adjust: 'Adjust (refund)', escalate: 'Escalate' }, decided: 'Decision recorded', retry: 'Retry settlement', retried: 'Retry sent', noteHint: 'Why (1–500 characters)',
+  },
 };
 
 export type Locale = 'zh-CN' | 'en';

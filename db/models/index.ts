@@ -9,6 +9,7 @@ import { defineUserModels } from './users';
 import { defineWalletModels } from './wallet';
 import { defineWeChatPayModels } from './wechat-pay';
 import { definePileCommandModels } from './pile-commands';
+import { defineSessionReviewModels } from './session-reviews';
 
 export * from './alarms';
 export * from './driver-features';
@@ -20,6 +21,7 @@ export * from './users';
 export * from './wallet';
 export * from './wechat-pay';
 export * from './pile-commands';
+export * from './session-reviews';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -37,6 +39,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineReconciliationModels(sequelize),
     ...defineStaffModels(sequelize),
     ...definePileCommandModels(sequelize),
+    ...defineSessionReviewModels(sequelize),
   };
 }
 

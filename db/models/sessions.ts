@@ -5,6 +5,7 @@ import type { DriverLimits } from '../../domain/stop-conditions';
 import type { Tariff } from '../../domain/tariff';
 import { money, tableOptions, timestamp } from './columns';
 import { jsonColumn } from './json-column';
+import type { ReviewState } from './session-reviews';
 
 /** At most one row per pile: the primary key is the one-session-per-pile guarantee. */
 class PileClaimRow extends Model<InferAttributes<PileClaimRow>, InferCreationAttributes<PileClaimRow>> {
@@ -36,6 +37,8 @@ class ChargingSessionRow extends Model<InferAttributes<ChargingSessionRow>, Infe
   declare endReason: EndReason | null;
   declare needsReview: CreationOptional<boolean>;
   declare reviewReason: string | null;
+  /** Where staff's review stands (migration 0010): null until decided, `resolved` or `escalated`. */
+  declare reviewState: CreationOptional<ReviewState | null>;
   declare bill: Bill | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -115,6 +118,7 @@ export function defineSessionModels(sequelize: Sequelize) {
       endReason: { type: DataTypes.STRING(40), allowNull: true },
       needsReview: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       reviewReason: { type: DataTypes.STRING(200), allowNull: true },
+      reviewState: { type: DataTypes.STRING(16), allowNull: true },
       bill: jsonColumn<Bill>('bill', { allowNull: true }),
       createdAt: timestamp(),
       updatedAt: timestamp(),

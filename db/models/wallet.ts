@@ -11,8 +11,11 @@ class WalletRow extends Model<InferAttributes<WalletRow>, InferCreationAttribute
 }
 export type Wallet = WalletRow;
 
-/** `withdrawal`: balance paid back to the driver by refunds; `refund_reversal`: a refund that failed, credited back. */
-export const WALLET_ENTRY_KINDS = ['top_up', 'hold', 'capture', 'release', 'withdrawal', 'refund_reversal'] as const;
+/**
+ * `withdrawal`: balance paid back to the driver by refunds; `refund_reversal`: a refund that failed, credited back;
+ * `order_refund`: part or all of a settled order given back to the wallet by staff's review.
+ */
+export const WALLET_ENTRY_KINDS = ['top_up', 'hold', 'capture', 'release', 'withdrawal', 'refund_reversal', 'order_refund'] as const;
 export type WalletEntryKind = (typeof WALLET_ENTRY_KINDS)[number];
 
 class WalletTransactionRow extends Model<InferAttributes<WalletTransactionRow>, InferCreationAttributes<WalletTransactionRow>> {

@@ -16,6 +16,9 @@ function presentOrder(order) {
     total: yuan(order.totalFen),
     paid: yuan(order.paidFen),
     refund: yuan(order.refundFen),
+    /** What staff gave back of the paid amount after reviewing the order; '' when nothing. */
+    reviewRefund: order.reviewRefundFen > 0 ? yuan(order.reviewRefundFen) : '',
+    reviewRefundedAt: order.reviewRefundedAt ? dateTime(order.reviewRefundedAt) : '',
     endReason: END_REASON[order.endReason] || '',
   };
 }

@@ -62,7 +62,7 @@ const END_REASON = {
 
 const PILE_TYPE = { fast: '快充', slow: '慢充' };
 const FEEDBACK_KIND = { complaint: '投诉', suggestion: '建议' };
-const WALLET_ENTRY = { top_up: '充值', hold: '充电预授权', capture: '充电扣款', release: '预授权退回', withdrawal: '余额退款', refund_reversal: '退款失败退回' };
+const WALLET_ENTRY = { top_up: '充值', hold: '充电预授权', capture: '充电扣款', release: '预授权退回', withdrawal: '余额退款', refund_reversal: '退款失败退回', order_refund: '订单退款' };
 
 /** A withdrawal's refunds, as the driver reads them. */
 const REFUND_STATUS = { processing: '退款中', succeeded: '已退回微信', closed: '退款关闭，已退回余额', abnormal: '退款异常，客服处理中' };

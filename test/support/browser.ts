@@ -270,3 +270,18 @@ export async function setOnCall(page: Page, usernames: string[], reason = ''): P
   await byTestId(page, 'on-call-save').click();
   await page.waitForFunction(([names]) => document.querySelector('[data-testid="station-on-call"]')?.textContent?.trim() === names, [usernames.join(', ')]);
 }
+
+/** Operator: opens the review queue, opens the flagged session and records a decision on its page (issue 12). */
+export async function reviewFlaggedSession(page: Page, sessionId: string, decision: { decision: 'approve' | 'adjust' | 'escalate'; refundFen?: number; note: string }): Promise<void> {
+  await openMenu(page, 'review');
+  await byTestId(page, `review-open-${sessionId}`).click();
+  await byTestId(page, 'session-page').waitFor();
+  await byTestId(page, `decision-${decision.decision}`).click();
+  if (decision.refundFen !== undefined) {
+    await fill(page, 'review-refund', (decision.refundFen / 100).toFixed(2));
+    await byTestId(page, 'review-refund').locator('input').press('Tab');
+  }
+  await fill(page, 'review-note', decision.note);
+  await byTestId(page, 'review-submit').click();
+  await byTestId(page, 'reviews-table').getByText(decision.note).waitFor();
+}

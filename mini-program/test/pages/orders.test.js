@@ -78,6 +78,17 @@ describe('an order', () => {
     expect(text).toContain('已完成');
   });
 
+  it('shows no refund line while the order was not refunded', () => {
+    expect(page.querySelector('#review-refund')).toBeFalsy();
+  });
+
+  it('shows what staff refunded after reviewing the order', async () => {
+    fake.api.on('GET /orders/session-1', () => anOrder({ bill: aBill(), review: null, timeline: [], reviewRefundFen: 1200, reviewRefundedAt: '2030-01-02T03:00:00.000Z' }));
+    await page.instance.load();
+    await settle();
+    expect(page.querySelector('#review-refund').dom.textContent.replace(/\s+/g, '')).toContain('已退款¥12.00');
+  });
+
   it('invites a review of a paid order I have not reviewed', async () => {
     await tap(page, '#review');
     expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/user/review/index?sessionId=session-1' }]);

@@ -40,6 +40,15 @@ describe('the wallet', () => {
     expect(text).toContain('+10.00');
   });
 
+  it("shows an order's refund after review as money coming in", async () => {
+    fake.api.on('GET /wallet/transactions', () => ({ transactions: [{ id: 2, kind: 'order_refund', amountFen: 1200, balanceAfterFen: 2200, heldAfterFen: 0, sessionId: 'session-1', at: '2030-01-02T03:00:00Z' }] }));
+    page = renderPage('pages/wallet/index');
+    await page.instance.onLoad();
+    await settle();
+    expect(page.dom.textContent).toContain('订单退款');
+    expect(page.dom.textContent).toContain('+12.00');
+  });
+
   it('tops up with the sandbox provider without opening WeChat Pay', async () => {
     await tap(page, '#top-up');
     expect(fake.api.last('POST', '/wallet/top-ups').data).toEqual({ amountFen: 5000 });

@@ -52,6 +52,8 @@ function aBill(overrides = {}) {
     capturedFen: 2280,
     releasedFen: 2720,
     uncollectedFen: 0,
+    reviewRefundFen: 0,
+    reviewRefundedAt: null,
     ...overrides,
   };
 }
@@ -92,6 +94,8 @@ function anOrder(overrides = {}) {
     paidFen: 2280,
     refundFen: 2720,
     uncollectedFen: 0,
+    reviewRefundFen: 0,
+    reviewRefundedAt: null,
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ const { showError, showDone } = require('../../../utils/toast');
 
 const PRESETS = [2000, 5000, 10000, 20000];
 /** Entries that put money into the spendable balance show as +, the others as −. */
-const CREDITS = ['top_up', 'release', 'refund_reversal'];
+const CREDITS = ['top_up', 'release', 'refund_reversal', 'order_refund'];
 
 function presentEntry(entry) {
   return {
