@@ -82,6 +82,17 @@ describe('the alarm log', () => {
     expect(await alarms.ofPile(pileId)).toHaveLength(1);
   });
 
+  it('counts a raise from before an alarm was resolved, arriving after it, into that alarm instead of opening another', async () => {
+    const pileId = await aPile();
+    await alarms.raise(pileId, 'fault', 'E1', 'hot', at(0));
+    const [alarm] = await alarms.ofPile(pileId);
+    await alarms.resolve({ id: 'someone', name: 'someone', role: 'operator' }, alarm.id, 'fixed', at(5_000));
+    expect(await alarms.raise(pileId, 'fault', 'E1', 'hot', at(4_000))).toBe(false);
+    expect(await alarms.ofPile(pileId)).toEqual([expect.objectContaining({ id: alarm.id, state: 'resolved', occurrences: 2 })]);
+    expect(await alarms.raise(pileId, 'fault', 'E1', 'hot', at(6_000))).toBe(true);
+    expect(await alarms.ofPile(pileId)).toHaveLength(2);
+  });
+
   it('lists platform alarms, which have no pile, without a station', async () => {
     await alarms.raise('alert:HighErrorRate', 'platform', 'HighErrorRate', 'API 5xx above 1%', at(0));
     const listed = await alarms.list({ pile: 'alert:HighErrorRate' });

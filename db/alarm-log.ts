@@ -1,5 +1,5 @@
 import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
-import { type AlarmAction, type AlarmState, DEFAULT_ALARM_QUIET_MS, allowedAction, onRaise, resolvesItself } from '../domain/alarm-rules';
+import { type AlarmAction, type AlarmState, DEFAULT_ALARM_QUIET_MS, allowedAction, belongsToResolved, onRaise, resolvesItself } from '../domain/alarm-rules';
 import { DomainError } from '../domain/errors';
 import type { Database } from './database';
 import type { Alarm, AlarmEvent, AlarmKind } from './models';
@@ -81,6 +81,13 @@ export class AlarmLog {
     if (existing && onRaise(condition, at.getTime(), this.quietMs) === 'fold') {
       await this.fold(existing, at);
       return false;
+    }
+    if (!existing) {
+      const last = await Alarm.findOne({ where: { pileId, kind, state: 'resolved' }, order: [['resolvedAt', 'DESC']], attributes: ['id', 'resolvedAt'] });
+      if (last && belongsToResolved(last.resolvedAt?.getTime() ?? null, at.getTime())) {
+        await Alarm.increment('occurrences', { by: 1, where: { id: last.id } });
+        return false;
+      }
     }
     if (existing) await this.resolve(null, existing.id, `its condition cleared at ${existing.clearedAt?.toISOString()} and stayed quiet; raised again as a new alarm`, at);
     const stationId = kind === 'platform' ? null : ((await this.db.models.Pile.findByPk(pileId, { attributes: ['stationId'] }))?.stationId ?? null);

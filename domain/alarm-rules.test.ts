@@ -1,4 +1,4 @@
-import { allowedAction, type AlarmCondition, onRaise, recipientAt, resolvesItself } from './alarm-rules';
+import { allowedAction, type AlarmCondition, belongsToResolved, LATE_RAISE_WINDOW_MS, onRaise, recipientAt, resolvesItself } from './alarm-rules';
 
 const QUIET = 60_000;
 const T = Date.parse('2026-03-02T10:00:00Z');
@@ -62,5 +62,21 @@ describe('allowedAction', () => {
     ['resolved', 'resolve', false],
   ] as const)('%s alarm, %s: %s', (state, action, expected) => {
     expect(allowedAction(state, action)).toBe(expected);
+  });
+});
+
+describe('belongsToResolved', () => {
+  const RESOLVED = 1_000_000;
+  it.each([
+    ['a raise from before the resolution, arriving late', RESOLVED - 1_000, true],
+    ['a raise at the very moment of resolution', RESOLVED, true],
+    ['a raise after the resolution (a new fault)', RESOLVED + 1, false],
+    ['a raise stamped long before the resolution (a lagging clock)', RESOLVED - LATE_RAISE_WINDOW_MS - 1, false],
+  ])('%s: %s', (_name, at, expected) => {
+    expect(belongsToResolved(RESOLVED, at)).toBe(expected);
+  });
+
+  it('never applies when nothing was resolved', () => {
+    expect(belongsToResolved(null, RESOLVED)).toBe(false);
   });
 });

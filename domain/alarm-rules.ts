@@ -31,6 +31,18 @@ export function onRaise(existing: AlarmCondition | null, at: number, quietMs: nu
   return at - existing.clearedAt < quietMs ? 'fold' : 'open';
 }
 
+/** How late a raise may arrive after the alarm it belongs to was resolved (a burst's tail still in the queue). */
+export const LATE_RAISE_WINDOW_MS = 2 * 60_000;
+
+/**
+ * A raise that happened (by its own time `at`) before the pile's last alarm of that kind was resolved belongs to
+ * that alarm: a flapping pile's queued messages arriving after an operator resolved it must not page anyone again.
+ * Only within a short window, so a pile whose clock lags cannot hide a new fault for long.
+ */
+export function belongsToResolved(resolvedAt: number | null, at: number): boolean {
+  return resolvedAt !== null && at <= resolvedAt && resolvedAt - at <= LATE_RAISE_WINDOW_MS;
+}
+
 /**
  * Whether a cleared alarm resolves itself: only when nobody acknowledged it (a person who did resolves it) and
  * its condition stayed away for the whole quiet period.
