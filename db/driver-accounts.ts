@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type WhereOptions } from 'sequelize';
 import { DomainError } from '../domain/errors';
 import type { Database } from './database';
 import { encodeCursor, olderThan, type PageCursor } from './page-cursor';
@@ -10,7 +10,8 @@ export function normalizePhone(text: string): string | undefined {
   return /^1[3-9]\d{9}$/.test(digits) ? digits : undefined;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** `!` escapes LIKE's wildcards: MySQL and SQLite both take it as `ESCAPE '!'` (SQLite has no default escape character). */
+const escapeLike = (text: string) => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** Everything the console's driver page shows about one driver, read in one go. */
 export interface DriverDossier {
@@ -43,7 +44,9 @@ export class DriverAccounts {
     const q = filter.q?.trim();
     const matches: WhereOptions<User>[] = [];
     if (q) {
-      matches.push({ id: q }, { wechatOpenId: q }, { name: { [Op.like]: `${escapeLike(q)}%` } });
+      const { sequelize } = this.db;
+      const namePrefix = literal(`${sequelize.getQueryInterface().quoteIdentifier('name')} LIKE ${sequelize.escape(`${escapeLike(q)}%`)} ESCAPE '!'`);
+      matches.push({ id: q }, { wechatOpenId: q }, namePrefix);
       const phone = normalizePhone(q);
       if (phone) matches.push({ phone });
       else if (/^\d{3,11}$/.test(q)) matches.push({ phone: { [Op.like]: `${q}%` } });

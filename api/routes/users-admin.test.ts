@@ -206,3 +206,23 @@ describe('drivers in the console', () => {
     });
   });
 });
+
+describe.each(['MariaDB', 'SQLite'] as const)('driver search on %s', (database) => {
+  let t: TestApi;
+  let support: string;
+
+  beforeAll(async () => {
+    t = await startTestApi({}, { AUTH_DEV_LOGIN_STAFF: 'true' }, { database });
+    support = `Bearer ${(await t.login('us-support', 'support')).token}`;
+  });
+  afterAll(() => t.stop());
+
+  it('matches a nickname prefix with LIKE wildcards and the escape character taken literally', async () => {
+    const tag = uniqueId('w');
+    const literal = await t.login(`${tag}_50%!off`);
+    const lookalike = await t.login(`${tag}x50yy!off`);
+    const found = async (q: string) => (await t.http.get(`/api/v1/admin/users?q=${encodeURIComponent(q)}`).set('Authorization', support).expect(200)).body.users.map((u: { id: string }) => u.id);
+    expect(await found(`${tag}_50%!`)).toEqual([literal.userId]);
+    expect(await found(`${tag}`)).toEqual(expect.arrayContaining([literal.userId, lookalike.userId]));
+  });
+});
