@@ -25,12 +25,13 @@ import { staffAdminRoutes } from './routes/staff-admin';
 import { staffAccountRoutes, staffSignInRoutes } from './routes/staff-auth';
 import { stationRoutes } from './routes/stations';
 import { walletRoutes } from './routes/wallet';
+import { usersAdminRoutes } from './routes/users-admin';
 
 /** Every router of the API: public ones answer before authentication, protected ones after. */
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

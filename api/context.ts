@@ -4,6 +4,7 @@ import type { AlarmLog } from '../db/alarm-log';
 import type { OnCallRoster } from '../db/on-call';
 import type { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
+import type { DriverAccounts } from '../db/driver-accounts';
 import type { FavouriteStations } from '../db/favourites';
 import type { FleetAdmin } from '../db/fleet-admin';
 import type { FeedbackDesk } from '../db/feedback';
@@ -50,6 +51,8 @@ export interface ApiDeps {
   /** Pile statuses for the nearby list, up to a second old and shared between requests. */
   listedStatuses: ListedStationStatuses;
   users: UserDirectory;
+  /** Drivers in the console: search, a driver's page, freezing (checked before a start, reservation or top-up). */
+  driverAccounts: DriverAccounts;
   wechatUsers: WeChatUsers;
   /** Session records as the workflows leave them. */
   sessionRecords: SessionRecords;

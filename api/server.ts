@@ -22,6 +22,7 @@ import { SessionRequestKeys } from '../db/session-request-keys';
 import { StaffAccounts } from '../db/staff-accounts';
 import { StationDirectory } from '../db/stations';
 import { UserDirectory } from '../db/users';
+import { DriverAccounts } from '../db/driver-accounts';
 import { Vehicles } from '../db/vehicles';
 import { WeChatUsers } from '../db/wechat-users';
 import { fragments } from '../infra/config';
@@ -89,12 +90,13 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   registerEngineMetrics(metrics, { db, hot });
   const wallet = new WalletPayments(db);
   const users = new UserDirectory(db);
+  const driverAccounts = new DriverAccounts(db);
   const wechatPayParts = buildWeChatPay(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
   const wechatPay = wechatPayParts?.topUps;
   const audit = new AuditLog(db);
   const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
   const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
-  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit });
+  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts });
   return {
     db,
     hot,
@@ -106,6 +108,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     pileCommands: new PileCommandService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, records: new PileCommandRecords(db), stations, live, sessions, sessionRecords, users, audit }),
     watchers,
     users,
+    driverAccounts,
     wechatUsers: new WeChatUsers(db),
     sessionRecords,
     orderHistory: new OrderHistory(db),

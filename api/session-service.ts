@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AuditLog } from '../db/audit-log';
+import type { DriverAccounts } from '../db/driver-accounts';
 import type { ChargingSession } from '../db/models';
 import type { SessionFilter, SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
@@ -50,11 +51,17 @@ export class SessionService {
       watchers: Pick<SessionWatchers, 'polledOver'>;
       /** Where a staff stop of someone else's session is recorded. */
       audit: Pick<AuditLog, 'witness'>;
+      /** Frozen driver accounts start and reserve nothing (ACCOUNT_FROZEN). */
+      accounts: Pick<DriverAccounts, 'assertNotFrozen'>;
     },
   ) {}
 
-  /** Starts (or reserves) a session; resolves once it holds the pile, or fails PILE_BUSY / INSUFFICIENT_BALANCE. */
+  /**
+   * Starts (or reserves) a session; resolves once it holds the pile, or fails ACCOUNT_FROZEN / PILE_BUSY /
+   * INSUFFICIENT_BALANCE. The one place a new session (the driver's, or an operator's start on their behalf) is admitted.
+   */
   async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionResource> {
+    await this.deps.accounts.assertNotFrozen(user.id);
     const found = await this.deps.stations.pileByCode(request.pileCode);
     if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${request.pileCode}`, { field: 'pileCode' });
     const { pile, station, tariff } = found;
@@ -102,7 +109,13 @@ export class SessionService {
     }
   }
 
-  startReserved = (user: AuthUser, sessionId: string) => this.update(user, sessionId, startReservedUpdate);
+  /** Starting a reservation is starting a session: a driver frozen since they reserved is refused (they may still cancel). */
+  async startReserved(user: AuthUser, sessionId: string): Promise<SessionResource> {
+    const record = await this.record(user, sessionId);
+    await this.deps.accounts.assertNotFrozen(record.userId);
+    return this.update(user, sessionId, startReservedUpdate);
+  }
+
   cancelReservation = (user: AuthUser, sessionId: string) => this.update(user, sessionId, cancelReservationUpdate);
 
   /**

@@ -13,6 +13,7 @@ import * as pileCommands from './migrations/0006-pile-commands';
 import * as alarmHandling from './migrations/0007-alarm-handling';
 import * as withdrawals from './migrations/0008-withdrawals-and-refunds';
 import * as orderReviews from './migrations/0010-order-reviews';
+import * as driverAccounts from './migrations/0011-driver-accounts';
 import * as reconciliation from './migrations/0013-reconciliation';
 import { defineModels, type Models } from './models';
 
@@ -27,6 +28,7 @@ const MIGRATIONS = [
   { name: '0007-alarm-handling', ...alarmHandling },
   { name: '0008-withdrawals-and-refunds', ...withdrawals },
   { name: '0010-order-reviews', ...orderReviews },
+  { name: '0011-driver-accounts', ...driverAccounts },
   { name: '0013-reconciliation', ...reconciliation },
 ];
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Op, type OrderItem } from 'sequelize';
 import { DomainError } from '../domain/errors';
 import type { Database } from './database';
+import { encodeCursor, olderThan, type PageCursor } from './page-cursor';
 import type { Feedback, FEEDBACK_KINDS, FeedbackReply, FeedbackStatus, Role } from './models';
 
 export interface FeedbackInput {
@@ -56,6 +57,54 @@ export class FeedbackDesk {
       order: [['createdAt', 'DESC'], this.repliesOldestFirst],
       limit: filter.limit,
     }) as Promise<FeedbackWithReplies[]>;
+  }
+
+  /**
+   * Support's queue: newest first, one page, by status and by assignee (`none`: nobody yet). `nextCursor` is set when
+   * older items may follow.
+   */
+  async queue(filter: { status?: FeedbackStatus; assigneeId?: string | 'none'; userId?: string; cursor?: PageCursor; limit: number }): Promise<{ feedback: FeedbackWithReplies[]; nextCursor: string | null }> {
+    const { Feedback } = this.db.models;
+    const page = await Feedback.findAll({
+      where: {
+        [Op.and]: [
+          filter.status ? { status: filter.status } : {},
+          filter.assigneeId ? { assigneeId: filter.assigneeId === 'none' ? null : filter.assigneeId } : {},
+          filter.userId ? { userId: filter.userId } : {},
+          olderThan(filter.cursor),
+        ],
+      },
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: filter.limit,
+    });
+    const replies = page.length ? await this.db.models.FeedbackReply.findAll({ where: { feedbackId: page.map((f) => f.id) }, order: [['id', 'ASC']] }) : [];
+    const feedback = page.map((f) => Object.assign(f, { replies: replies.filter((r) => r.feedbackId === f.id) }));
+    return { feedback, nextCursor: page.length === filter.limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  /** Gives the item to a support or admin account that is not disabled; `null` takes it back to nobody. */
+  async assign(id: string, staffId: string | null): Promise<FeedbackWithReplies> {
+    const feedback = await this.db.models.Feedback.findByPk(id);
+    if (!feedback) throw new DomainError('NOT_FOUND', `no feedback ${id}`);
+    if (staffId !== null) {
+      const [account, user] = await Promise.all([this.db.models.StaffAccount.findByPk(staffId), this.db.models.User.findByPk(staffId)]);
+      if (!account || !user || account.disabledAt || (user.role !== 'support' && user.role !== 'admin')) {
+        throw new DomainError('VALIDATION_FAILED', 'staffId: not an enabled support or admin account', { field: 'staffId' });
+      }
+    }
+    await feedback.update({ assigneeId: staffId });
+    return this.get({ id: '', role: 'admin' }, id);
+  }
+
+  /** Display names of users (drivers and staff) by id, for the queue's rows. */
+  async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    if (!wanted.length) return new Map();
+    const users = await this.db.models.User.findAll({ where: { id: wanted }, attributes: ['id', 'name'] });
+    return new Map(users.map((u) => [u.id, u.name]));
   }
 
   async get(user: Actor, id: string): Promise<FeedbackWithReplies> {

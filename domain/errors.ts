@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
+  /** A frozen driver account: no new session, reservation or top-up (a running session finishes; withdrawals stay open). */
+  'ACCOUNT_FROZEN',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'PILE_BUSY',

@@ -36,6 +36,8 @@ export function walletRoutes(deps: ApiDeps): Router {
     const user = currentUser(ctx);
     const { amountFen } = parseBody(ctx, topUpBody);
     if (!deps.topUps) throw new DomainError('FORBIDDEN', 'top-ups are not configured on this server (PAYMENTS_PROVIDER)');
+    // A frozen account takes no new money; a top-up already paid is still credited when its provider confirms it.
+    await deps.driverAccounts.assertNotFrozen(user.id);
     const started = await deps.topUps.start({ userId: user.id, amountFen, idempotencyKey: `${user.id}:${idempotencyKey(ctx) ?? crypto.randomUUID()}` });
     ctx.status = 201;
     ctx.body = { ...started, wallet: walletView(await deps.wallet.wallet(user.id)) };

@@ -480,4 +480,68 @@ export const sessionsApi = {
   retrySettlement: (id: string) => post<unknown>(`/admin/sessions/${seg(id)}/retry-settlement`),
   /** `reviewId` makes the decision safe to retry: the same id again answers with the recorded decision. */
   review: (id: string, body: ReviewRequest) => post<{ review: SessionReviewEntry }>(`/admin/sessions/${seg(id)}/review`, body),
+
+// ---------------------------------------------------------------- drivers and feedback (issue 12, helper "users")
+
+export interface Driver {
+  id: string;
+  name: string;
+  phone: string | null;
+  wechatOpenId: string | null;
+  createdAt: string;
+  frozenAt: string | null;
+  frozenReason: string | null;
+}
+export interface DriverOrder {
+  id: string;
+  status: string;
+  pile: { id: string; code: string | null };
+  station: { id: string; name: string | null };
+  startedAt: string | null;
+  endedAt: string | null;
+  energyWh: number;
+  totalFen: number | null;
+  endReason: string | null;
+  needsReview: boolean;
+  createdAt: string;
+}
+export interface DriverPage {
+  user: Driver & { frozenBy: { id: string; name: string } | null };
+  wallet: { balanceFen: number; heldFen: number };
+  holds: { sessionId: string; amountFen: number; status: 'held' | 'captured' | 'released'; capturedFen: number; releasedFen: number; createdAt: string }[];
+  transactions: { id: number; kind: string; amountFen: number; balanceAfterFen: number; heldAfterFen: number; sessionId: string | null; at: string }[];
+  orders: DriverOrder[];
+  vehicles: { id: string; plate: string; model: string; connectorType: string }[];
+  feedback: { id: string; kind: FeedbackKind; status: FeedbackStatus; content: string; assigneeId: string | null; createdAt: string; updatedAt: string }[];
+}
+export const driversApi = {
+  search: (query: { q?: string; frozen?: boolean; cursor?: string; limit?: number } = {}) => get<{ users: Driver[]; nextCursor: string | null }>('/admin/users', query),
+  get: (id: string) => get<DriverPage>(`/admin/users/${seg(id)}`),
+  freeze: (id: string, reason: string) => post<{ user: Driver }>(`/admin/users/${seg(id)}/freeze`, { reason }),
+  unfreeze: (id: string, reason: string) => post<{ user: Driver }>(`/admin/users/${seg(id)}/unfreeze`, { reason }),
+};
+
+export type FeedbackKind = 'complaint' | 'suggestion';
+export type FeedbackStatus = 'open' | 'replied' | 'closed';
+export const FEEDBACK_STATUSES: FeedbackStatus[] = ['open', 'replied', 'closed'];
+export interface FeedbackItem {
+  id: string;
+  kind: FeedbackKind;
+  status: FeedbackStatus;
+  content: string;
+  stationId: string | null;
+  sessionId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  replies: { id: number; from: 'driver' | 'support'; content: string; createdAt: string }[];
+  userId: string;
+  user: { id: string; name: string | null };
+  assignee: { id: string; name: string | null } | null;
+}
+export const feedbackApi = {
+  queue: (query: { status?: FeedbackStatus; assignee?: string; userId?: string; cursor?: string; limit?: number } = {}) => get<{ feedback: FeedbackItem[]; nextCursor: string | null }>('/admin/feedback', query),
+  get: (id: string) => get<FeedbackItem>(`/admin/feedback/${seg(id)}`),
+  reply: (id: string, content: string) => post<FeedbackItem>(`/admin/feedback/${seg(id)}/replies`, { content }),
+  assign: (id: string, staffId: string | null, note?: string) => post<FeedbackItem>(`/admin/feedback/${seg(id)}/assign`, note ? { staffId, note } : { staffId }),
+  close: (id: string, reason?: string) => post<FeedbackItem>(`/admin/feedback/${seg(id)}/close`, reason ? { reason } : {}),
 };

@@ -25,6 +25,8 @@ const zhCN = {
     payment: '支付', hold: '预授权', order: '订单', refunded: '已退款', ledger: '钱包流水', reviews: '审核记录', decide: '审核处理', decision: '处理', note: '备注', refundYuan: '退款金额 (元)',
     decisions: { approve: '通过', adjust: '调整退款', escalate: '升级' }, decided: '已记录审核结果', retry: '重试结算', retried: '已提交重试', noteHint: '说明审核结论（1–500 字）',
   },
+  driver: { menu: '车主', list: '车主', searchHint: '手机号、昵称、openid 或用户 ID', name: '昵称', phone: '手机号', openid: 'openid', id: '用户 ID', createdAt: '注册时间', state: '状态', active: '正常', frozen: '已冻结', frozenOnly: '只看已冻结', frozenAt: '冻结时间', frozenBy: '冻结人', frozenReason: '冻结原因', freeze: '冻结', unfreeze: '解冻', freezeHint: '冻结后不能充电、预约或充值；进行中的充电正常结束，余额仍可退款。', wallet: '钱包', balance: '余额', held: '预授权中', holds: '预授权', transactions: '钱包流水', orders: '订单', vehicles: '车辆', plate: '车牌', model: '车型', feedback: '反馈', more: '加载更多', open: '查看', amount: '金额', kind: '类型' },
+  feedback: { menu: '用户反馈', queue: '反馈队列', kind: '类型', status: '状态', content: '内容', driver: '车主', assignee: '负责人', createdAt: '提交时间', updatedAt: '更新时间', mine: '分给我的', unassigned: '未分配', reply: '回复', replyHint: '回复内容（车主会在小程序里看到）', send: '发送', assign: '指派', unassign: '取消指派', close: '关闭', closeReason: '关闭原因（可选）', conversation: '对话', fromDriver: '车主', fromSupport: '客服', kinds: { complaint: '投诉', suggestion: '建议' }, statuses: { open: '待处理', replied: '已回复', closed: '已关闭' }, more: '加载更多', open: '查看' },
 };
 
 type Messages = typeof zhCN;
@@ -54,6 +56,8 @@ const en: DeepStrings<Messages> = {
     payment: 'Payment', hold: 'Hold', order: 'Order', refunded: 'Refunded', ledger: 'Wallet entries', reviews: 'Review decisions', decide: 'Decide', decision: 'Decision', note: 'Note', refundYuan: 'Refund (yuan)',
     decisions: { approve: 'Approve', adjust: 'Adjust (refund)', escalate: 'Escalate' }, decided: 'Decision recorded', retry: 'Retry settlement', retried: 'Retry sent', noteHint: 'Why (1–500 characters)',
   },
+  driver: { menu: 'Drivers', list: 'Drivers', searchHint: 'Phone, nickname, openid or user id', name: 'Nickname', phone: 'Phone', openid: 'openid', id: 'User id', createdAt: 'Joined', state: 'State', active: 'Active', frozen: 'Frozen', frozenOnly: 'Frozen only', frozenAt: 'Frozen at', frozenBy: 'Frozen by', frozenReason: 'Why frozen', freeze: 'Freeze', unfreeze: 'Unfreeze', freezeHint: 'A frozen driver cannot start, reserve or top up; a running session finishes normally and the balance can still be withdrawn.', wallet: 'Wallet', balance: 'Balance', held: 'Held', holds: 'Holds', transactions: 'Wallet ledger', orders: 'Orders', vehicles: 'Vehicles', plate: 'Plate', model: 'Model', feedback: 'Feedback', more: 'Load more', open: 'Open', amount: 'Amount', kind: 'Kind' },
+  feedback: { menu: 'Feedback', queue: 'Feedback queue', kind: 'Kind', status: 'Status', content: 'Content', driver: 'Driver', assignee: 'Assignee', createdAt: 'Submitted', updatedAt: 'Updated', mine: 'Assigned to me', unassigned: 'Unassigned', reply: 'Reply', replyHint: 'Your reply (the driver reads it in the mini-program)', send: 'Send', assign: 'Assign', unassign: 'Unassign', close: 'Close', closeReason: 'Why close (optional)', conversation: 'Conversation', fromDriver: 'Driver', fromSupport: 'Support', kinds: { complaint: 'Complaint', suggestion: 'Suggestion' }, statuses: { open: 'Open', replied: 'Replied', closed: 'Closed' }, more: 'Load more', open: 'Open' },
 };
 
 export type Locale = 'zh-CN' | 'en';

@@ -48,6 +48,8 @@ class FeedbackRow extends Model<InferAttributes<FeedbackRow>, InferCreationAttri
   declare content: string;
   declare stationId: string | null;
   declare sessionId: string | null;
+  /** The staff member looking after it; null: nobody yet. */
+  declare assigneeId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -108,6 +110,7 @@ export function defineDriverFeatureModels(sequelize: Sequelize) {
       content: { type: DataTypes.STRING(1000), allowNull: false },
       stationId: { type: DataTypes.STRING(64), allowNull: true },
       sessionId: { type: DataTypes.STRING(36), allowNull: true },
+      assigneeId: { type: DataTypes.STRING(36), allowNull: true },
       createdAt: timestamp(),
       updatedAt: timestamp(),
     },

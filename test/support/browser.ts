@@ -285,3 +285,35 @@ export async function reviewFlaggedSession(page: Page, sessionId: string, decisi
   await byTestId(page, 'review-submit').click();
   await byTestId(page, 'reviews-table').getByText(decision.note).waitFor();
 }
+
+// Page objects for drivers and feedback (issue 12).
+
+/** Support or admin: finds a driver on the Drivers page by `query` and opens their page. */
+export async function openDriver(page: Page, query: string, driverId: string): Promise<void> {
+  await openMenu(page, 'drivers');
+  await fill(page, 'drivers-search', query);
+  await byTestId(page, 'drivers-search-button').click();
+  await byTestId(page, `driver-link-${driverId}`).click();
+  await byTestId(page, 'driver-page').waitFor();
+}
+
+/** On a driver's page: freezes or unfreezes with a reason; resolves to the state shown afterwards. */
+export async function setDriverFrozen(page: Page, frozen: boolean, reason: string): Promise<string | null> {
+  await byTestId(page, frozen ? 'driver-freeze' : 'driver-unfreeze').click();
+  await fill(page, 'driver-dialog-reason', reason);
+  await byTestId(page, 'driver-dialog-confirm').click();
+  await byTestId(page, 'driver-dialog').waitFor({ state: 'hidden' });
+  const state = page.locator(`[data-testid="driver-state"][data-state="${frozen ? 'frozen' : 'active'}"]`);
+  await state.waitFor();
+  return state.textContent();
+}
+
+/** Support: opens a feedback item from the queue (status `open`) and sends a reply. */
+export async function replyToFeedback(page: Page, feedbackId: string, reply: string): Promise<void> {
+  await openMenu(page, 'feedback');
+  await byTestId(page, `feedback-link-${feedbackId}`).click();
+  await byTestId(page, 'feedback-page').waitFor();
+  await fill(page, 'feedback-reply-text', reply);
+  await byTestId(page, 'feedback-reply-send').click();
+  await page.locator('[data-testid="feedback-replies"]', { hasText: reply }).waitFor();
+}

@@ -116,6 +116,17 @@ describe('the scan and start page', () => {
     expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/wallet/index/index' }]);
   });
 
+  it('says my account is frozen when a start is refused for it, and stays on the page when I do not write to support', async () => {
+    fake.modalAnswer = false;
+    fake.api.fail('POST /sessions', 403, 'ACCOUNT_FROZEN', 'your account is frozen');
+    await scan('st-1-p01');
+    await tap(page, '#start');
+    expect(fake.modals[0]).toMatchObject({ title: '账户已冻结', confirmText: '联系客服' });
+    expect(fake.modals[0].content).toContain('正在进行的充电会正常结束');
+    expect(fake.navigations).toEqual([]);
+    expect(fake.toasts).toEqual([]);
+  });
+
   it('leads back to the session that is charging', async () => {
     active = [{ sessionId: 'charging-1', status: 'CHARGING', station: { name: 'Riverside Hub' }, pile: { code: 'st-1-p01' } }];
     page.instance.onShow();

@@ -57,6 +57,15 @@ describe('the wallet', () => {
     expect(page.dom.textContent).toContain('60.00');
   });
 
+  it('says my account is frozen when a top-up is refused for it, and offers to write to support', async () => {
+    fake.api.fail('POST /wallet/top-ups', 403, 'ACCOUNT_FROZEN', 'your account is frozen');
+    await tap(page, '#top-up');
+    expect(fake.modals[0]).toMatchObject({ title: '账户已冻结', confirmText: '联系客服' });
+    expect(fake.modals[0].content).toContain('不能充电、预约或充值');
+    expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/user/feedback-new/index' }]);
+    expect(page.dom.textContent).toContain('10.00');
+  });
+
   it('opens WeChat Pay with the parameters the API returns', async () => {
     fake.api.on('POST /wallet/top-ups', () => ({ topUp: { id: 't2', status: 'pending', provider: 'wechatpay' }, payment: WECHAT_PAY }));
     await type(page, '.field-input', '88.8');

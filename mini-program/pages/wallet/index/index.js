@@ -6,7 +6,7 @@ const { fetchWithdrawals } = require('../../../services/wallet/fetchWithdrawals'
 const { yuan, parseYuan } = require('../../../utils/money');
 const { dateTime } = require('../../../utils/format');
 const { WALLET_ENTRY, REFUND_STATUS } = require('../../../utils/labels');
-const { confirm } = require('../../../utils/dialog');
+const { confirm, explainRefusal } = require('../../../utils/dialog');
 const { newIdempotencyKey } = require('../../../utils/idempotency');
 const { showError, showDone } = require('../../../utils/toast');
 
@@ -112,7 +112,7 @@ Component({
         else wx.showToast({ title: '已取消支付', icon: 'none' });
         await this.refresh();
       } catch (error) {
-        showError(error);
+        await explainRefusal(error);
       } finally {
         this.setData({ paying: false });
       }
