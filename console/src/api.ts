@@ -480,6 +480,7 @@ export const sessionsApi = {
   retrySettlement: (id: string) => post<unknown>(`/admin/sessions/${seg(id)}/retry-settlement`),
   /** `reviewId` makes the decision safe to retry: the same id again answers with the recorded decision. */
   review: (id: string, body: ReviewRequest) => post<{ review: SessionReviewEntry }>(`/admin/sessions/${seg(id)}/review`, body),
+};
 
 // ---------------------------------------------------------------- drivers and feedback (issue 12, helper "users")
 
