@@ -47,6 +47,13 @@ export class SessionRecords {
   }
 
   /** The session's transitions in the order they happened. */
+  /** The energy each session's workflow last recorded (its last checkpoint), by session id. */
+  async recordedEnergy(sessionIds: string[]): Promise<Map<string, number>> {
+    if (sessionIds.length === 0) return new Map();
+    const rows = await this.db.models.ChargingSession.findAll({ where: { id: sessionIds }, attributes: ['id', 'energyWh'] });
+    return new Map(rows.map((r) => [r.id, r.energyWh ?? 0]));
+  }
+
   events(sessionId: string): Promise<SessionEvent[]> {
     return this.db.models.SessionEvent.findAll({ where: { sessionId }, order: [['seq', 'ASC']] });
   }

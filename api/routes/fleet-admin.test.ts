@@ -258,6 +258,18 @@ describe('fleet management by staff', () => {
       await call(support).get('/admin/fleet?status=sleeping').expect(400);
     });
 
+    it("shows a charging session nobody follows live with its last checkpoint's energy", async () => {
+      const stationId = await aStationCreated();
+      const { pile } = await aPileCreated(stationId);
+      const { userId } = await t.login('Kim');
+      const session = await aSession(t, { userId, stationId, pileId: pile.id }, { status: 'CHARGING' });
+      await t.db.models.ChargingSession.update({ energyWh: 4321 }, { where: { id: session.id } });
+      await t.hot.hashSet(hotKeys.stationPiles(stationId), { [pile.id]: 'charging' });
+      await t.hot.hashSet(hotKeys.pileOccupancy(pile.id), { sessionId: session.id, status: 'CHARGING' });
+      const { body } = await call(support).get(`/admin/fleet?stationId=${stationId}`).expect(200);
+      expect(body.stations[0].piles[0]).toMatchObject({ status: 'charging', sessionId: session.id, energyWh: 4321 });
+    });
+
     it("shows one pile's status, current session and recent sessions", async () => {
       const stationId = await aStationCreated();
       const { pile } = await aPileCreated(stationId);

@@ -202,15 +202,21 @@ export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, s
       }
       if (piles.length && shown.length < q.limit) shown.push({ id: entry.station.id, name: entry.station.name, piles });
     }
-    // Live figures only for the charging piles shown: two hot-store reads each.
+    // Live figures only for the charging piles shown: two hot-store reads each. The gateway computes live progress
+    // only for sessions someone follows, so a session nobody watches shows its last checkpoint's energy (no power).
     const stationsShown = await Promise.all(
       shown.map(async (station) => ({
         ...station,
-        piles: await Promise.all(station.piles.map(async (pile) => (pile.status === 'charging' ? { ...pile, ...(await liveSessionOn(pile.id)) } : pile))),
+        piles: await Promise.all(station.piles.map(async (pile): Promise<FleetPile> => (pile.status === 'charging' ? { ...pile, ...(await liveSessionOn(pile.id)) } : pile))),
       })),
     );
+    const unwatched = stationsShown.flatMap((s) => s.piles).filter((p) => p.sessionId !== undefined && p.energyWh === undefined);
+    const checkpoints = await sessionRecords.recordedEnergy(unwatched.map((p) => p.sessionId!));
+    for (const pile of unwatched) pile.energyWh = checkpoints.get(pile.sessionId!);
     ctx.body = { counts, stations: stationsShown };
   });
+
+  type FleetPile = { id: string; code: string; type: string; maxPowerW: number; status: string; sessionId?: string; powerW?: number; energyWh?: number };
 
   /** The session holding the pile, with its latest progress. */
   async function liveSessionOn(pileId: string): Promise<{ sessionId?: string; powerW?: number; energyWh?: number }> {
