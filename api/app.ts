@@ -23,13 +23,14 @@ import { pileCommandRoutes } from './routes/pile-commands';
 import { staffAdminRoutes } from './routes/staff-admin';
 import { staffAccountRoutes, staffSignInRoutes } from './routes/staff-auth';
 import { stationRoutes } from './routes/stations';
+import { statsRoutes } from './routes/stats';
 import { walletRoutes } from './routes/wallet';
 
 /** Every router of the API: public ones answer before authentication, protected ones after. */
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), statsRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

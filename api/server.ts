@@ -46,6 +46,8 @@ import { PileCommandRecords } from '../db/pile-commands';
 import { SessionWatchers } from './session-watchers';
 import { sessionPolicyFrom } from './session-policy';
 import { StaffService } from './staff-service';
+import { StatsReports } from './stats-reports';
+import { StatsQueries } from '../db/stats-queries';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
 export const apiConfig = {
@@ -62,6 +64,7 @@ export const apiConfig = {
   PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY,
   MQTT_TOPIC_PREFIX: fragments.mqtt.MQTT_TOPIC_PREFIX,
   ...fragments.alarms,
+  ...fragments.stats,
 };
 export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
 
@@ -127,6 +130,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     devLogin: { enabled: env.AUTH_DEV_LOGIN ?? resolved.embedded, staffRoles: env.AUTH_DEV_LOGIN_STAFF },
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
     alertWebhookToken: env.ALERT_WEBHOOK_TOKEN,
+    statsReports: new StatsReports({ queries: new StatsQueries(db), timeZone: env.OPERATOR_TIME_ZONE, clock: Date.now }),
     edge: {
       trustProxy: env.TRUST_PROXY,
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
