@@ -18,6 +18,7 @@ import type { Stop } from '../infra/process';
 import { installTracing, type Tracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
+import { ensureStatsRollupSchedule } from '../worker/stats-rollup';
 import { buildBillNotices, buildWorkerActivities, startWorker } from '../worker/worker';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { embeddedSecrets } from '../infra/embedded-secrets';
@@ -123,6 +124,7 @@ export async function startSystem(
         pendingTopUps: wechatPay?.topUps,
         refunds: buildRefundDesk(db, wechatPay),
         alarmEnv: env,
+        statsEnv: env,
         billNotices: buildBillNotices(env, { db, temporal: temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }),
       }),
       tuning: env,
@@ -130,6 +132,7 @@ export async function startSystem(
     });
     stops.push(() => worker.stop());
     await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
+    await ensureStatsRollupSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
     const gateway = await startGateway(

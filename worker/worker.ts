@@ -12,13 +12,16 @@ import { AlarmLog } from '../db/alarm-log';
 import { OnCallRoster } from '../db/on-call';
 import { createSweeperActivities } from '../activities/sweeper-activities';
 import { createTopUpActivities } from '../activities/top-up-activities';
+import { createStatsActivities } from '../activities/stats-activities';
+import { StatsRollups } from '../db/stats-rollups';
+import { DEFAULT_OPERATOR_TIME_ZONE } from '../domain/operator-days';
 import { createPileCommandActivities } from '../activities/pile-command-activities';
 import { PileCommandRecords, SessionProgressRecords } from '../db/pile-commands';
 import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../infra/mqtt-pile-commands';
-import type { AlarmsEnv, WeChatEnv, WorkerEnv } from '../infra/config';
+import type { AlarmsEnv, StatsEnv, WeChatEnv, WorkerEnv } from '../infra/config';
 import { TencentSms, tencentSmsConfigFrom } from '../infra/sms/tencent-sms';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
 import { wechatMessengerFrom } from '../infra/wechat/subscribe-message';
@@ -79,7 +82,14 @@ export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; p
     ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
     ...createBillNoticeActivities({ bills: deps.billNotices?.sender ?? billsNotConfigured }),
+    ...buildStatsActivities(deps),
   };
+}
+
+/** The dashboards' rollup refresh: the rollups in the operator's time zone (OPERATOR_TIME_ZONE), the recent days. */
+export function buildStatsActivities(deps: { db: Database; statsEnv?: StatsEnv }) {
+  const timeZone = deps.statsEnv?.OPERATOR_TIME_ZONE ?? DEFAULT_OPERATOR_TIME_ZONE;
+  return createStatsActivities({ rollups: new StatsRollups(deps.db, timeZone), recentDays: deps.statsEnv?.STATS_RECOMPUTE_DAYS ?? 3, clock: Date.now });
 }
 
 /** A worker built without bill notices (some tests): a bill notice it picks up says so. */
@@ -113,6 +123,8 @@ interface ActivityDeps {
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
   /** Escalation, quiet period and notification channels; unset: defaults, and nobody told by SMS or WeChat. */
   alarmEnv?: AlarmsEnv & Partial<WeChatEnv>;
+  /** The operator's time zone and how many recent days the rollup refresh recomputes; unset: Asia/Shanghai, 3. */
+  statsEnv?: StatsEnv;
 }
 
 function sessionPorts(deps: ActivityDeps) {

@@ -5,3 +5,4 @@ export { refundToPayer } from './refund';
 export { pileCommand } from './pile-command';
 export { alarmWorkflow } from './alarm';
 export { pushBillNotice } from './bill-notice';
+export { refreshStatsRollups } from './stats-rollup';
