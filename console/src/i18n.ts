@@ -3,7 +3,7 @@ import { createI18n } from 'vue-i18n';
 /** Chinese first; English mirrors every key (the type below makes a missing English label a build error). */
 const zhCN = {
   app: { title: '充电运营控制台', language: '语言', signOut: '退出登录', loading: '加载中…', none: '暂无数据', refresh: '刷新', cancel: '取消', save: '保存', confirm: '确定', close: '关闭', actions: '操作', reason: '原因', reasonHint: '请说明原因（3–500 字）', search: '搜索', all: '全部', saved: '已保存', live: '实时', print: '打印', yes: '是', no: '否' },
-  menu: { fleet: '设备总览', stations: '站点', tariffs: '电价', commands: '远程指令', alarms: '告警', staff: '员工', audit: '审计日志', account: '我的账户' },
+  menu: { dashboard: '数据看板', fleet: '设备总览', stations: '站点', tariffs: '电价', commands: '远程指令', alarms: '告警', staff: '员工', audit: '审计日志', account: '我的账户' },
   role: { operator: '运营', support: '客服', admin: '管理员', driver: '车主' },
   signIn: { title: '员工登录', username: '用户名', password: '密码', code: '动态验证码', codeNeeded: '该账户已启用两步验证，请输入验证码', submit: '登录', failed: '登录失败' },
   fleet: { total: '总数', available: '空闲', charging: '充电中', offline: '离线', faulted: '故障', filterStatus: '状态筛选', filterStation: '站点', searchPile: '桩编号', power: '功率', energy: '电量', liveConnected: '实时连接', liveDisconnected: '实时断开' },
@@ -16,6 +16,7 @@ const zhCN = {
   staff: { list: '员工账户', create: '新建账户', username: '用户名', role: '角色', totp: '两步验证', disabled: '已停用', disabledAt: '停用时间', state: '状态', active: '正常', disable: '停用', enable: '启用', resetPassword: '重置密码', clearTotp: '同时清除两步验证', password: '初始密码（仅显示一次）', passwordHint: '请把密码安全地交给本人；关闭后无法再次查看。', phone: '电话' },
   audit: { at: '时间', actor: '操作人', action: '操作', target: '对象', reason: '原因', result: '结果', more: '加载更多' },
   account: { title: '我的账户', totp: '两步验证 (TOTP)', totpEnabled: '两步验证已启用', enrol: '开始绑定', scan: '用验证器 App 扫描二维码，然后输入 6 位验证码', confirmCode: '确认绑定', uri: '手动输入' },
+  dashboard: { period: '统计周期', granularity: '粒度', day: '按日', month: '按月', station: '站点', allStations: '全部站点（站点 ID）', refresh: '查询', energy: '充电量', energyKwh: '充电量 (kWh)', revenue: '收入', revenueYuan: '收入 (元)', electricityFen: '电费', serviceFen: '服务费', idleFeeFen: '占位费', sessions: '订单数', average: '单均', vsPrevious: '较上期', lastPeriodEnergy: '最近一期电量', utilization: '利用率', utilizationByStation: '各站点利用率', perPile: '按桩', chargingHours: '充电时长 (小时)', availableHours: '可用时长 (小时)', drivers: '用户', newDrivers: '新增用户', activeDrivers: '活跃用户' },
 };
 
 type Messages = typeof zhCN;
@@ -23,7 +24,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 
 const en: DeepStrings<Messages> = {
   app: { title: 'Charging operations console', language: 'Language', signOut: 'Sign out', loading: 'Loading…', none: 'No data', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', confirm: 'OK', close: 'Close', actions: 'Actions', reason: 'Reason', reasonHint: 'Why (3–500 characters)', search: 'Search', all: 'All', saved: 'Saved', live: 'Live', print: 'Print', yes: 'Yes', no: 'No' },
-  menu: { fleet: 'Fleet', stations: 'Stations', tariffs: 'Tariffs', commands: 'Commands', alarms: 'Alarms', staff: 'Staff', audit: 'Audit log', account: 'My account' },
+  menu: { dashboard: 'Dashboard', fleet: 'Fleet', stations: 'Stations', tariffs: 'Tariffs', commands: 'Commands', alarms: 'Alarms', staff: 'Staff', audit: 'Audit log', account: 'My account' },
   role: { operator: 'Operator', support: 'Support', admin: 'Admin', driver: 'Driver' },
   signIn: { title: 'Staff sign-in', username: 'Username', password: 'Password', code: 'Authenticator code', codeNeeded: 'This account uses two-step verification: enter its code', submit: 'Sign in', failed: 'Sign-in failed' },
   fleet: { total: 'Total', available: 'Available', charging: 'Charging', offline: 'Offline', faulted: 'Faulted', filterStatus: 'Status', filterStation: 'Station', searchPile: 'Pile code', power: 'Power', energy: 'Energy', liveConnected: 'Live', liveDisconnected: 'Live feed down' },
@@ -36,6 +37,7 @@ const en: DeepStrings<Messages> = {
   staff: { list: 'Staff accounts', create: 'New account', username: 'Username', role: 'Role', totp: 'Two-step', disabled: 'Disabled', disabledAt: 'Disabled at', state: 'State', active: 'Active', disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', clearTotp: 'Also clear two-step verification', password: 'Initial password (shown once)', passwordHint: 'Hand it to its owner safely; it cannot be shown again.', phone: 'Phone' },
   audit: { at: 'Time', actor: 'Actor', action: 'Action', target: 'Target', reason: 'Reason', result: 'Result', more: 'Load more' },
   account: { title: 'My account', totp: 'Two-step verification (TOTP)', totpEnabled: 'Two-step verification is on', enrol: 'Set up', scan: 'Scan the QR code with an authenticator app, then enter its 6-digit code', confirmCode: 'Confirm', uri: 'Manual entry' },
+  dashboard: { period: 'Period', granularity: 'Granularity', day: 'Daily', month: 'Monthly', station: 'Station', allStations: 'All stations (station id)', refresh: 'Show', energy: 'Energy', energyKwh: 'Energy (kWh)', revenue: 'Revenue', revenueYuan: 'Revenue (yuan)', electricityFen: 'Electricity', serviceFen: 'Service', idleFeeFen: 'Idle fee', sessions: 'Sessions', average: 'Average', vsPrevious: 'vs previous period', lastPeriodEnergy: 'Latest period energy', utilization: 'Utilization', utilizationByStation: 'Utilization per station', perPile: 'per pile', chargingHours: 'Charging (hours)', availableHours: 'Available (hours)', drivers: 'Drivers', newDrivers: 'New drivers', activeDrivers: 'Active drivers' },
 };
 
 export type Locale = 'zh-CN' | 'en';
