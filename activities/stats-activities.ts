@@ -1,8 +1,12 @@
-import type { StatsRollupReport } from '../workflows/stats-rollup.messages';
+/** The local days a refresh recomputed, both included. */
+export interface RecomputedDays {
+  from: string;
+  to: string;
+}
 
 /** The rollups as the refresh sees them (db/stats-rollups.ts). */
 export interface StatsRollupStore {
-  recomputeRecent(days: number, now: Date): Promise<StatsRollupReport>;
+  recomputeRecent(days: number, now: Date): Promise<RecomputedDays>;
 }
 
 export interface StatsActivityDeps {
@@ -15,7 +19,7 @@ export interface StatsActivityDeps {
 /** Recomputing a day replaces it whole: a retried activity, or two refreshes at once, leave the same rows. */
 export function createStatsActivities({ rollups, recentDays, clock }: StatsActivityDeps) {
   return {
-    async recomputeRecentStats(): Promise<StatsRollupReport> {
+    async recomputeRecentStats(): Promise<RecomputedDays> {
       return rollups.recomputeRecent(recentDays, new Date(clock()));
     },
   };
