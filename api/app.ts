@@ -24,6 +24,7 @@ import { pileCommandRoutes } from './routes/pile-commands';
 import { staffAdminRoutes } from './routes/staff-admin';
 import { staffAccountRoutes, staffSignInRoutes } from './routes/staff-auth';
 import { stationRoutes } from './routes/stations';
+import { statsRoutes } from './routes/stats';
 import { walletRoutes } from './routes/wallet';
 import { usersAdminRoutes } from './routes/users-admin';
 
@@ -31,7 +32,7 @@ import { usersAdminRoutes } from './routes/users-admin';
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), statsRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

@@ -36,6 +36,7 @@ import type { SessionService } from './session-service';
 import type { PileCommandService } from './pile-command-service';
 import type { SessionWatchers } from './session-watchers';
 import type { StaffService } from './staff-service';
+import type { StatsReports } from './stats-reports';
 import type { ListedStationStatuses } from './station-statuses';
 
 /** Everything the API's routes use; built once by the composition root (api/main.ts or system/main.ts). */
@@ -100,6 +101,8 @@ export interface ApiDeps {
   temporalUi: { url?: string; namespace: string };
   /** Bearer token of Alertmanager's webhook; unset: alerts are not accepted. */
   alertWebhookToken?: string;
+  /** The dashboards' reports from the rollups, in the operator's time zone. */
+  statsReports: StatsReports;
   /** What the HTTP server and /ws enforce against hostile clients. */
   edge: { trustProxy: boolean; headersTimeoutMs: number; requestTimeoutMs: number; liveSocket: LiveSocketLimits };
 }

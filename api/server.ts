@@ -51,6 +51,8 @@ import { sessionPolicyFrom } from './session-policy';
 import { StaffService } from './staff-service';
 import { SessionDossiers } from '../db/session-dossier';
 import { SessionReviews } from '../db/session-reviews';
+import { StatsReports } from './stats-reports';
+import { StatsQueries } from '../db/stats-queries';
 
 /** The environment the API reads (the all-in-one launcher parses a superset). */
 export const apiConfig = {
@@ -67,6 +69,7 @@ export const apiConfig = {
   PILE_MASTER_KEY: fragments.pileKeys.PILE_MASTER_KEY,
   MQTT_TOPIC_PREFIX: fragments.mqtt.MQTT_TOPIC_PREFIX,
   ...fragments.alarms,
+  ...fragments.stats,
 };
 export type ApiEnv = z.infer<z.ZodObject<typeof apiConfig>>;
 
@@ -138,6 +141,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     sessionDossiers: new SessionDossiers(db),
     sessionReviews: new SessionReviews({ db, wallet }),
     temporalUi: { url: env.TEMPORAL_UI_URL ?? resolved.temporalUiUrl, namespace: env.TEMPORAL_NAMESPACE },
+    statsReports: new StatsReports({ queries: new StatsQueries(db), timeZone: env.OPERATOR_TIME_ZONE, clock: Date.now }),
     edge: {
       trustProxy: env.TRUST_PROXY,
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,

@@ -8,6 +8,7 @@ import { nearbyStationsScenario } from './nearby-stations';
 import { recoveryScenario } from './recovery';
 import { sessionStartsScenario } from './session-starts';
 import { telemetryScenario } from './telemetry';
+import { statsRollupScenario } from './stats-rollup';
 
 /**
  * `npm run bench` runs every scenario; `npm run bench -- telemetry` one of them; `--smoke` runs each at a tiny
@@ -19,6 +20,7 @@ const SCENARIOS: Record<string, (flags: Flags) => Promise<ScenarioReport>> = {
   'active-sessions': activeSessionsScenario,
   'nearby-stations': nearbyStationsScenario,
   recovery: recoveryScenario,
+  'stats-rollup': statsRollupScenario,
 };
 
 async function main(): Promise<number> {

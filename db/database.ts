@@ -12,6 +12,7 @@ import * as fleetAdmin from './migrations/0005-fleet-admin';
 import * as pileCommands from './migrations/0006-pile-commands';
 import * as alarmHandling from './migrations/0007-alarm-handling';
 import * as withdrawals from './migrations/0008-withdrawals-and-refunds';
+import * as statsRollups from './migrations/0009-stats-rollups';
 import * as orderReviews from './migrations/0010-order-reviews';
 import * as driverAccounts from './migrations/0011-driver-accounts';
 import * as reconciliation from './migrations/0013-reconciliation';
@@ -27,6 +28,7 @@ const MIGRATIONS = [
   { name: '0006-pile-commands', ...pileCommands },
   { name: '0007-alarm-handling', ...alarmHandling },
   { name: '0008-withdrawals-and-refunds', ...withdrawals },
+  { name: '0009-stats-rollups', ...statsRollups },
   { name: '0010-order-reviews', ...orderReviews },
   { name: '0011-driver-accounts', ...driverAccounts },
   { name: '0013-reconciliation', ...reconciliation },

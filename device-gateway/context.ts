@@ -1,5 +1,6 @@
 import type { AlarmLog } from '../db/alarm-log';
 import type { PileRegistry, RegisteredPile } from '../db/pile-registry';
+import { type PileStatusHistory, isAvailableState } from '../db/pile-status-history';
 import type { HotState } from '../infra/hot-state';
 import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
@@ -29,6 +30,8 @@ export interface GatewayContext {
   commandSignals: PileCommandSignals;
   piles: Pick<PileRegistry, 'lookup'>;
   alarms: Pick<AlarmLog, 'raise' | 'clear'>;
+  /** Piles' availability over time, for the dashboards; unset: not recorded. */
+  statusHistory?: Pick<PileStatusHistory, 'record'>;
   metrics: GatewayMetrics;
   logger: Logger;
   topics: PileTopics;
@@ -56,4 +59,10 @@ export function relayToSession<T>(ctx: GatewayContext, sessionId: string, signal
     ctx.metrics.signals.inc({ signal: signal.name, result: 'failed' });
     ctx.logger.error({ err, sessionId, signal: signal.name }, 'could not signal the session');
   });
+}
+
+/** Records a pile's new state in the availability history when it turns available or unavailable. */
+export async function recordAvailability(ctx: GatewayContext, pileId: string, previous: string | undefined, next: string, at: Date): Promise<void> {
+  if (!ctx.statusHistory || (previous !== undefined && isAvailableState(previous) === isAvailableState(next))) return;
+  await ctx.statusHistory.record(pileId, next, at);
 }

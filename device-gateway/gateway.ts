@@ -3,6 +3,7 @@ import { TemporalPileCommandSignals } from './command-signals';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { AlarmLog } from '../db/alarm-log';
+import { PileStatusHistory } from '../db/pile-status-history';
 import { TemporalAlarmWorkflows } from '../infra/alarm-workflows';
 import type { Database } from '../db/database';
 import { PileRegistry } from '../db/pile-registry';
@@ -132,6 +133,7 @@ export function buildGatewayContext(deps: {
       quietMs: deps.alarmQuietMs,
       workflows: deps.taskQueue ? new TemporalAlarmWorkflows({ temporal: deps.temporal, taskQueue: deps.taskQueue, logger: deps.logger }) : undefined,
     }),
+    statusHistory: new PileStatusHistory(deps.db),
     metrics: createGatewayMetrics(deps.metrics),
     logger: deps.logger,
     topics: deps.topics,

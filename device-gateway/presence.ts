@@ -1,6 +1,6 @@
 import type { RegisteredPile } from '../db/pile-registry';
 import { hotKeys } from '../infra/hot-state/keys';
-import type { GatewayContext } from './context';
+import { type GatewayContext, recordAvailability } from './context';
 
 /**
  * Heartbeat-timeout detection, for piles whose MQTT connection stays up while the pile stops talking
@@ -27,6 +27,7 @@ export class PilePresence {
     this.lastWritten.set(pile.pileId, now);
     await this.ctx.hot.scoreSet(hotKeys.pilesLastSeen, pile.pileId, now);
     const heardAgain = await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now);
+    if (heardAgain) await recordAvailability(this.ctx, pile.pileId, 'offline', (await this.ctx.live.pileDevice(pile.pileId)).state ?? 'idle', new Date(now));
     if (heardAgain || !this.heardSinceStart.has(pile.pileId)) await this.ctx.alarms.clear(pile.pileId, 'offline', new Date(now));
     this.heardSinceStart.add(pile.pileId);
   }
@@ -41,6 +42,7 @@ export class PilePresence {
       this.lastWritten.delete(pileId);
       const pile = await this.ctx.piles.lookup(pileId);
       if (!pile || !(await this.ctx.live.pileFellSilent(pileId, pile.stationId, now))) continue;
+      await this.ctx.statusHistory?.record(pileId, 'offline', new Date(now));
       await this.ctx.alarms.raise(pileId, 'offline', 'HEARTBEAT_TIMEOUT', `no message for ${Math.round(this.options.heartbeatTimeoutMs / 1000)} s`, new Date(now));
       marked += 1;
     }

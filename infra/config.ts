@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SERVICE_NAME_PATTERN } from '../device-protocol/mqtt-accounts';
 import { DEFAULT_TOPIC_PREFIX, TOPIC_PREFIX_PATTERN } from '../device-protocol/topics';
 import { STAFF_USERNAME_PATTERN, STAFF_USERNAME_RULE } from '../domain/staff-usernames';
+import { DEFAULT_OPERATOR_TIME_ZONE, isTimeZone } from '../domain/operator-days';
 import { CHARGING_SESSION_TASK_QUEUE } from '../workflows/charging-session.messages';
 
 /**
@@ -233,6 +234,12 @@ export const fragments = {
     /** WeChat subscribe-message template of alarms (mini-program); unset: staff are not told by WeChat. Uses WECHAT_APP_ID/SECRET. */
     WECHAT_ALARM_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'must be a subscribe-message template id').optional(),
   },
+  stats: {
+    /** The operator's time zone (IANA): dashboards count days and months in it. */
+    OPERATOR_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default(DEFAULT_OPERATOR_TIME_ZONE),
+    /** How many recent local days (today included) the scheduled rollup recomputes each run. */
+    STATS_RECOMPUTE_DAYS: z.coerce.number().int().min(1).max(31).default(3),
+  },
   logging: {
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   },
@@ -288,3 +295,4 @@ export type PaymentsEnv = z.infer<z.ZodObject<typeof fragments.payments>>;
 export type LiveSocketEnv = z.infer<z.ZodObject<typeof fragments.liveSocket>>;
 export type AlarmsEnv = z.infer<z.ZodObject<typeof fragments.alarms>>;
 export type StaffEnv = z.infer<z.ZodObject<typeof fragments.staff>>;
+export type StatsEnv = z.infer<z.ZodObject<typeof fragments.stats>>;

@@ -18,6 +18,7 @@ import type { Stop } from '../infra/process';
 import { installTracing, type Tracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from '../worker/session-sweeper';
+import { ensureStatsRollupSchedule } from '../worker/stats-rollup';
 import { buildBillNotices, buildWorkerActivities, startWorker } from '../worker/worker';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
@@ -125,6 +126,7 @@ export async function startSystem(
         refunds: buildRefundDesk(db, wechatPay),
         reconciliation: wechatPay?.reconciliation,
         alarmEnv: env,
+        statsEnv: env,
         billNotices: buildBillNotices(env, { db, temporal: temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }),
       }),
       tuning: env,
@@ -133,6 +135,7 @@ export async function startSystem(
     stops.push(() => worker.stop());
     await ensureSweeperSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     if (wechatPay) await new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }).ensureSchedule();
+    await ensureStatsRollupSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
     const gateway = await startGateway(

@@ -12,6 +12,7 @@ import { runMain, serveMetrics } from '../infra/process';
 import { installTracing } from '../infra/tracing';
 import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from './session-sweeper';
+import { ensureStatsRollupSchedule } from './stats-rollup';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
 import { buildBillNotices, buildWorkerActivities, startWorker } from './worker';
@@ -19,7 +20,7 @@ import { buildBillNotices, buildWorkerActivities, startWorker } from './worker';
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.wechat, ...fragments.alarms, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
+    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.wechat, ...fragments.alarms, ...fragments.stats, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -33,6 +34,7 @@ runMain('worker', async () => {
   const client = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE);
   await ensureSweeperSchedule(client, env.TEMPORAL_TASK_QUEUE);
+  await ensureStatsRollupSchedule(client, env.TEMPORAL_TASK_QUEUE);
 
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
@@ -56,6 +58,7 @@ runMain('worker', async () => {
       refunds: buildRefundDesk(db, wechatPay),
       reconciliation: wechatPay?.reconciliation,
       alarmEnv: env,
+      statsEnv: env,
       billNotices: buildBillNotices(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }),
     }),
     tuning: env,

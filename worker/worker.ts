@@ -13,13 +13,16 @@ import { AlarmLog } from '../db/alarm-log';
 import { OnCallRoster } from '../db/on-call';
 import { createSweeperActivities } from '../activities/sweeper-activities';
 import { createTopUpActivities } from '../activities/top-up-activities';
+import { createStatsActivities } from '../activities/stats-activities';
+import { StatsRollups } from '../db/stats-rollups';
+import { DEFAULT_OPERATOR_TIME_ZONE } from '../domain/operator-days';
 import { createPileCommandActivities } from '../activities/pile-command-activities';
 import { PileCommandRecords, SessionProgressRecords } from '../db/pile-commands';
 import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../infra/mqtt-pile-commands';
-import type { AlarmsEnv, WeChatEnv, WorkerEnv } from '../infra/config';
+import type { AlarmsEnv, StatsEnv, WeChatEnv, WorkerEnv } from '../infra/config';
 import { TencentSms, tencentSmsConfigFrom } from '../infra/sms/tencent-sms';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
 import { wechatMessengerFrom } from '../infra/wechat/subscribe-message';
@@ -81,6 +84,7 @@ export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; p
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
     ...createBillNoticeActivities({ bills: deps.billNotices?.sender ?? billsNotConfigured }),
     ...createReconciliationActivities({ reconciliation: deps.reconciliation ?? reconciliationNotConfigured }),
+    ...buildStatsActivities(deps),
   };
 }
 
@@ -88,6 +92,12 @@ export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; p
 const reconciliationNotConfigured: PaymentReconciliation = {
   reconcileDay: () => Promise.reject(new Error('WeChat Pay is not configured on this worker: give it the same WECHAT_PAY_ settings as the API')),
 };
+
+/** The dashboards' rollup refresh: the rollups in the operator's time zone (OPERATOR_TIME_ZONE), the recent days. */
+export function buildStatsActivities(deps: { db: Database; statsEnv?: StatsEnv }) {
+  const timeZone = deps.statsEnv?.OPERATOR_TIME_ZONE ?? DEFAULT_OPERATOR_TIME_ZONE;
+  return createStatsActivities({ rollups: new StatsRollups(deps.db, timeZone), recentDays: deps.statsEnv?.STATS_RECOMPUTE_DAYS ?? 3, clock: Date.now });
+}
 
 /** A worker built without bill notices (some tests): a bill notice it picks up says so. */
 const billsNotConfigured: BillNotices = { send: async () => 'skipped: bill notices are not configured on this worker' };
@@ -120,6 +130,8 @@ interface ActivityDeps {
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
   /** Escalation, quiet period and notification channels; unset: defaults, and nobody told by SMS or WeChat. */
   alarmEnv?: AlarmsEnv & Partial<WeChatEnv>;
+  /** The operator's time zone and how many recent days the rollup refresh recomputes; unset: Asia/Shanghai, 3. */
+  statsEnv?: StatsEnv;
 }
 
 function sessionPorts(deps: ActivityDeps) {

@@ -6,3 +6,4 @@ export { pileCommand } from './pile-command';
 export { alarmWorkflow } from './alarm';
 export { pushBillNotice } from './bill-notice';
 export { reconcilePayments } from './reconciliation';
+export { refreshStatsRollups } from './stats-rollup';

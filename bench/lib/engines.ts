@@ -42,7 +42,7 @@ export async function startEngines(options: { temporal: TemporalPersistence }): 
     const mqttUrl = process.env.BENCH_MQTT_URL ?? (await startMosquitto(workDir, keep));
     const redisUrl = process.env.BENCH_REDIS_URL ?? (await startRedis(keep));
     const temporalAddress = await startTemporal(workDir, options.temporal, keep);
-    const database = await createDatabase();
+    const database = await createBenchDatabase();
     stops.push(database.drop);
     return {
       mqttUrl,
@@ -102,7 +102,7 @@ async function startTemporal(workDir: string, persistence: TemporalPersistence, 
   return address;
 }
 
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
   const name = `evcp_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = await mysql.createConnection(adminUrl);

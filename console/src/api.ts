@@ -546,3 +546,42 @@ export const feedbackApi = {
   assign: (id: string, staffId: string | null, note?: string) => post<FeedbackItem>(`/admin/feedback/${seg(id)}/assign`, note ? { staffId, note } : { staffId }),
   close: (id: string, reason?: string) => post<FeedbackItem>(`/admin/feedback/${seg(id)}/close`, reason ? { reason } : {}),
 };
+
+// ---------------------------------------------------------------- dashboards (issue 12, helper "stats")
+
+export type StatsKind = 'energy' | 'revenue' | 'utilization' | 'drivers';
+export interface StatsQuery {
+  from?: string;
+  to?: string;
+  granularity?: 'day' | 'month';
+  stationId?: string;
+  by?: 'period' | 'station' | 'pile';
+}
+export type StatsRow = Record<string, string | number | null>;
+export interface StatsReport {
+  kind: StatsKind;
+  from: string;
+  to: string;
+  granularity: 'day' | 'month';
+  by: 'period' | 'station' | 'pile';
+  stationId: string | null;
+  timeZone: string;
+  rows: StatsRow[];
+  totals: StatsRow;
+  previous: { from: string; to: string; totals: StatsRow };
+}
+export const statsApi = {
+  report: (kind: StatsKind, query: StatsQuery) => get<StatsReport>(`/admin/stats/${seg(kind)}`, { ...query }),
+  /** The same rows as CSV, saved by the browser under the API's file name. */
+  async downloadCsv(kind: StatsKind, query: StatsQuery): Promise<void> {
+    const token = session.token();
+    const response = await fetch(`/api/v1${withQuery(`/admin/stats/${seg(kind)}`, { ...query, format: 'csv' })}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (!response.ok) throw new ApiError(response.status, 'DOWNLOAD_FAILED', response.statusText);
+    const name = /filename="?([^";]+)"?/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}.csv`;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = name;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  },
+};

@@ -3,7 +3,7 @@ import { createI18n } from 'vue-i18n';
 /** Chinese first; English mirrors every key (the type below makes a missing English label a build error). */
 const zhCN = {
   app: { title: '充电运营控制台', language: '语言', signOut: '退出登录', loading: '加载中…', none: '暂无数据', refresh: '刷新', cancel: '取消', save: '保存', confirm: '确定', close: '关闭', actions: '操作', reason: '原因', reasonHint: '请说明原因（3–500 字）', search: '搜索', all: '全部', saved: '已保存', live: '实时', print: '打印', yes: '是', no: '否' },
-  menu: { fleet: '设备总览', stations: '站点', tariffs: '电价', commands: '远程指令', alarms: '告警', staff: '员工', audit: '审计日志', reconciliation: '对账', account: '我的账户' },
+  menu: { dashboard: '数据看板', fleet: '设备总览', stations: '站点', tariffs: '电价', commands: '远程指令', alarms: '告警', staff: '员工', audit: '审计日志', reconciliation: '对账', account: '我的账户' },
   role: { operator: '运营', support: '客服', admin: '管理员', driver: '车主' },
   signIn: { title: '员工登录', username: '用户名', password: '密码', code: '动态验证码', codeNeeded: '该账户已启用两步验证，请输入验证码', submit: '登录', failed: '登录失败' },
   fleet: { total: '总数', available: '空闲', charging: '充电中', offline: '离线', faulted: '故障', filterStatus: '状态筛选', filterStation: '站点', searchPile: '桩编号', power: '功率', energy: '电量', liveConnected: '实时连接', liveDisconnected: '实时断开' },
@@ -27,6 +27,7 @@ const zhCN = {
   },
   driver: { menu: '车主', list: '车主', searchHint: '手机号、昵称、openid 或用户 ID', name: '昵称', phone: '手机号', openid: 'openid', id: '用户 ID', createdAt: '注册时间', state: '状态', active: '正常', frozen: '已冻结', frozenOnly: '只看已冻结', frozenAt: '冻结时间', frozenBy: '冻结人', frozenReason: '冻结原因', freeze: '冻结', unfreeze: '解冻', freezeHint: '冻结后不能充电、预约或充值；进行中的充电正常结束，余额仍可退款。', wallet: '钱包', balance: '余额', held: '预授权中', holds: '预授权', transactions: '钱包流水', orders: '订单', vehicles: '车辆', plate: '车牌', model: '车型', feedback: '反馈', more: '加载更多', open: '查看', amount: '金额', kind: '类型' },
   feedback: { menu: '用户反馈', queue: '反馈队列', kind: '类型', status: '状态', content: '内容', driver: '车主', assignee: '负责人', createdAt: '提交时间', updatedAt: '更新时间', mine: '分给我的', unassigned: '未分配', reply: '回复', replyHint: '回复内容（车主会在小程序里看到）', send: '发送', assign: '指派', unassign: '取消指派', close: '关闭', closeReason: '关闭原因（可选）', conversation: '对话', fromDriver: '车主', fromSupport: '客服', kinds: { complaint: '投诉', suggestion: '建议' }, statuses: { open: '待处理', replied: '已回复', closed: '已关闭' }, more: '加载更多', open: '查看' },
+  dashboard: { period: '统计周期', granularity: '粒度', day: '按日', month: '按月', station: '站点', allStations: '全部站点（站点 ID）', refresh: '查询', energy: '充电量', energyKwh: '充电量 (kWh)', revenue: '收入', revenueYuan: '收入 (元)', electricityFen: '电费', serviceFen: '服务费', idleFeeFen: '占位费', sessions: '订单数', average: '单均', vsPrevious: '较上期', lastPeriodEnergy: '最近一期电量', utilization: '利用率', utilizationByStation: '各站点利用率', perPile: '按桩', chargingHours: '充电时长 (小时)', availableHours: '可用时长 (小时)', drivers: '用户', newDrivers: '新增用户', activeDrivers: '活跃用户' },
 };
 
 type Messages = typeof zhCN;
@@ -34,7 +35,7 @@ type DeepStrings<T> = { [K in keyof T]: T[K] extends string ? string : DeepStrin
 
 const en: DeepStrings<Messages> = {
   app: { title: 'Charging operations console', language: 'Language', signOut: 'Sign out', loading: 'Loading…', none: 'No data', refresh: 'Refresh', cancel: 'Cancel', save: 'Save', confirm: 'OK', close: 'Close', actions: 'Actions', reason: 'Reason', reasonHint: 'Why (3–500 characters)', search: 'Search', all: 'All', saved: 'Saved', live: 'Live', print: 'Print', yes: 'Yes', no: 'No' },
-  menu: { fleet: 'Fleet', stations: 'Stations', tariffs: 'Tariffs', commands: 'Commands', alarms: 'Alarms', staff: 'Staff', audit: 'Audit log', reconciliation: 'Reconciliation', account: 'My account' },
+  menu: { dashboard: 'Dashboard', fleet: 'Fleet', stations: 'Stations', tariffs: 'Tariffs', commands: 'Commands', alarms: 'Alarms', staff: 'Staff', audit: 'Audit log', reconciliation: 'Reconciliation', account: 'My account' },
   role: { operator: 'Operator', support: 'Support', admin: 'Admin', driver: 'Driver' },
   signIn: { title: 'Staff sign-in', username: 'Username', password: 'Password', code: 'Authenticator code', codeNeeded: 'This account uses two-step verification: enter its code', submit: 'Sign in', failed: 'Sign-in failed' },
   fleet: { total: 'Total', available: 'Available', charging: 'Charging', offline: 'Offline', faulted: 'Faulted', filterStatus: 'Status', filterStation: 'Station', searchPile: 'Pile code', power: 'Power', energy: 'Energy', liveConnected: 'Live', liveDisconnected: 'Live feed down' },
@@ -58,6 +59,7 @@ const en: DeepStrings<Messages> = {
   },
   driver: { menu: 'Drivers', list: 'Drivers', searchHint: 'Phone, nickname, openid or user id', name: 'Nickname', phone: 'Phone', openid: 'openid', id: 'User id', createdAt: 'Joined', state: 'State', active: 'Active', frozen: 'Frozen', frozenOnly: 'Frozen only', frozenAt: 'Frozen at', frozenBy: 'Frozen by', frozenReason: 'Why frozen', freeze: 'Freeze', unfreeze: 'Unfreeze', freezeHint: 'A frozen driver cannot start, reserve or top up; a running session finishes normally and the balance can still be withdrawn.', wallet: 'Wallet', balance: 'Balance', held: 'Held', holds: 'Holds', transactions: 'Wallet ledger', orders: 'Orders', vehicles: 'Vehicles', plate: 'Plate', model: 'Model', feedback: 'Feedback', more: 'Load more', open: 'Open', amount: 'Amount', kind: 'Kind' },
   feedback: { menu: 'Feedback', queue: 'Feedback queue', kind: 'Kind', status: 'Status', content: 'Content', driver: 'Driver', assignee: 'Assignee', createdAt: 'Submitted', updatedAt: 'Updated', mine: 'Assigned to me', unassigned: 'Unassigned', reply: 'Reply', replyHint: 'Your reply (the driver reads it in the mini-program)', send: 'Send', assign: 'Assign', unassign: 'Unassign', close: 'Close', closeReason: 'Why close (optional)', conversation: 'Conversation', fromDriver: 'Driver', fromSupport: 'Support', kinds: { complaint: 'Complaint', suggestion: 'Suggestion' }, statuses: { open: 'Open', replied: 'Replied', closed: 'Closed' }, more: 'Load more', open: 'Open' },
+  dashboard: { period: 'Period', granularity: 'Granularity', day: 'Daily', month: 'Monthly', station: 'Station', allStations: 'All stations (station id)', refresh: 'Show', energy: 'Energy', energyKwh: 'Energy (kWh)', revenue: 'Revenue', revenueYuan: 'Revenue (yuan)', electricityFen: 'Electricity', serviceFen: 'Service', idleFeeFen: 'Idle fee', sessions: 'Sessions', average: 'Average', vsPrevious: 'vs previous period', lastPeriodEnergy: 'Latest period energy', utilization: 'Utilization', utilizationByStation: 'Utilization per station', perPile: 'per pile', chargingHours: 'Charging (hours)', availableHours: 'Available (hours)', drivers: 'Drivers', newDrivers: 'New drivers', activeDrivers: 'Active drivers' },
 };
 
 export type Locale = 'zh-CN' | 'en';

@@ -20,6 +20,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/LayoutView.vue'),
     children: [
       { path: '', redirect: { name: 'fleet' } },
+      { path: 'dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue'), meta: { menu: 'menu.dashboard', roles: staffRoles } },
       { path: 'fleet', name: 'fleet', component: () => import('./views/FleetView.vue'), meta: { menu: 'menu.fleet', roles: staffRoles } },
       { path: 'stations', name: 'stations', component: () => import('./views/StationsView.vue'), meta: { menu: 'menu.stations', roles: staffRoles } },
       { path: 'stations/:id', name: 'station', component: () => import('./views/StationView.vue'), props: true, meta: { roles: staffRoles } },

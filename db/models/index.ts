@@ -10,6 +10,7 @@ import { defineWalletModels } from './wallet';
 import { defineWeChatPayModels } from './wechat-pay';
 import { definePileCommandModels } from './pile-commands';
 import { defineSessionReviewModels } from './session-reviews';
+import { defineStatsModels } from './stats';
 
 export * from './alarms';
 export * from './driver-features';
@@ -22,6 +23,7 @@ export * from './wallet';
 export * from './wechat-pay';
 export * from './pile-commands';
 export * from './session-reviews';
+export * from './stats';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -40,6 +42,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineStaffModels(sequelize),
     ...definePileCommandModels(sequelize),
     ...defineSessionReviewModels(sequelize),
+    ...defineStatsModels(sequelize),
   };
 }
 

@@ -1,6 +1,6 @@
 import { chargingStartedSignal, chargingStoppedSignal, pileFaultedSignal } from '../../workflows/charging-session.messages';
 import type { EventMessage } from '../../device-protocol/messages';
-import { type Handler, signalSession } from '../context';
+import { type Handler, recordAvailability, signalSession } from '../context';
 import { judgeFinalMeter } from '../meter-readings';
 import { sessionOfPile } from '../session-identity';
 
@@ -23,7 +23,9 @@ export const handleEvent: Handler<EventMessage> = async (ctx, pile, message) => 
       return;
     case 'fault': {
       // The pile's own fault is its alarm whatever session it names; only its own session is ended by it.
+      const before = (await ctx.live.pileDevice(pileId)).state;
       await ctx.live.pileReported(pileId, stationId, { state: 'faulted', at: message.ts, faultCode: message.code });
+      await recordAvailability(ctx, pileId, before, 'faulted', new Date(message.ts));
       await ctx.alarms.raise(pileId, 'fault', message.code, message.message ?? 'pile reported a fault', new Date(message.ts));
       const sessionId = message.sessionId ?? (await ctx.records.occupant(pileId))?.sessionId;
       if (!sessionId || !(await sessionOfPile(ctx, pileId, sessionId, message.event))) return;

@@ -2,7 +2,7 @@ import { isAheadOfPlatformClock } from '../../domain/meter-plausibility';
 import { connectorFreedSignal, pileReportedIdleSignal } from '../../workflows/charging-session.messages';
 import type { RegisteredPile } from '../../db/pile-registry';
 import type { StatusMessage } from '../../device-protocol/messages';
-import { type GatewayContext, type Handler, signalSession } from '../context';
+import { type GatewayContext, type Handler, recordAvailability, signalSession } from '../context';
 import { takeMeterReading } from '../meter-readings';
 
 const CONNECTOR_IN_USE = ['plugged', 'charging'];
@@ -37,6 +37,7 @@ export const handleStatus: Handler<StatusMessage> = async (ctx, pile, message) =
   const at = Math.max(message.ts, trusted(previous.at));
   await ctx.live.pileReported(pileId, stationId, { state: message.state, at, connectedAt: message.connectedAt, faultCode: message.faultCode });
   const when = new Date(at);
+  await recordAvailability(ctx, pileId, previous.state, message.state, when);
   if (message.state === 'offline') await ctx.alarms.raise(pileId, 'offline', 'DISCONNECTED', 'pile disconnected (last will)', when);
   else if (previous.state === 'offline') await ctx.alarms.clear(pileId, 'offline', when);
   if (message.state === 'faulted') await ctx.alarms.raise(pileId, 'fault', message.faultCode ?? 'UNKNOWN', 'pile reported a fault state', when);

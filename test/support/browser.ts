@@ -317,3 +317,18 @@ export async function replyToFeedback(page: Page, feedbackId: string, reply: str
   await byTestId(page, 'feedback-reply-send').click();
   await page.locator('[data-testid="feedback-replies"]', { hasText: reply }).waitFor();
 }
+
+/** The dashboard (issue 12): waits until its figures are shown; `lastPeriodEnergyWh` is the latest day's (or month's) energy. */
+export async function dashboard(page: Page) {
+  await openMenu(page, 'dashboard');
+  await byTestId(page, 'dashboard-total-energy-kwh').waitFor();
+  return {
+    lastPeriodEnergyWh: async () => Number((await byTestId(page, 'dashboard-last-period-energy-wh').textContent())?.trim()),
+    /** Clicks a CSV button and returns the downloaded file's name and text. */
+    async downloadCsv(testId: string): Promise<{ name: string; text: string }> {
+      const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, testId).click()]);
+      const file = await download.path();
+      return { name: download.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
+    },
+  };
+}

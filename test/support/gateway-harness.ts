@@ -5,6 +5,7 @@ import { type Database, createDatabase } from '../../db/database';
 import { FleetCatalogue } from '../../db/fleet-catalogue';
 import type { Alarm } from '../../db/models';
 import { PileRegistry } from '../../db/pile-registry';
+import { PileStatusHistory } from '../../db/pile-status-history';
 import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
 import { SessionRecordCache } from '../../device-gateway/session-cache';
@@ -93,6 +94,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     commandSignals,
     piles: new PileRegistry({ db }),
     alarms,
+    statusHistory: new PileStatusHistory(db),
     metrics: createGatewayMetrics(metrics),
     logger: createLogger({ level: 'silent', name: 'gateway-test' }),
     topics: pileTopics(),
