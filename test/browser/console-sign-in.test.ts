@@ -43,7 +43,7 @@ describe('the operator console in a browser', () => {
     for (const locale of ['zh-CN', 'en'] as const) {
       const page = await browser.newPage({ locale });
       await signIn(page, 'admin', ADMIN_PASSWORD);
-      for (const name of ['fleet', 'stations', 'tariffs', 'commands', 'alarms', 'sessions', 'review', 'settlement-failures', 'drivers', 'feedback', 'staff', 'reconciliation', 'audit', 'account']) await openMenu(page, name);
+      for (const name of ['dashboard', 'fleet', 'stations', 'tariffs', 'commands', 'alarms', 'sessions', 'review', 'settlement-failures', 'drivers', 'feedback', 'staff', 'reconciliation', 'audit', 'account']) await openMenu(page, name);
       await byTestId(page, 'account-page').waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe(locale === 'en' ? 'en' : 'zh-CN');
       expect(scriptErrors(page)).toEqual([]);
