@@ -12,6 +12,7 @@ import * as fleetAdmin from './migrations/0005-fleet-admin';
 import * as pileCommands from './migrations/0006-pile-commands';
 import * as alarmHandling from './migrations/0007-alarm-handling';
 import * as withdrawals from './migrations/0008-withdrawals-and-refunds';
+import * as ocpp from './migrations/0012-ocpp';
 import { defineModels, type Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
@@ -24,6 +25,7 @@ const MIGRATIONS = [
   { name: '0006-pile-commands', ...pileCommands },
   { name: '0007-alarm-handling', ...alarmHandling },
   { name: '0008-withdrawals-and-refunds', ...withdrawals },
+  { name: '0012-ocpp', ...ocpp },
 ];
 
 export interface Database {

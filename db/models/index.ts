@@ -8,6 +8,7 @@ import { defineUserModels } from './users';
 import { defineWalletModels } from './wallet';
 import { defineWeChatPayModels } from './wechat-pay';
 import { definePileCommandModels } from './pile-commands';
+import { defineOcppModels } from './ocpp';
 
 export * from './alarms';
 export * from './driver-features';
@@ -18,6 +19,7 @@ export * from './users';
 export * from './wallet';
 export * from './wechat-pay';
 export * from './pile-commands';
+export * from './ocpp';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -34,6 +36,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineWeChatPayModels(sequelize),
     ...defineStaffModels(sequelize),
     ...definePileCommandModels(sequelize),
+    ...defineOcppModels(sequelize),
   };
 }
 
