@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/live-client';
 import { TestCharger, meterValue } from '../support/ocpp-charger';
 import { type TestSystem, startTestSystem } from '../support/system-harness';
@@ -16,7 +17,7 @@ describe('OCPP 1.6J chargers', () => {
   let serial = 0;
 
   beforeAll(async () => {
-    t = await startTestSystem('real services', { SIM_PILES: '1', CHECKPOINT_INTERVAL_SECONDS: '1', AUTH_DEV_LOGIN_STAFF: 'true' });
+    t = await startTestSystem('real services', { SIM_PILES: '2', SIM_TELEMETRY_INTERVAL_MS: '200', CHECKPOINT_INTERVAL_SECONDS: '1', AUTH_DEV_LOGIN_STAFF: 'true' });
     admin = await t.login('ocpp-admin', 'admin');
   }, 120_000);
 
@@ -174,4 +175,54 @@ describe('OCPP 1.6J chargers', () => {
     const refused = await charger.call('StartTransaction', { connectorId: 1, idTag: 'RFID-UNKNOWN', meterStart: 10, timestamp: new Date().toISOString() });
     expect(refused.idTagInfo.status).toBe('Invalid');
   });
+  it('runs operators’ commands as OCPP calls and ends each with the charger’s answer', async () => {
+    const { code, charger } = await bootedCharger();
+    const command = async (id: string) => (await t.call('GET', `/api/v1/admin/commands/${id}`, { token: admin })).body.command;
+    const send = async (body: object) => {
+      const commandId = randomUUID();
+      expect((await t.call('POST', `/api/v1/admin/piles/${code}/commands`, { token: admin, body: { commandId, ...body } })).status).toBe(202);
+      return commandId;
+    };
+
+    const reset = await send({ type: 'reset', reason: 'stuck display' });
+    expect((await charger.nextCall('Reset')).params).toEqual({ type: 'Soft' });
+    expect(await eventually(() => command(reset), (c) => c.state !== 'sent')).toMatchObject({ state: 'accepted' });
+
+    charger.answers.UnlockConnector = { status: 'UnlockFailed' };
+    const unlock = await send({ type: 'unlock', connectorId: 1, reason: 'cable stuck' });
+    expect((await charger.nextCall('UnlockConnector')).params).toEqual({ connectorId: 1 });
+    expect(await eventually(() => command(unlock), (c) => c.state !== 'sent')).toMatchObject({ state: 'rejected', detail: 'UnlockConnector: UnlockFailed' });
+
+    const configure = await send({ type: 'configure', reason: 'quieter heartbeats', params: { heartbeatIntervalS: 120 } });
+    expect((await charger.nextCall('ChangeConfiguration')).params).toEqual({ key: 'HeartbeatInterval', value: '120' });
+    expect(await eventually(() => command(configure), (c) => c.state !== 'sent')).toMatchObject({ state: 'accepted' });
+  });
+
+  it('charges an OCPP charger and an MQTT pile side by side, each billed by its own meter', async () => {
+    const { code, charger } = await bootedCharger();
+    const mqttPile = t.takePile('fast');
+    await eventually(() => pileStatus(mqttPile), (s) => s === 'idle');
+    const mqttDriver = await t.login('mqtt-side-driver');
+    expect((await t.call('POST', '/api/v1/wallet/top-ups', { token: mqttDriver, body: { amountFen: 5000 } })).status).toBe(201);
+    const mqttSession: string = (await t.call('POST', '/api/v1/sessions', { token: mqttDriver, body: { pileCode: mqttPile } })).body.sessionId;
+
+    const meterStart = 7_000;
+    const { token, sessionId, transactionId } = await startedSession(code, charger, meterStart);
+    await sleep(1100);
+    await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: [meterValue(Date.now(), meterStart + 30, 90_000)] });
+    await eventually(() => t.call('GET', `/api/v1/sessions/${mqttSession}`, { token: mqttDriver }), (r) => r.body.status === 'CHARGING' && r.body.energyWh > 0);
+
+    expect((await t.call('POST', `/api/v1/sessions/${mqttSession}/stop`, { token: mqttDriver })).status).toBe(200);
+    expect((await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token })).status).toBe(200);
+    await charger.nextCall('RemoteStopTransaction');
+    await charger.call('StopTransaction', { transactionId, meterStop: meterStart + 42, timestamp: new Date().toISOString(), reason: 'Remote' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+
+    const completed = (id: string, as: string) => eventually(() => t.call('GET', `/api/v1/sessions/${id}`, { token: as }), (r) => r.body.status === 'COMPLETED', 60_000);
+    const [{ body: ocppBill }, { body: mqttBill }] = await Promise.all([completed(sessionId, token), completed(mqttSession, mqttDriver)]);
+    expect(ocppBill.bill.energyWh).toBe(42);
+    expect(mqttBill.bill.energyWh).toBe(mqttBill.energyWh);
+    expect(mqttBill.bill.energyWh).toBeGreaterThan(0);
+  }, 90_000);
 });
