@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '../support/live-client';
 import { TestCharger, meterValue } from '../support/ocpp-charger';
-import { type TestSystem, startTestSystem } from '../support/system-harness';
+import { type Mode, type TestSystem, startTestSystem } from '../support/system-harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * OCPP 1.6J chargers through the real central system, API, worker and gateway handlers on MariaDB, Redis and a
- * Temporal dev server. The charger is ocpp-rpc's client in strict mode: an independent implementation that checks
+ * OCPP 1.6J chargers through the real central system, API, worker and gateway handlers, on MariaDB, Redis and a
+ * Temporal dev server, and embedded as `npm start` runs it (SQLite, in-process hot store). The charger is ocpp-rpc's client in strict mode: an independent implementation that checks
  * every message both ways against the official 1.6 schemas.
  */
-describe('OCPP 1.6J chargers', () => {
+describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (mode) => {
   let t: TestSystem;
   let admin: string;
   const chargers: TestCharger[] = [];
   let serial = 0;
 
   beforeAll(async () => {
-    t = await startTestSystem('real services', { SIM_PILES: '2', SIM_TELEMETRY_INTERVAL_MS: '200', CHECKPOINT_INTERVAL_SECONDS: '1', AUTH_DEV_LOGIN_STAFF: 'true' });
+    t = await startTestSystem(mode, { SIM_PILES: '2', SIM_TELEMETRY_INTERVAL_MS: '200', CHECKPOINT_INTERVAL_SECONDS: '1', AUTH_DEV_LOGIN_STAFF: 'true' });
     admin = await t.login('ocpp-admin', 'admin');
   }, 120_000);
 
@@ -62,7 +62,7 @@ describe('OCPP 1.6J chargers', () => {
 
   /** A driver with money starts a session on the charger; the charger accepts the remote start and starts its transaction. */
   async function startedSession(code: string, charger: TestCharger, meterStartWh: number) {
-    const token = await t.login(`driver-${code}`);
+    const token = await t.login(`driver-${mode}-${code}`);
     expect((await t.call('POST', '/api/v1/wallet/top-ups', { token, body: { amountFen: 5000 } })).status).toBe(201);
     const started = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode: code } });
     expect(started.status).toBe(201);
@@ -119,7 +119,7 @@ describe('OCPP 1.6J chargers', () => {
     expect((await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token })).status).toBe(200);
     const remoteStop = await charger.nextCall('RemoteStopTransaction');
     expect(remoteStop.params).toEqual({ transactionId });
-    await sleep(200);
+    await sleep(500);
     meter += 5;
     await charger.call('StopTransaction', { transactionId, meterStop: meter, timestamp: new Date().toISOString(), reason: 'Remote' });
     await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing' });
@@ -202,7 +202,7 @@ describe('OCPP 1.6J chargers', () => {
     const { code, charger } = await bootedCharger();
     const mqttPile = t.takePile('fast');
     await eventually(() => pileStatus(mqttPile), (s) => s === 'idle');
-    const mqttDriver = await t.login('mqtt-side-driver');
+    const mqttDriver = await t.login(`mqtt-side-driver-${mode}`);
     expect((await t.call('POST', '/api/v1/wallet/top-ups', { token: mqttDriver, body: { amountFen: 5000 } })).status).toBe(201);
     const mqttSession: string = (await t.call('POST', '/api/v1/sessions', { token: mqttDriver, body: { pileCode: mqttPile } })).body.sessionId;
 
@@ -215,6 +215,8 @@ describe('OCPP 1.6J chargers', () => {
     expect((await t.call('POST', `/api/v1/sessions/${mqttSession}/stop`, { token: mqttDriver })).status).toBe(200);
     expect((await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token })).status).toBe(200);
     await charger.nextCall('RemoteStopTransaction');
+    // Late enough after the last sample for 12 Wh more to be physically plausible at the charger's rated power.
+    await sleep(1100);
     await charger.call('StopTransaction', { transactionId, meterStop: meterStart + 42, timestamp: new Date().toISOString(), reason: 'Remote' });
     await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing' });
     await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
