@@ -227,4 +227,19 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     expect(mqttBill.bill.energyWh).toBe(mqttBill.energyWh);
     expect(mqttBill.bill.energyWh).toBeGreaterThan(0);
   }, 90_000);
+  it('lets no charger meter or stop another charger’s transaction, and survives malformed calls', async () => {
+    const { code, charger } = await bootedCharger();
+    const { token, sessionId, transactionId } = await startedSession(code, charger, 3_000);
+    const { charger: intruder } = await bootedCharger();
+
+    await intruder.call('MeterValues', { connectorId: 1, transactionId, meterValue: [meterValue(Date.now(), 3_000_000, 50_000)] });
+    expect(await intruder.call('StopTransaction', { transactionId, meterStop: 3_000_000, timestamp: new Date().toISOString() })).toEqual({ idTagInfo: { status: 'Invalid' } });
+    // Not schema-valid OCPP: answered with a CALLERROR (ocpp-rpc's strict mode), and the connection goes on.
+    intruder.rpc.sendRaw(JSON.stringify([2, 'bad-1', 'StartTransaction', { connectorId: 'one', idTag: 'x', meterStart: -1 }]));
+    expect(await intruder.call('Heartbeat', {})).toMatchObject({ currentTime: expect.any(String) });
+
+    await sleep(1500);
+    const { body: session } = await t.call('GET', `/api/v1/sessions/${sessionId}`, { token });
+    expect(session).toMatchObject({ status: 'CHARGING', energyWh: 0 });
+  }, 60_000);
 });
