@@ -5,7 +5,7 @@
  * Tests and benchmarks may reach into any layer; production code never reaches into them.
  */
 const notTests = '(?<!\\.test)\\.ts$';
-const processes = '^(api|device-gateway|worker|simulator|system)/';
+const processes = '^(api|device-gateway|ocpp|worker|simulator|system)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -54,6 +54,14 @@ module.exports = {
       comment: 'A process (api, gateway, worker, simulator) imports within itself or below, never another process; system/ composes them.',
       from: { path: '^(api|device-gateway|worker|simulator)/([^/]+)', pathNot: '\\.test\\.ts$' },
       to: { path: processes, pathNot: ['^$1/', '^device-protocol/'] },
+    },
+    {
+      name: 'ocpp-reuses-the-gateway-handlers',
+      severity: 'error',
+      comment:
+        'The OCPP central system is a second front door onto the same pile facts: it hands them to the device gateway’s handlers (one concept, one place) and imports no other process, nor the gateway’s composition root.',
+      from: { path: '^ocpp/', pathNot: '\\.test\\.ts$' },
+      to: { path: [processes, '^device-gateway/main\\.ts$'], pathNot: ['^ocpp/', '^device-gateway/(?!main\\.ts$)'] },
     },
     {
       name: 'no-tests-or-benchmarks-in-production-code',

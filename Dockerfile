@@ -3,6 +3,7 @@
 #   api        node dist/api/main.js                      (default CMD; HTTP + WebSocket on PORT)
 #   worker     node dist/worker/main.js                   (Temporal worker; /metrics on METRICS_PORT)
 #   gateway    node dist/device-gateway/main.js           (MQTT device gateway; /metrics on METRICS_PORT)
+#   ocpp       node dist/ocpp/main.js                     (OCPP 1.6J central system on OCPP_PORT; /metrics on METRICS_PORT)
 #   simulator  node dist/simulator/main.js (demo only)
 #   migrate    node dist/db/migrate.js                    (one-shot; then dist/system/seed-demo.js for the demo)
 #
@@ -34,7 +35,7 @@ RUN npm ci
 
 COPY . .
 RUN npm run build \
- && for f in dist/api/main.js dist/worker/main.js dist/device-gateway/main.js \
+ && for f in dist/api/main.js dist/worker/main.js dist/device-gateway/main.js dist/ocpp/main.js \
              dist/simulator/main.js dist/db/migrate.js dist/system/seed-demo.js; do \
       test -f "$f" || { echo "build output $f is missing (see the entry points listed in ops/README.md)" >&2; exit 1; }; \
     done \

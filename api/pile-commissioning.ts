@@ -1,5 +1,17 @@
+import { OCPP_ENDPOINT_PATH, OCPP_SUBPROTOCOL, deriveOcppPassword } from '../device-protocol/ocpp';
 import { type PileProvisioning, pileProvisioning } from '../device-protocol/provisioning';
 import type { PileTopics } from '../device-protocol/topics';
+
+/** What an OCPP 1.6J charger is configured with: its identity, where it connects and its Basic-auth password (docs/ocpp.md). */
+export interface OcppProvisioning {
+  chargePointId: string;
+  /** Appended to the central system's address (ws(s)://host:OCPP_PORT). */
+  endpointPath: string;
+  subprotocol: string;
+  /** Security profile 1/2: HTTP Basic, username = chargePointId. */
+  basicAuthUsername: string;
+  basicAuthPassword: string;
+}
 
 /** What a pile is commissioned with, derived when asked and never stored (docs/device-protocol.md, "Authentication"). */
 export interface PileCommissioning {
@@ -7,6 +19,8 @@ export interface PileCommissioning {
   qrLink(code: string): string;
   /** Its MQTT account and command-signing key; undefined when this API node has no PILE_MASTER_KEY. */
   credentials(pileId: string): PileProvisioning | undefined;
+  /** An OCPP charger's connection settings; undefined when this API node has no PILE_MASTER_KEY. */
+  ocppCredentials(pileId: string): OcppProvisioning | undefined;
 }
 
 export function pileCommissioning(options: { masterKey?: string; topics: PileTopics; qrBaseUrl: string }): PileCommissioning {
@@ -14,5 +28,15 @@ export function pileCommissioning(options: { masterKey?: string; topics: PileTop
   return {
     qrLink: (code) => `${qrBaseUrl}/${encodeURIComponent(code)}`,
     credentials: (pileId) => (masterKey ? pileProvisioning(masterKey, pileId, topics) : undefined),
+    ocppCredentials: (pileId) =>
+      masterKey
+        ? {
+            chargePointId: pileId,
+            endpointPath: `${OCPP_ENDPOINT_PATH}/${encodeURIComponent(pileId)}`,
+            subprotocol: OCPP_SUBPROTOCOL,
+            basicAuthUsername: pileId,
+            basicAuthPassword: deriveOcppPassword(masterKey, pileId),
+          }
+        : undefined,
   };
 }

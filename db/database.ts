@@ -15,6 +15,7 @@ import * as withdrawals from './migrations/0008-withdrawals-and-refunds';
 import * as statsRollups from './migrations/0009-stats-rollups';
 import * as orderReviews from './migrations/0010-order-reviews';
 import * as driverAccounts from './migrations/0011-driver-accounts';
+import * as ocpp from './migrations/0012-ocpp';
 import * as reconciliation from './migrations/0013-reconciliation';
 import { defineModels, type Models } from './models';
 
@@ -31,6 +32,7 @@ const MIGRATIONS = [
   { name: '0009-stats-rollups', ...statsRollups },
   { name: '0010-order-reviews', ...orderReviews },
   { name: '0011-driver-accounts', ...driverAccounts },
+  { name: '0012-ocpp', ...ocpp },
   { name: '0013-reconciliation', ...reconciliation },
 ];
 

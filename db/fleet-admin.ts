@@ -2,7 +2,7 @@ import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
 import { DomainError } from '../domain/errors';
 import { type TariffDefinition, type TariffVersion, tariffInForce } from '../domain/tariff-versions';
 import type { Database } from './database';
-import type { Pile, PileType, Station, TariffVersionRecord } from './models';
+import type { Pile, PileProtocol, PileType, Station, TariffVersionRecord } from './models';
 
 /** Who wrote a tariff version (a staff member), kept beside it. */
 export interface Author {
@@ -25,12 +25,14 @@ export interface PileFields {
   maxPowerW: number;
   connectorType: string;
   connectorCount: number;
+  /** Set at creation only: which front door the pile comes through (default `mqtt`). */
+  protocol?: PileProtocol;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function pileResource(p: Pile) {
-  return { id: p.id, code: p.code, stationId: p.stationId, type: p.type, maxPowerW: p.maxPowerW, connectorType: p.connectorType, connectorCount: p.connectorCount, retiredAt: iso(p.retiredAt ?? null) };
+  return { id: p.id, code: p.code, stationId: p.stationId, type: p.type, maxPowerW: p.maxPowerW, connectorType: p.connectorType, connectorCount: p.connectorCount, protocol: p.protocol, retiredAt: iso(p.retiredAt ?? null) };
 }
 export type PileResource = ReturnType<typeof pileResource>;
 

@@ -144,6 +144,14 @@ export const fragments = {
      */
     GATEWAY_LEASE_SECONDS: positiveInt.default(10),
   },
+  ocpp: {
+    /** Where the OCPP 1.6J central system listens: chargers connect to ws://host:OCPP_PORT/ocpp/1.6/{chargePointId} (TLS in front: docs/ocpp.md). */
+    OCPP_PORT: port.default(9000),
+    /** Loopback unless told otherwise, like the API: a TLS-terminating proxy in front is the usual way in (the container image sets 0.0.0.0). */
+    OCPP_HOST: z.string().default('127.0.0.1'),
+    /** The heartbeat interval BootNotification gives chargers; keep it well under PILE_HEARTBEAT_TIMEOUT_SECONDS. */
+    OCPP_HEARTBEAT_INTERVAL_SECONDS: positiveInt.default(60),
+  },
   sessionPolicy: {
     RESERVATION_MINUTES: positiveInt.default(15),
     START_ACK_TIMEOUT_SECONDS: positiveInt.default(60),

@@ -24,6 +24,8 @@ import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
 import { TemporalReconciliationRuns } from '../payments/reconciliation-runs';
 import { embeddedSecrets } from '../infra/embedded-secrets';
 import { startDevServer } from './temporal-dev-server';
+import { buildOcppContext } from '../ocpp/build';
+import { startCentralSystem } from '../ocpp/central-system';
 
 export const systemConfig = {
   ...apiConfig,
@@ -33,6 +35,9 @@ export const systemConfig = {
   ...fragments.mqtt,
   ...fragments.pileKeys,
   ...fragments.gateway,
+  ...fragments.ocpp,
+  /** Embedded: a port of its own beside the API's, so `npm start` does not take 9000 from whatever else uses it. */
+  OCPP_PORT: fragments.ocpp.OCPP_PORT.unwrap().default(19000),
   ...fragments.simulator,
   ...fragments.worker,
   ...fragments.logging,
@@ -45,6 +50,8 @@ export interface RunningSystem {
   temporalAddress: string;
   temporalUiUrl?: string;
   mqttUrl: string;
+  /** The OCPP 1.6J central system: chargers connect to `${ocppUrl}/ocpp/1.6/{chargePointId}`. */
+  ocppUrl: string;
   fleet?: Awaited<ReturnType<typeof startSimulator>>;
   logger: Logger;
   stop: Stop;
@@ -138,12 +145,18 @@ export async function startSystem(
     await ensureStatsRollupSchedule(temporal, env.TEMPORAL_TASK_QUEUE);
     worker.done.catch((err) => logger.fatal({ err }, 'worker stopped unexpectedly'));
 
+    const gatewayContext = buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000, taskQueue: env.TEMPORAL_TASK_QUEUE, alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000 });
     const gateway = await startGateway(
-      buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000, taskQueue: env.TEMPORAL_TASK_QUEUE, alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000 }),
+      gatewayContext,
       (onMessage) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, onMessage }),
       { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
     );
     stops.push(() => gateway.stop());
+    const ocpp = await startCentralSystem(
+      buildOcppContext({ gateway: { ...gatewayContext, logger: logger.child({ component: 'ocpp' }) }, db, heartbeatIntervalS: env.OCPP_HEARTBEAT_INTERVAL_SECONDS, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 }),
+      { port: env.OCPP_PORT, host: env.OCPP_HOST, masterKey: secrets.pileMasterKey },
+    );
+    stops.push(() => ocpp.stop());
 
     const apiDeps = buildApiDeps(env, { db, hot, temporal, logger: logger.child({ component: 'api' }), metrics }, { jwtSecret: secrets.jwtSecret, embedded: true, pileMasterKey: secrets.pileMasterKey, temporalUiUrl });
     await apiDeps.staff.ensureFirstAdmin({ username: env.STAFF_ADMIN_USERNAME, password: env.STAFF_ADMIN_PASSWORD, dataDir: env.DATA_DIR, logger });
@@ -164,7 +177,7 @@ export async function startSystem(
         : undefined;
     if (fleet) stops.push(() => fleet.stop());
 
-    return { apiUrl: api.url, temporalAddress, temporalUiUrl, mqttUrl, fleet, logger, stop: stopAll };
+    return { apiUrl: api.url, temporalAddress, temporalUiUrl, mqttUrl, ocppUrl: ocpp.url, fleet, logger, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -7,7 +7,7 @@ import path from 'node:path';
  * .dependency-cruiser.cjs module by module, and the folders themselves must form no loop.
  */
 const root = path.resolve(__dirname, '..');
-const FOLDERS = ['domain', 'workflows', 'activities', 'db', 'payments', 'infra', 'live', 'device-protocol', 'device-gateway', 'simulator', 'api', 'worker', 'system', 'bench', 'test'];
+const FOLDERS = ['domain', 'workflows', 'activities', 'db', 'payments', 'infra', 'live', 'device-protocol', 'device-gateway', 'ocpp', 'simulator', 'api', 'worker', 'system', 'bench', 'test'];
 
 interface CruiseResult {
   modules: { source: string; dependencies: { resolved: string; coreModule: boolean; couldNotResolve: boolean }[] }[];

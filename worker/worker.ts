@@ -22,6 +22,9 @@ import type { Database } from '../db/database';
 import { Orders } from '../db/orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { MqttPileCommands } from '../infra/mqtt-pile-commands';
+import { OcppPileCommands } from '../infra/ocpp-pile-commands';
+import { PileRegistry } from '../db/pile-registry';
+import { ProtocolPileCommands } from './protocol-pile-commands';
 import type { AlarmsEnv, StatsEnv, WeChatEnv, WorkerEnv } from '../infra/config';
 import { TencentSms, tencentSmsConfigFrom } from '../infra/sms/tencent-sms';
 import { wechatConfigFrom } from '../infra/wechat/code2session';
@@ -139,7 +142,11 @@ function sessionPorts(deps: ActivityDeps) {
   return {
     sessions: new SequelizeSessionStore(deps.db),
     payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,
-    pileCommands: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey, topics: deps.topics }),
+    pileCommands: new ProtocolPileCommands({
+      piles: new PileRegistry({ db: deps.db, hot: deps.hot }),
+      mqtt: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey, topics: deps.topics }),
+      ocpp: new OcppPileCommands({ hot: deps.hot }),
+    }),
     live: new LiveState(deps.hot),
     bills: deps.billNotices?.queue,
   };

@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import { PileRegistry } from '../../db/pile-registry';
 import { StationDirectory } from '../../db/stations';
 import { deriveMqttPassword } from '../../device-protocol/mqtt-accounts';
+import { deriveOcppPassword } from '../../device-protocol/ocpp';
 import { hotKeys } from '../../infra/hot-state/keys';
 import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aTariff } from '../../test/support/builders';
@@ -148,7 +149,7 @@ describe('fleet management by staff', () => {
       await call(operator).patch(`/admin/stations/${stationId}`, { name: 'Renamed', openingHours: '06:00-22:00', reason: 'new owner' }).expect(200);
       const { body } = await call(support).get(`/admin/stations/${stationId}`).expect(200);
       expect(body.station).toMatchObject({ name: 'Renamed', openingHours: '06:00-22:00', pileCount: 1 });
-      expect(body.piles).toEqual([{ id: pile.id, code: pile.code, stationId, type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', connectorCount: 1, retiredAt: null }]);
+      expect(body.piles).toEqual([{ id: pile.id, code: pile.code, stationId, type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', connectorCount: 1, protocol: 'mqtt', retiredAt: null }]);
       expect(await auditOf(`station:${stationId}`)).toEqual([
         ['station.create', 'ok', null],
         ['station.update', 'ok', 'new owner'],
@@ -178,6 +179,29 @@ describe('fleet management by staff', () => {
       const read = await call(operator).get(`/admin/piles/${created.pile.code}`).expect(200);
       expect(JSON.stringify(read.body)).not.toContain(created.credentials.mqttPassword);
       expect(await auditOf(`pile:${created.pile.code}`)).toEqual([['pile.create', 'ok', 'install']]);
+    });
+
+    it('creates an OCPP charger and shows its Basic-auth password, derived from the master key, once', async () => {
+      const stationId = await aStationCreated();
+      const created = await aPileCreated(stationId, { protocol: 'ocpp1.6' });
+      expect(created.pile).toMatchObject({ protocol: 'ocpp1.6' });
+      const { id } = created.pile;
+      expect(created.credentials).toEqual({
+        chargePointId: id,
+        endpointPath: `/ocpp/1.6/${id}`,
+        subprotocol: 'ocpp1.6',
+        basicAuthUsername: id,
+        basicAuthPassword: deriveOcppPassword(MASTER_KEY, id),
+      });
+      const read = await call(operator).get(`/admin/piles/${created.pile.code}`).expect(200);
+      expect(read.body.pile.protocol).toBe('ocpp1.6');
+      expect(JSON.stringify(read.body)).not.toContain(created.credentials.basicAuthPassword);
+    });
+
+    it('refuses a protocol it does not speak, naming the field', async () => {
+      const stationId = await aStationCreated();
+      const { body } = await call(operator).post(`/admin/stations/${stationId}/piles`, { code: uniqueId('pile'), type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', protocol: 'ocpp2.0.1' }).expect(400);
+      expect(JSON.stringify(body)).toContain('protocol');
     });
 
     it('refuses a pile code in use with a 409, and audits the refusal', async () => {
@@ -305,7 +329,7 @@ describe('fleet management by staff', () => {
       const code = uniqueId('pile');
       expect(await registry.lookup(code)).toBeUndefined(); // the pile's first message, before it was added
       await call(operator).post(`/admin/stations/${stationId}/piles`, { code, type: 'slow', maxPowerW: 7000, connectorType: 'GB/T' }).expect(201);
-      expect(await eventually(() => registry.lookup(code), (found) => !!found)).toEqual({ pileId: code, stationId, maxPowerW: 7000 });
+      expect(await eventually(() => registry.lookup(code), (found) => !!found)).toEqual({ pileId: code, stationId, maxPowerW: 7000, protocol: 'mqtt' });
     });
   });
 

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { type Author, pileResource } from '../../db/fleet-admin';
-import { PILE_TYPES } from '../../db/models';
+import { PILE_PROTOCOLS, PILE_TYPES } from '../../db/models';
 import type { StationWithPiles } from '../../db/stations';
 import { DomainError } from '../../domain/errors';
 import { type PileDisplayStatus, pileDisplayStatus } from '../../domain/pile-status';
@@ -45,7 +45,9 @@ const pileFields = {
   connectorType: z.string().trim().min(1).max(32),
   connectorCount: z.number().int().min(1).max(8),
 };
-const pileCreate = z.object({ code: id, ...pileFields, connectorCount: pileFields.connectorCount.default(1), reason: reason.optional() }).strict();
+const pileCreate = z
+  .object({ code: id, ...pileFields, connectorCount: pileFields.connectorCount.default(1), protocol: z.enum(PILE_PROTOCOLS).default('mqtt'), reason: reason.optional() })
+  .strict();
 const pilePatch = z
   .object({ ...pileFields, retired: z.boolean(), reason })
   .partial()
@@ -149,7 +151,7 @@ export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, s
     ctx.body = {
       pile,
       // Shown once: derived from the master key, never stored (`npm run pile:credentials` derives them again).
-      credentials: provisioning && {
+      credentials: pile.protocol === 'ocpp1.6' ? pileCommissioning.ocppCredentials(pile.id) : provisioning && {
         mqttUsername: provisioning.mqtt.username,
         mqttPassword: provisioning.mqtt.password,
         mqttClientId: provisioning.mqtt.clientId,

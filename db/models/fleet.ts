@@ -44,6 +44,10 @@ export type Station = StationRow;
 export const PILE_TYPES = ['fast', 'slow'] as const;
 export type PileType = (typeof PILE_TYPES)[number];
 
+/** The front door a pile comes through: the MQTT gateway (our protocol) or the OCPP 1.6J central system. */
+export const PILE_PROTOCOLS = ['mqtt', 'ocpp1.6'] as const;
+export type PileProtocol = (typeof PILE_PROTOCOLS)[number];
+
 class PileRow extends Model<InferAttributes<PileRow>, InferCreationAttributes<PileRow>> {
   declare id: string;
   /** What the QR code on the pile encodes. */
@@ -53,6 +57,8 @@ class PileRow extends Model<InferAttributes<PileRow>, InferCreationAttributes<Pi
   declare maxPowerW: number;
   declare connectorType: string;
   declare connectorCount: CreationOptional<number>;
+  /** What the pile speaks: our MQTT protocol or OCPP 1.6J (migration 0012). */
+  declare protocol: CreationOptional<PileProtocol>;
   /** Set when the pile was retired: it starts no session, its history stays. */
   declare retiredAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -113,6 +119,7 @@ export function defineFleetModels(sequelize: Sequelize) {
       maxPowerW: { type: DataTypes.INTEGER, allowNull: false },
       connectorType: { type: DataTypes.STRING(32), allowNull: false },
       connectorCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+      protocol: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'mqtt' },
       retiredAt: timestamp(true),
       createdAt: timestamp(),
       updatedAt: timestamp(),

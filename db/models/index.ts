@@ -11,6 +11,7 @@ import { defineWeChatPayModels } from './wechat-pay';
 import { definePileCommandModels } from './pile-commands';
 import { defineSessionReviewModels } from './session-reviews';
 import { defineStatsModels } from './stats';
+import { defineOcppModels } from './ocpp';
 
 export * from './alarms';
 export * from './driver-features';
@@ -24,6 +25,7 @@ export * from './wechat-pay';
 export * from './pile-commands';
 export * from './session-reviews';
 export * from './stats';
+export * from './ocpp';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -43,6 +45,7 @@ export function defineModels(sequelize: Sequelize) {
     ...definePileCommandModels(sequelize),
     ...defineSessionReviewModels(sequelize),
     ...defineStatsModels(sequelize),
+    ...defineOcppModels(sequelize),
   };
 }
 

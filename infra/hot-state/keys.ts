@@ -37,4 +37,6 @@ export const channels = {
   fleet: 'live:fleet',
   /** Staff changed stations, piles or tariffs: cached catalogues (API nodes, gateways) reload on next read. */
   catalogueChanged: 'catalogue:changed',
+  /** Platform → the OCPP central-system node holding this charger's socket: its commands (device-protocol/ocpp.ts). */
+  ocppCommands: (pileId: string) => `ocpp:commands:${pileId}`,
 };

@@ -51,6 +51,7 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
     TEMPORAL_PORT: '0',
     TEMPORAL_UI_PORT: '0',
     MQTT_PORT: '0',
+    OCPP_PORT: '0',
     TEMPORAL_TASK_QUEUE: uniqueId('sessions'),
     GATEWAY_CLIENT_ID: uniqueId('gateway'),
     GATEWAY_PERSISTENT_SESSION: 'false',

@@ -1,0 +1,39 @@
+import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
+import { tableOptions, timestamp } from './columns';
+
+/** An OCPP transaction a charger started for a session (migration 0012); its id is the charger's transactionId. */
+class OcppTransactionRow extends Model<InferAttributes<OcppTransactionRow>, InferCreationAttributes<OcppTransactionRow>> {
+  declare transactionId: CreationOptional<number>;
+  declare pileId: string;
+  declare sessionId: string;
+  declare connectorId: number;
+  declare idTag: string;
+  declare meterStartWh: number;
+  declare startedAt: Date;
+  declare meterStopWh: CreationOptional<number | null>;
+  declare stoppedAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+export type OcppTransactionEntry = OcppTransactionRow;
+
+export function defineOcppModels(sequelize: Sequelize) {
+  class OcppTransaction extends OcppTransactionRow {}
+  OcppTransaction.init(
+    {
+      transactionId: { type: DataTypes.INTEGER, primaryKey: true, autoIncrement: true },
+      pileId: { type: DataTypes.STRING(64), allowNull: false },
+      sessionId: { type: DataTypes.STRING(36), allowNull: false, unique: true },
+      connectorId: { type: DataTypes.INTEGER, allowNull: false },
+      idTag: { type: DataTypes.STRING(20), allowNull: false },
+      meterStartWh: { type: DataTypes.INTEGER, allowNull: false },
+      startedAt: timestamp(),
+      meterStopWh: { type: DataTypes.INTEGER, allowNull: true },
+      stoppedAt: timestamp(true),
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { sequelize, ...tableOptions, tableName: 'ocpp_transactions' },
+  );
+  return { OcppTransaction };
+}

@@ -1,0 +1,98 @@
+import { ocppIdTag } from '../../device-protocol/ocpp';
+import type { StopReason } from '../../device-protocol/messages';
+import { type ChargerConnection, type OcppContext, type OcppHandler, deliver, epochMs } from '../context';
+import { type MeterValue, meterTransaction } from './meter-values';
+
+export interface AuthorizeParams {
+  idTag: string;
+}
+export interface StartTransactionParams {
+  connectorId: number;
+  idTag: string;
+  meterStart: number;
+  timestamp: string;
+  reservationId?: number;
+}
+export interface StopTransactionParams {
+  transactionId: number;
+  meterStop: number;
+  timestamp: string;
+  idTag?: string;
+  reason?: string;
+  transactionData?: MeterValue[];
+}
+
+/**
+ * The transactionId of a refused StartTransaction: OCPP wants one in every answer. No transaction of the platform has
+ * it (ids start at 1), so the charger's StopTransaction and MeterValues for it count for nothing.
+ */
+export const REFUSED_TRANSACTION_ID = 0;
+
+/** OCPP 1.6 stop reasons → ours (absent means Local). */
+const STOP_REASON_OF: Record<string, StopReason> = { Remote: 'remote', EVDisconnected: 'unplugged', PowerLoss: 'power_loss', EmergencyStop: 'fault' };
+
+/** The session the pile holds, when `idTag` is that session's tag: only then may the charger charge for it. */
+async function sessionOfTag(ctx: OcppContext, { pile }: ChargerConnection, idTag: string): Promise<string | undefined> {
+  const occupant = await ctx.gateway.records.occupant(pile.pileId);
+  return occupant && ocppIdTag(occupant.sessionId) === idTag ? occupant.sessionId : undefined;
+}
+
+/**
+ * Authorize: a tag is accepted on a charger only for the session that holds it. Local RFID cards are not
+ * mapped to drivers yet: they are refused, so no energy flows that no session bills.
+ */
+export const authorize: OcppHandler<AuthorizeParams> = async (ctx, charger, { idTag }) => ({
+  idTagInfo: { status: (await sessionOfTag(ctx, charger, idTag)) ? 'Accepted' : 'Invalid' },
+});
+
+/**
+ * StartTransaction: a transaction started with the tag of the pile's session (the platform's RemoteStartTransaction)
+ * is tied to that session; its transactionId is the database's, and a repeated start is told the same one. The
+ * session hears it charges from `meterStart`, as if an MQTT pile had sent `sessionStarted`.
+ */
+export const startTransaction: OcppHandler<StartTransactionParams> = async (ctx, charger, params) => {
+  const { pile } = charger;
+  const sessionId = await sessionOfTag(ctx, charger, params.idTag);
+  if (!sessionId) {
+    ctx.gateway.metrics.rejected.inc({ reason: 'unknown_id_tag' });
+    ctx.gateway.logger.warn({ pileId: pile.pileId, idTag: params.idTag }, 'StartTransaction for an id tag of no session on this pile: refused');
+    return { transactionId: REFUSED_TRANSACTION_ID, idTagInfo: { status: 'Invalid' } };
+  }
+  const at = epochMs(ctx, params.timestamp);
+  const transaction = await ctx.transactions.begin({ pileId: pile.pileId, sessionId, connectorId: params.connectorId, idTag: params.idTag, meterStartWh: params.meterStart, at });
+  await deliver(ctx, pile.pileId, 'event', { ts: at, event: 'sessionStarted', sessionId, meterStartWh: transaction.meterStartWh }, `ocpp-start-${transaction.transactionId}`);
+  return { transactionId: transaction.transactionId, idTagInfo: { status: 'Accepted' } };
+};
+
+/**
+ * StopTransaction: its transaction data are the last samples, then `meterStop` is the session's final meter, as an
+ * MQTT pile's `sessionStopped`. A stop is taken once: a charger repeating it (it never saw the answer, or replays
+ * its queue after an outage) is answered the same and changes nothing.
+ */
+export const stopTransaction: OcppHandler<StopTransactionParams> = async (ctx, charger, params) => {
+  const { pile } = charger;
+  const transaction = params.transactionId === REFUSED_TRANSACTION_ID ? undefined : await ctx.transactions.byId(params.transactionId);
+  if (!transaction || transaction.pileId !== pile.pileId) {
+    ctx.gateway.metrics.rejected.inc({ reason: transaction ? 'foreign_transaction' : 'unknown_transaction' });
+    ctx.gateway.logger.warn({ pileId: pile.pileId, transactionId: params.transactionId }, 'StopTransaction of a transaction that is not this charger’s: ignored');
+    return { idTagInfo: { status: 'Invalid' } };
+  }
+  if (transaction.stoppedAt !== undefined) {
+    ctx.gateway.metrics.messages.inc({ kind: 'event', outcome: 'duplicate' });
+    return { idTagInfo: { status: 'Accepted' } };
+  }
+  if (params.transactionData?.length) await meterTransaction(ctx, charger, transaction.transactionId, params.transactionData);
+  const at = epochMs(ctx, params.timestamp);
+  const reason = STOP_REASON_OF[params.reason ?? 'Local'] ?? 'local';
+  const outcome = await deliver(
+    ctx,
+    pile.pileId,
+    'event',
+    { ts: at, event: 'sessionStopped', sessionId: transaction.sessionId, meterStopWh: params.meterStop, reason },
+    `ocpp-stop-${transaction.transactionId}`,
+  );
+  // Not handed over (Temporal or the store unreachable): a CALLERROR, so the charger sends the stop again.
+  if (outcome === 'failed') throw new Error('the stop could not be handed to the session; send it again');
+  await ctx.transactions.stopped(transaction.transactionId, params.meterStop, at);
+  return { idTagInfo: { status: 'Accepted' } };
+};

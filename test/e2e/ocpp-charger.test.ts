@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '../support/live-client';
+import { TestCharger, meterValue } from '../support/ocpp-charger';
+import { type Mode, type TestSystem, startTestSystem } from '../support/system-harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * OCPP 1.6J chargers through the real central system, API, worker and gateway handlers, on MariaDB, Redis and a
+ * Temporal dev server, and embedded as `npm start` runs it (SQLite, in-process hot store). The charger is ocpp-rpc's client in strict mode: an independent implementation that checks
+ * every message both ways against the official 1.6 schemas.
+ */
+describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (mode) => {
+  let t: TestSystem;
+  let admin: string;
+  const chargers: TestCharger[] = [];
+  let serial = 0;
+
+  beforeAll(async () => {
+    t = await startTestSystem(mode, { SIM_PILES: '2', SIM_TELEMETRY_INTERVAL_MS: '200', CHECKPOINT_INTERVAL_SECONDS: '1', AUTH_DEV_LOGIN_STAFF: 'true' });
+    admin = await t.login('ocpp-admin', 'admin');
+  }, 120_000);
+
+  afterEach(async () => {
+    for (const charger of chargers.splice(0)) await charger.close().catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  /** A charger added like any pile, through the console's pile API; its password is in the answer, once. */
+  async function addCharger(): Promise<{ code: string; password: string }> {
+    const code = `${t.stationId}-ocpp${++serial}`;
+    const created = await t.call('POST', `/api/v1/admin/stations/${t.stationId}/piles`, {
+      token: admin,
+      body: { code, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T', protocol: 'ocpp1.6' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.pile.protocol).toBe('ocpp1.6');
+    expect(created.body.credentials).toMatchObject({ chargePointId: code, basicAuthUsername: code, subprotocol: 'ocpp1.6', endpointPath: `/ocpp/1.6/${code}` });
+    return { code, password: created.body.credentials.basicAuthPassword };
+  }
+
+  async function connect(code: string, password: string): Promise<TestCharger> {
+    const charger = await TestCharger.connect(t.system.ocppUrl, code, password);
+    chargers.push(charger);
+    return charger;
+  }
+
+  async function bootedCharger() {
+    const { code, password } = await addCharger();
+    const charger = await connect(code, password);
+    const boot = await charger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test' });
+    expect(boot).toMatchObject({ status: 'Accepted', interval: 60 });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    await eventually(() => pileStatus(code), (s) => s === 'idle');
+    return { code, password, charger };
+  }
+
+  const pileStatus = async (code: string) => (await t.call('GET', `/api/v1/piles/${code}`)).body.pile?.status;
+
+  /** A driver with money starts a session on the charger; the charger accepts the remote start and starts its transaction. */
+  async function startedSession(code: string, charger: TestCharger, meterStartWh: number) {
+    const token = await t.login(`driver-${mode}-${code}`);
+    expect((await t.call('POST', '/api/v1/wallet/top-ups', { token, body: { amountFen: 5000 } })).status).toBe(201);
+    const started = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode: code } });
+    expect(started.status).toBe(201);
+    const sessionId: string = started.body.sessionId;
+    const remoteStart = await charger.nextCall('RemoteStartTransaction');
+    expect(remoteStart.params).toMatchObject({ connectorId: 1, idTag: expect.stringMatching(/^.{1,20}$/) });
+    const { idTag } = remoteStart.params;
+    expect(await charger.call('Authorize', { idTag })).toEqual({ idTagInfo: { status: 'Accepted' } });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+    const transaction = await charger.call('StartTransaction', { connectorId: 1, idTag, meterStart: meterStartWh, timestamp: new Date().toISOString() });
+    expect(transaction.idTagInfo.status).toBe('Accepted');
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'CHARGING');
+    return { token, sessionId, transactionId: transaction.transactionId as number, idTag };
+  }
+
+  it('accepts a registered charger’s boot, heartbeats and statuses, and shows them as the pile’s live status', async () => {
+    const { code, charger } = await bootedCharger();
+    const heartbeat = await charger.call('Heartbeat', {});
+    expect(Math.abs(Date.parse(heartbeat.currentTime) - Date.now())).toBeLessThan(10_000);
+
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted', timestamp: new Date().toISOString() });
+    await eventually(() => pileStatus(code), (s) => s === 'fault');
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: new Date().toISOString() });
+    await eventually(() => pileStatus(code), (s) => s === 'idle');
+
+    await charger.close();
+    await eventually(() => pileStatus(code), (s) => s === 'offline');
+  });
+
+  it('refuses a charger with a wrong password, without one, or under an id that is no OCPP pile', async () => {
+    const { code, password } = await addCharger();
+    await expect(TestCharger.connect(t.system.ocppUrl, code, `${password.slice(0, -1)}x`)).rejects.toThrow();
+    await expect(TestCharger.connect(t.system.ocppUrl, code, undefined)).rejects.toThrow();
+    await expect(TestCharger.connect(t.system.ocppUrl, `${t.stationId}-p01`, password)).rejects.toThrow();
+    await expect(TestCharger.connect(t.system.ocppUrl, 'no-such-charger', password)).rejects.toThrow();
+    // Its own password lets it in.
+    await connect(code, password);
+  });
+
+  it('charges a driver’s session started from the API and bills exactly the charger’s meter', async () => {
+    const { code, charger } = await bootedCharger();
+    const meterStart = 1_000_000;
+    const { token, sessionId, transactionId } = await startedSession(code, charger, meterStart);
+
+    let meter = meterStart;
+    for (let i = 0; i < 3; i++) {
+      await sleep(1100);
+      meter += 25;
+      await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: [meterValue(Date.now(), meter, 80_000)] });
+    }
+    await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.energyWh > 0);
+
+    expect((await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token })).status).toBe(200);
+    const remoteStop = await charger.nextCall('RemoteStopTransaction');
+    expect(remoteStop.params).toEqual({ transactionId });
+    await sleep(500);
+    meter += 5;
+    await charger.call('StopTransaction', { transactionId, meterStop: meter, timestamp: new Date().toISOString(), reason: 'Remote' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+
+    const { body: session } = await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'COMPLETED');
+    expect(session.bill.energyWh).toBe(meter - meterStart);
+    expect(session.bill.capturedFen).toBe(session.bill.totalFen);
+    const { body: wallet } = await t.call('GET', '/api/v1/wallet', { token });
+    expect(wallet).toEqual({ balanceFen: 5000 - session.bill.capturedFen, heldFen: 0 });
+  }, 90_000);
+
+  it('settles once from the queue a charger replays after losing its connection mid-session', async () => {
+    const { code, password, charger } = await bootedCharger();
+    const meterStart = 52_000;
+    const { token, sessionId, transactionId } = await startedSession(code, charger, meterStart);
+    await sleep(1100);
+    await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: [meterValue(Date.now(), meterStart + 20, 60_000)] });
+    await charger.close();
+    await eventually(() => pileStatus(code), (s) => s === 'offline');
+
+    // Offline, the charger goes on metering, then the driver unplugs: all of it waits in its queue.
+    const queued: { at: number; meterWh: number }[] = [];
+    for (let i = 1; i <= 3; i++) {
+      await sleep(1100);
+      queued.push({ at: Date.now(), meterWh: meterStart + 20 + 30 * i });
+    }
+    await sleep(300);
+    const stop = { transactionId, meterStop: meterStart + 115, timestamp: new Date().toISOString(), reason: 'EVDisconnected' };
+
+    const back = await connect(code, password);
+    await back.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test' });
+    await back.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing' });
+    const replay = { connectorId: 1, transactionId, meterValue: queued.map((q) => meterValue(q.at, q.meterWh, 60_000)) };
+    await back.call('MeterValues', replay);
+    expect(await back.call('StopTransaction', stop)).toEqual({ idTagInfo: { status: 'Accepted' } });
+    // It never saw the answers: it sends them again. Nothing changes.
+    await back.call('MeterValues', replay);
+    expect(await back.call('StopTransaction', stop)).toEqual({ idTagInfo: { status: 'Accepted' } });
+    await back.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+
+    const { body: session } = await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'COMPLETED');
+    expect(session.bill.energyWh).toBe(115);
+    const { body: wallet } = await t.call('GET', '/api/v1/wallet', { token });
+    expect(wallet).toEqual({ balanceFen: 5000 - session.bill.capturedFen, heldFen: 0 });
+    const { body: orders } = await t.call('GET', '/api/v1/orders', { token });
+    expect(orders.orders.filter((o: { sessionId?: string; id?: string }) => (o.sessionId ?? o.id) === sessionId)).toHaveLength(1);
+  }, 90_000);
+
+  it('refuses a transaction started at the charger with an id tag of no session', async () => {
+    const { charger } = await bootedCharger();
+    expect(await charger.call('Authorize', { idTag: 'RFID-UNKNOWN' })).toEqual({ idTagInfo: { status: 'Invalid' } });
+    const refused = await charger.call('StartTransaction', { connectorId: 1, idTag: 'RFID-UNKNOWN', meterStart: 10, timestamp: new Date().toISOString() });
+    expect(refused.idTagInfo.status).toBe('Invalid');
+  });
+  it('runs operators’ commands as OCPP calls and ends each with the charger’s answer', async () => {
+    const { code, charger } = await bootedCharger();
+    const command = async (id: string) => (await t.call('GET', `/api/v1/admin/commands/${id}`, { token: admin })).body.command;
+    const send = async (body: object) => {
+      const commandId = randomUUID();
+      expect((await t.call('POST', `/api/v1/admin/piles/${code}/commands`, { token: admin, body: { commandId, ...body } })).status).toBe(202);
+      return commandId;
+    };
+
+    const reset = await send({ type: 'reset', reason: 'stuck display' });
+    expect((await charger.nextCall('Reset')).params).toEqual({ type: 'Soft' });
+    expect(await eventually(() => command(reset), (c) => c.state !== 'sent')).toMatchObject({ state: 'accepted' });
+
+    charger.answers.UnlockConnector = { status: 'UnlockFailed' };
+    const unlock = await send({ type: 'unlock', connectorId: 1, reason: 'cable stuck' });
+    expect((await charger.nextCall('UnlockConnector')).params).toEqual({ connectorId: 1 });
+    expect(await eventually(() => command(unlock), (c) => c.state !== 'sent')).toMatchObject({ state: 'rejected', detail: 'UnlockConnector: UnlockFailed' });
+
+    const configure = await send({ type: 'configure', reason: 'quieter heartbeats', params: { heartbeatIntervalS: 120 } });
+    expect((await charger.nextCall('ChangeConfiguration')).params).toEqual({ key: 'HeartbeatInterval', value: '120' });
+    expect(await eventually(() => command(configure), (c) => c.state !== 'sent')).toMatchObject({ state: 'accepted' });
+  });
+
+  it('charges an OCPP charger and an MQTT pile side by side, each billed by its own meter', async () => {
+    const { code, charger } = await bootedCharger();
+    const mqttPile = t.takePile('fast');
+    await eventually(() => pileStatus(mqttPile), (s) => s === 'idle');
+    const mqttDriver = await t.login(`mqtt-side-driver-${mode}`);
+    expect((await t.call('POST', '/api/v1/wallet/top-ups', { token: mqttDriver, body: { amountFen: 5000 } })).status).toBe(201);
+    const mqttSession: string = (await t.call('POST', '/api/v1/sessions', { token: mqttDriver, body: { pileCode: mqttPile } })).body.sessionId;
+
+    const meterStart = 7_000;
+    const { token, sessionId, transactionId } = await startedSession(code, charger, meterStart);
+    await sleep(1100);
+    await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: [meterValue(Date.now(), meterStart + 30, 90_000)] });
+    await eventually(() => t.call('GET', `/api/v1/sessions/${mqttSession}`, { token: mqttDriver }), (r) => r.body.status === 'CHARGING' && r.body.energyWh > 0);
+
+    expect((await t.call('POST', `/api/v1/sessions/${mqttSession}/stop`, { token: mqttDriver })).status).toBe(200);
+    expect((await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token })).status).toBe(200);
+    await charger.nextCall('RemoteStopTransaction');
+    // Late enough after the last sample for 12 Wh more to be physically plausible at the charger's rated power.
+    await sleep(1100);
+    await charger.call('StopTransaction', { transactionId, meterStop: meterStart + 42, timestamp: new Date().toISOString(), reason: 'Remote' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Finishing' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+
+    const completed = (id: string, as: string) => eventually(() => t.call('GET', `/api/v1/sessions/${id}`, { token: as }), (r) => r.body.status === 'COMPLETED', 60_000);
+    const [{ body: ocppBill }, { body: mqttBill }] = await Promise.all([completed(sessionId, token), completed(mqttSession, mqttDriver)]);
+    expect(ocppBill.bill.energyWh).toBe(42);
+    expect(mqttBill.bill.energyWh).toBe(mqttBill.energyWh);
+    expect(mqttBill.bill.energyWh).toBeGreaterThan(0);
+  }, 90_000);
+  it('lets no charger meter or stop another charger’s transaction, and survives malformed calls', async () => {
+    const { code, charger } = await bootedCharger();
+    const { token, sessionId, transactionId } = await startedSession(code, charger, 3_000);
+    const { charger: intruder } = await bootedCharger();
+
+    await intruder.call('MeterValues', { connectorId: 1, transactionId, meterValue: [meterValue(Date.now(), 3_000_000, 50_000)] });
+    expect(await intruder.call('StopTransaction', { transactionId, meterStop: 3_000_000, timestamp: new Date().toISOString() })).toEqual({ idTagInfo: { status: 'Invalid' } });
+    // Not schema-valid OCPP: answered with a CALLERROR (ocpp-rpc's strict mode), and the connection goes on.
+    intruder.rpc.sendRaw(JSON.stringify([2, 'bad-1', 'StartTransaction', { connectorId: 'one', idTag: 'x', meterStart: -1 }]));
+    expect(await intruder.call('Heartbeat', {})).toMatchObject({ currentTime: expect.any(String) });
+
+    await sleep(1500);
+    const { body: session } = await t.call('GET', `/api/v1/sessions/${sessionId}`, { token });
+    expect(session).toMatchObject({ status: 'CHARGING', energyWh: 0 });
+  }, 60_000);
+});
