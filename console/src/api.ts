@@ -203,20 +203,20 @@ export interface Pile {
   maxPowerW: number;
   connectorType: string;
   connectorCount: number;
+  /** How the pile talks to the platform: our MQTT protocol, or OCPP 1.6J (docs/ocpp.md). */
+  protocol?: PileProtocol;
   retiredAt: string | null;
 }
-export interface PileCredentials {
-  mqttUsername: string;
-  mqttPassword: string;
-  [more: string]: unknown;
-}
+export type PileProtocol = 'mqtt' | 'ocpp1.6';
+/** Shown once: an MQTT pile's account and command secret, or an OCPP charger's endpoint and Basic-auth password. */
+export type PileCredentials = Record<string, unknown>;
 export type StationFields = Pick<Station, 'name' | 'address' | 'lat' | 'lng' | 'openingHours' | 'tariffId'>;
 export const stationsApi = {
   list: (query: { q?: string; includeRetired?: boolean } = {}) => get<{ stations: Station[] }>('/admin/stations', query),
   get: (id: string) => get<{ station: Station; piles: Pile[] }>(`/admin/stations/${seg(id)}`),
   create: (body: StationFields & { id?: string; reason?: string }) => post<{ station: Station }>('/admin/stations', body),
   update: (id: string, body: Partial<StationFields> & { retired?: boolean; reason?: string }) => patch<{ station: Station }>(`/admin/stations/${seg(id)}`, body),
-  addPile: (stationId: string, body: { code: string; type: PileType; maxPowerW: number; connectorType: string; connectorCount?: number; reason?: string }) =>
+  addPile: (stationId: string, body: { code: string; type: PileType; maxPowerW: number; connectorType: string; connectorCount?: number; protocol?: PileProtocol; reason?: string }) =>
     post<{ pile: Pile; credentials: PileCredentials }>(`/admin/stations/${seg(stationId)}/piles`, body),
   onCall: (stationId: string) => get<{ staff: { id: string; username: string; phone?: string | null }[] }>(`/admin/stations/${seg(stationId)}/on-call`),
   setOnCall: (stationId: string, body: { staffIds: string[]; reason?: string }) => put<{ staff: { id: string; username: string; phone?: string | null }[] }>(`/admin/stations/${seg(stationId)}/on-call`, body),

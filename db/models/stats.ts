@@ -19,7 +19,64 @@ class StatsDayRow extends Model<InferAttributes<StatsDayRow>, InferCreationAttri
 }
 export type StatsDay = StatsDayRow;
 
-/** The dashboards' models; the rollup tables themselves are written and read with SQL only (db/stats-rollups.ts). */
+/** What every rollup row sums: settled orders' energy, count and revenue split, and the pile's time that day. */
+interface RollupSums {
+  energyWh: number;
+  sessions: number;
+  electricityFen: number;
+  serviceFen: number;
+  idleFeeFen: number;
+  totalFen: number;
+  sessionSeconds: number;
+  chargingSeconds: number;
+  availableSeconds: number;
+}
+
+class StatsPileDayRow extends Model<InferAttributes<StatsPileDayRow>, InferCreationAttributes<StatsPileDayRow>> implements RollupSums {
+  declare day: string;
+  declare stationId: string;
+  declare pileId: string;
+  declare energyWh: number;
+  declare sessions: number;
+  declare electricityFen: number;
+  declare serviceFen: number;
+  declare idleFeeFen: number;
+  declare totalFen: number;
+  declare sessionSeconds: number;
+  declare chargingSeconds: number;
+  declare availableSeconds: number;
+}
+
+class StatsStationDayRow extends Model<InferAttributes<StatsStationDayRow>, InferCreationAttributes<StatsStationDayRow>> implements RollupSums {
+  declare day: string;
+  declare stationId: string;
+  declare piles: number;
+  declare energyWh: number;
+  declare sessions: number;
+  declare electricityFen: number;
+  declare serviceFen: number;
+  declare idleFeeFen: number;
+  declare totalFen: number;
+  declare sessionSeconds: number;
+  declare chargingSeconds: number;
+  declare availableSeconds: number;
+}
+
+class StatsActiveDriverRow extends Model<InferAttributes<StatsActiveDriverRow>, InferCreationAttributes<StatsActiveDriverRow>> {
+  declare day: string;
+  declare stationId: string;
+  declare userId: string;
+}
+
+class StatsDriverDayRow extends Model<InferAttributes<StatsDriverDayRow>, InferCreationAttributes<StatsDriverDayRow>> {
+  declare day: string;
+  declare newDrivers: number;
+}
+
+/**
+ * The dashboards' models. The rollup tables are written and read with SQL (db/stats-rollups.ts, db/stats-queries.ts)
+ * so the database does the sums; their models describe them all the same, so the schema test holds them to it.
+ */
 export function defineStatsModels(sequelize: Sequelize) {
   const common = { sequelize, ...tableOptions, timestamps: false };
   class PileStatusChange extends PileStatusChangeRow {}
@@ -38,5 +95,28 @@ export function defineStatsModels(sequelize: Sequelize) {
     { day: { type: DataTypes.STRING(10), primaryKey: true }, startsAt: timestamp(), endsAt: timestamp() },
     { ...common, tableName: 'stats_days' },
   );
-  return { PileStatusChange, StatsDay };
+  const dayKey = () => ({ type: DataTypes.STRING(10), allowNull: false, primaryKey: true });
+  const idKey = () => ({ type: DataTypes.STRING(64), allowNull: false, primaryKey: true });
+  const count = () => ({ type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
+  const sum = () => ({ type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 });
+  const sums = () => ({
+    energyWh: sum(),
+    sessions: count(),
+    electricityFen: sum(),
+    serviceFen: sum(),
+    idleFeeFen: sum(),
+    totalFen: sum(),
+    sessionSeconds: sum(),
+    chargingSeconds: sum(),
+    availableSeconds: sum(),
+  });
+  class StatsPileDay extends StatsPileDayRow {}
+  StatsPileDay.init({ day: dayKey(), stationId: idKey(), pileId: idKey(), ...sums() }, { ...common, tableName: 'stats_pile_days' });
+  class StatsStationDay extends StatsStationDayRow {}
+  StatsStationDay.init({ day: dayKey(), stationId: idKey(), piles: count(), ...sums() }, { ...common, tableName: 'stats_station_days' });
+  class StatsActiveDriver extends StatsActiveDriverRow {}
+  StatsActiveDriver.init({ day: dayKey(), stationId: idKey(), userId: { type: DataTypes.STRING(36), allowNull: false, primaryKey: true } }, { ...common, tableName: 'stats_active_drivers' });
+  class StatsDriverDay extends StatsDriverDayRow {}
+  StatsDriverDay.init({ day: dayKey(), newDrivers: count() }, { ...common, tableName: 'stats_driver_days' });
+  return { PileStatusChange, StatsDay, StatsPileDay, StatsStationDay, StatsActiveDriver, StatsDriverDay };
 }
