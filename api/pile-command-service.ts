@@ -8,7 +8,7 @@ import type { SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
 import type { UserDirectory } from '../db/users';
 import { DomainError } from '../domain/errors';
-import { type PileCommandParams, type PileCommandType, validateCommandParams } from '../domain/pile-command';
+import { type PileCommandParams, type PileCommandType, commandSupportedBy, takesConnector, validateCommandParams } from '../domain/pile-command';
 import { pileDisplayStatus } from '../domain/pile-status';
 import type { LiveState } from '../live/live-state';
 import { PILE_COMMAND_WORKFLOW, type PileCommandInput, type PileCommandPolicy, pileCommandWorkflowId } from '../workflows/pile-command.messages';
@@ -154,6 +154,8 @@ export class PileCommandService {
       const found = await deps.stations.pileByCode(pileCode);
       if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${pileCode}`);
       const { pile } = found;
+      const supported = commandSupportedBy(pile.protocol, request.type, params);
+      if (!supported.ok) throw new DomainError('CONFLICT', `pile ${pileCode}: ${supported.message}`, { field: 'type' });
       if (pileDisplayStatus(await deps.live.pileDevice(pile.id)) === 'offline') throw new DomainError('PILE_UNAVAILABLE', `pile ${pileCode} is offline`);
       const sessionId = await this.actThroughSession(staff, pileCode, pile.id, commandId, request);
       const input: PileCommandInput = {
@@ -233,12 +235,12 @@ export class PileCommandService {
   }
 }
 
-/** The params the pile gets: `unlock`'s connectorId, `configure`'s settings; refused with the offending field. */
+/** The params the pile gets (a top-level connectorId joins them); refused with the offending field. */
 function commandParams(request: PileCommandRequest): PileCommandParams {
   if (request.type === 'start' && !request.driverId) throw new DomainError('VALIDATION_FAILED', 'driverId: required for start (the session is charged to this driver)', { field: 'driverId' });
   if (request.type !== 'start' && request.driverId !== undefined) throw new DomainError('VALIDATION_FAILED', 'driverId: only for start', { field: 'driverId' });
-  if (request.type !== 'unlock' && request.connectorId !== undefined) throw new DomainError('VALIDATION_FAILED', 'connectorId: only for unlock', { field: 'connectorId' });
-  const given = request.type === 'unlock' ? { ...request.params, ...(request.connectorId === undefined ? {} : { connectorId: request.connectorId }) } : request.params;
+  if (!takesConnector(request.type) && request.connectorId !== undefined) throw new DomainError('VALIDATION_FAILED', `connectorId: not for ${request.type}`, { field: 'connectorId' });
+  const given = takesConnector(request.type) ? { ...request.params, ...(request.connectorId === undefined ? {} : { connectorId: request.connectorId }) } : request.params;
   const verdict = validateCommandParams(request.type, given);
   if (!verdict.ok) throw new DomainError('VALIDATION_FAILED', `${verdict.field}: ${verdict.message}`, { field: verdict.field === 'params.connectorId' ? 'connectorId' : verdict.field });
   return verdict.params;

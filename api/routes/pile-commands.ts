@@ -13,7 +13,7 @@ const commandBody = z
     type: z.enum(PILE_COMMAND_TYPES),
     reason: z.string().trim().min(3).max(500),
     driverId: z.string().min(1).max(36).optional(),
-    connectorId: z.number().int().min(1).max(MAX_CONNECTORS).optional(),
+    connectorId: z.number().int().min(0).max(MAX_CONNECTORS).optional(),
     // Which keys a type takes, and their ranges, is the domain's rule (validateCommandParams); here only the shape.
     params: z.record(z.string().max(64), paramValue).refine((p) => Object.keys(p).length <= 8, 'at most 8 parameters').optional(),
   })
