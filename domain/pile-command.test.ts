@@ -1,4 +1,4 @@
-import { commandOutcomeOfSession, commandSupportedBy, resendSchedule, takesConnector, validateCommandParams } from './pile-command';
+import { chargerShareOfCap, commandOutcomeOfSession, commandSupportedBy, resendSchedule, takesConnector, validateCommandParams } from './pile-command';
 
 describe('command params', () => {
   it.each([
@@ -71,6 +71,27 @@ describe('which pile can carry out which command', () => {
   it('lets only commands about connectors name one', () => {
     expect(['unlock', 'availability', 'trigger', 'setProfile', 'clearProfile'].every((t) => takesConnector(t as never))).toBe(true);
     expect(['start', 'stop', 'reset', 'configure', 'getConfig', 'changeConfig'].some((t) => takesConnector(t as never))).toBe(false);
+  });
+});
+
+describe('a station power cap shared between its chargers', () => {
+  it.each([
+    [60_000, 3, 20_000],
+    [50_000, 3, 16_666],
+    [22_000, 1, 22_000],
+    [2_000_000, 2, 350_000],
+  ])('a cap of %i W over %i charger(s) gives each %i W', (capW, chargers, each) => {
+    expect(chargerShareOfCap(capW, chargers)).toBe(each);
+    expect(each * chargers).toBeLessThanOrEqual(capW);
+  });
+
+  it.each([
+    [999, 1],
+    [10_000_001, 1],
+    [1500.5, 1],
+    [60_000, 0],
+  ])('refuses a cap of %s W over %i charger(s)', (capW, chargers) => {
+    expect(() => chargerShareOfCap(capW, chargers)).toThrow(RangeError);
   });
 });
 

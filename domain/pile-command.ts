@@ -200,6 +200,19 @@ export function commandSupportedBy(protocol: string, type: PileCommandType, para
   return { ok: true };
 }
 
+/** A station's power cap: whole watts, from one small charger to a large hub. */
+export const STATION_CAP_LIMITS = { minW: 1_000, maxW: 10_000_000 } as const;
+
+/**
+ * A station's power cap shared between its OCPP chargers: each gets an equal ChargePointMaxProfile, rounded down so
+ * the chargers together never exceed the cap, and no more than one charger's profile may say.
+ */
+export function chargerShareOfCap(capW: number, chargers: number): number {
+  if (!isInt(capW) || capW < STATION_CAP_LIMITS.minW || capW > STATION_CAP_LIMITS.maxW) throw new RangeError(`cap must be whole watts from ${STATION_CAP_LIMITS.minW} to ${STATION_CAP_LIMITS.maxW}`);
+  if (!isInt(chargers) || chargers < 1) throw new RangeError('a cap is shared between at least one charger');
+  return Math.min(Math.floor(capW / chargers), OCPP_LIMITS.limitW.max);
+}
+
 /**
  * When a command not yet acknowledged is sent again: after `initialMs`, then each wait doubled up to `maxMs`, all
  * within the command's TTL (a resend after the TTL would be refused by the pile as expired anyway).

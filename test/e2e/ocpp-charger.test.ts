@@ -30,9 +30,9 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
   });
 
   /** A charger added like any pile, through the console's pile API; its password is in the answer, once. */
-  async function addCharger(): Promise<{ code: string; password: string }> {
-    const code = `${t.stationId}-ocpp${++serial}`;
-    const created = await t.call('POST', `/api/v1/admin/stations/${t.stationId}/piles`, {
+  async function addCharger(stationId = t.stationId): Promise<{ code: string; password: string }> {
+    const code = `${stationId}-ocpp${++serial}`;
+    const created = await t.call('POST', `/api/v1/admin/stations/${stationId}/piles`, {
       token: admin,
       body: { code, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T', protocol: 'ocpp1.6' },
     });
@@ -48,8 +48,8 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     return charger;
   }
 
-  async function bootedCharger() {
-    const { code, password } = await addCharger();
+  async function bootedCharger(stationId?: string) {
+    const { code, password } = await addCharger(stationId);
     const charger = await connect(code, password);
     const boot = await charger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test' });
     expect(boot).toMatchObject({ status: 'Accepted', interval: 60 });
@@ -282,6 +282,35 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     expect(wattsByConfigure.status).toBe(409);
     await sleep(300);
     expect(charger.received).toEqual([]);
+  });
+
+  it('shares a station’s power cap between its OCPP chargers, counting offline ones and skipping them', async () => {
+    const { body: home } = await t.call('GET', `/api/v1/admin/stations/${t.stationId}`, { token: admin });
+    const stationId = `st-cap-${mode === 'embedded' ? 'e' : 'r'}-${randomUUID().slice(0, 8)}`;
+    const station = await t.call('POST', '/api/v1/admin/stations', {
+      token: admin,
+      body: { id: stationId, name: 'Capped hub', address: 'Grid road 1', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: home.station.tariffId },
+    });
+    expect(station.status).toBe(201);
+    const first = await bootedCharger(stationId);
+    const second = await bootedCharger(stationId);
+    const { code: offline } = await addCharger(stationId);
+
+    const capped = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 60_000, reason: 'transformer limit' } });
+    expect(capped.status).toBe(202);
+    expect(capped.body.powerCap).toMatchObject({ stationId, capW: 60_000, chargers: 3, limitW: 20_000, skipped: [{ pileCode: offline }] });
+    expect(capped.body.powerCap.commands.map((c: { pileCode: string }) => c.pileCode).sort()).toEqual([first.code, second.code].sort());
+    for (const { charger } of [first, second]) {
+      expect((await charger.nextCall('SetChargingProfile')).params).toMatchObject({
+        connectorId: 0,
+        csChargingProfiles: { chargingProfilePurpose: 'ChargePointMaxProfile', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 20_000 }] } },
+      });
+    }
+    for (const { commandId } of capped.body.powerCap.commands) expect(await commandOutcome(commandId)).toMatchObject({ state: 'accepted' });
+
+    const tooSmall = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 10, reason: 'typo' } });
+    expect(tooSmall.status).toBe(400);
+    expect(tooSmall.body.error).toMatchObject({ field: 'capW' });
   });
 
   it('charges an OCPP charger and an MQTT pile side by side, each billed by its own meter', async () => {
