@@ -8,7 +8,7 @@ import type { SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
 import type { UserDirectory } from '../db/users';
 import { DomainError } from '../domain/errors';
-import { type PileCommandParams, type PileCommandType, validateCommandParams } from '../domain/pile-command';
+import { type PileCommandParams, type PileCommandType, chargerShareOfCap, commandSupportedBy, takesConnector, validateCommandParams } from '../domain/pile-command';
 import { pileDisplayStatus } from '../domain/pile-status';
 import type { LiveState } from '../live/live-state';
 import { PILE_COMMAND_WORKFLOW, type PileCommandInput, type PileCommandPolicy, pileCommandWorkflowId } from '../workflows/pile-command.messages';
@@ -60,6 +60,16 @@ export function commandResource(row: PileCommandEntry): PileCommandResource {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** A station's power cap as sent: the share each charger got, its commands, and the chargers that were offline. */
+export interface StationPowerCap {
+  stationId: string;
+  capW: number;
+  chargers: number;
+  limitW: number;
+  commands: PileCommandResource[];
+  skipped: { pileCode: string; reason: string }[];
 }
 
 /** How long commands live and how they are resent; the defaults suit a pile on a mobile network. */
@@ -129,7 +139,7 @@ export class PileCommandService {
       temporal: Client;
       taskQueue: string;
       records: PileCommandRecords;
-      stations: Pick<StationDirectory, 'pileByCode'>;
+      stations: Pick<StationDirectory, 'pileByCode' | 'get'>;
       live: Pick<LiveState, 'pileDevice'>;
       sessions: Pick<SessionService, 'request' | 'stop'>;
       sessionRecords: Pick<SessionRecords, 'activeOnPile'>;
@@ -154,6 +164,8 @@ export class PileCommandService {
       const found = await deps.stations.pileByCode(pileCode);
       if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${pileCode}`);
       const { pile } = found;
+      const supported = commandSupportedBy(pile.protocol, request.type, params);
+      if (!supported.ok) throw new DomainError('CONFLICT', `pile ${pileCode}: ${supported.message}`, { field: 'type' });
       if (pileDisplayStatus(await deps.live.pileDevice(pile.id)) === 'offline') throw new DomainError('PILE_UNAVAILABLE', `pile ${pileCode} is offline`);
       const sessionId = await this.actThroughSession(staff, pileCode, pile.id, commandId, request);
       const input: PileCommandInput = {
@@ -171,6 +183,34 @@ export class PileCommandService {
       await startPileCommandWorkflow(deps.temporal, deps.taskQueue, input);
       return commandResource(row);
     });
+  }
+
+  /**
+   * A power cap on a station, shared equally between its OCPP chargers: each connected one gets a tracked `setProfile`
+   * command (ChargePointMaxProfile, cap / number of chargers, in W). Offline chargers count in the share (so the
+   * chargers together stay under the cap) but are skipped, named in the answer: send the cap again once they are
+   * back. With an Idempotency-Key, each charger's command id derives from the key and its code, so a retry sends
+   * nothing twice.
+   */
+  async capStation(staff: AuthUser, stationId: string, request: { capW: number; reason: string }, idempotencyKey?: string): Promise<StationPowerCap> {
+    const found = await this.deps.stations.get(stationId);
+    if (!found) throw new DomainError('NOT_FOUND', `no station ${stationId}`);
+    const chargers = found.piles.filter((pile) => pile.protocol === 'ocpp1.6').map((pile) => pile.code);
+    if (chargers.length === 0) throw new DomainError('CONFLICT', `station ${stationId} has no OCPP charger to share a power cap between`);
+    const limitW = chargerShareOfCap(request.capW, chargers.length);
+    const commands: PileCommandResource[] = [];
+    const skipped: { pileCode: string; reason: string }[] = [];
+    for (const pileCode of chargers) {
+      const commandId = idempotencyKey ? commandIdForKey(staff.id, `${idempotencyKey}\n${pileCode}`) : randomUUID();
+      try {
+        const params = { purpose: 'ChargePointMaxProfile', limit: limitW, unit: 'W' };
+        commands.push(await this.send(staff, pileCode, { commandId, type: 'setProfile', reason: `station cap ${request.capW} W: ${request.reason}`.slice(0, 500), params }));
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'PILE_UNAVAILABLE') throw error;
+        skipped.push({ pileCode, reason: error.message });
+      }
+    }
+    return { stationId, capW: request.capW, chargers: chargers.length, limitW, commands, skipped };
   }
 
   async get(commandId: string): Promise<PileCommandResource> {
@@ -233,12 +273,12 @@ export class PileCommandService {
   }
 }
 
-/** The params the pile gets: `unlock`'s connectorId, `configure`'s settings; refused with the offending field. */
+/** The params the pile gets (a top-level connectorId joins them); refused with the offending field. */
 function commandParams(request: PileCommandRequest): PileCommandParams {
   if (request.type === 'start' && !request.driverId) throw new DomainError('VALIDATION_FAILED', 'driverId: required for start (the session is charged to this driver)', { field: 'driverId' });
   if (request.type !== 'start' && request.driverId !== undefined) throw new DomainError('VALIDATION_FAILED', 'driverId: only for start', { field: 'driverId' });
-  if (request.type !== 'unlock' && request.connectorId !== undefined) throw new DomainError('VALIDATION_FAILED', 'connectorId: only for unlock', { field: 'connectorId' });
-  const given = request.type === 'unlock' ? { ...request.params, ...(request.connectorId === undefined ? {} : { connectorId: request.connectorId }) } : request.params;
+  if (!takesConnector(request.type) && request.connectorId !== undefined) throw new DomainError('VALIDATION_FAILED', `connectorId: not for ${request.type}`, { field: 'connectorId' });
+  const given = takesConnector(request.type) ? { ...request.params, ...(request.connectorId === undefined ? {} : { connectorId: request.connectorId }) } : request.params;
   const verdict = validateCommandParams(request.type, given);
   if (!verdict.ok) throw new DomainError('VALIDATION_FAILED', `${verdict.field}: ${verdict.message}`, { field: verdict.field === 'params.connectorId' ? 'connectorId' : verdict.field });
   return verdict.params;

@@ -74,6 +74,8 @@ export const ackMessage = z.object({
   nonce: commandNonce.optional(),
   accepted: z.boolean(),
   reason: z.string().max(200).optional(),
+  /** What the pile answered beyond yes or no (an OCPP charger's GetConfiguration keys), kept in the command's record. */
+  result: z.string().max(1000).optional(),
 });
 
 export const uplinkSchemas = {

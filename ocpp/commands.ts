@@ -9,6 +9,87 @@ export interface OcppCall {
 
 /** Whether an OCPP answer says yes (RemoteStart/Stop, Reset, ChangeConfiguration, UnlockConnector answers differ). */
 const ACCEPTED = ['Accepted', 'Unlocked'];
+/** Yes, with a condition the operator should see: ChangeAvailability `Scheduled`, ChangeConfiguration `RebootRequired`. */
+const ACCEPTED_WITH_NOTE = ['Scheduled', 'RebootRequired'];
+
+/** Profile ids the platform sets when the operator names none: one per purpose, so a new one replaces the last. */
+export const DEFAULT_PROFILE_IDS = { ChargePointMaxProfile: 1, TxDefaultProfile: 2 } as const;
+
+/** An OCPP answer as the command's ack: accepted or not, why not, and what the charger said that the record keeps. */
+export interface OcppAnswer {
+  accepted: boolean;
+  reason?: string;
+  result?: string;
+}
+
+interface ConfigurationKey {
+  key: string;
+  readonly?: boolean;
+  value?: string;
+}
+
+/**
+ * What the charger answered, as the command's outcome. GetConfiguration always succeeds: its keys (`key=value`, `(ro)`
+ * for read-only) and the keys it does not know become the result, which the command's record keeps (bounded).
+ */
+export function ocppAnswerOf(action: string, answer: unknown): OcppAnswer {
+  const body = (answer ?? {}) as { status?: string; configurationKey?: ConfigurationKey[]; unknownKey?: string[] };
+  if (action === 'GetConfiguration') {
+    const known = (body.configurationKey ?? []).map((k) => `${k.key}=${k.value ?? ''}${k.readonly ? ' (ro)' : ''}`);
+    const unknown = body.unknownKey?.length ? [`unknown: ${body.unknownKey.join(', ')}`] : [];
+    return { accepted: true, result: [...known, ...unknown].join('; ').slice(0, 1000) || 'no configuration keys' };
+  }
+  const status = body.status ?? 'no status';
+  if (ACCEPTED.includes(status)) return { accepted: true };
+  if (ACCEPTED_WITH_NOTE.includes(status)) return { accepted: true, result: `${action}: ${status}` };
+  return { accepted: false, reason: `${action}: ${status}` };
+}
+
+/** The OCPP payload of an operator's OCPP-only command (its params validated by validateCommandParams). */
+function ocppOperation(type: RelayedCommand['type'], p: Record<string, string | number | boolean>, sentAt: number): OcppCall | undefined {
+  switch (type) {
+    case 'getConfig':
+      return { action: 'GetConfiguration', params: typeof p.keys === 'string' ? { key: p.keys.split(',').map((k) => k.trim()) } : {} };
+    case 'changeConfig':
+      return { action: 'ChangeConfiguration', params: { key: String(p.key), value: String(p.value) } };
+    case 'availability':
+      return { action: 'ChangeAvailability', params: { connectorId: Number(p.connectorId), type: String(p.availability) } };
+    case 'trigger':
+      return { action: 'TriggerMessage', params: { requestedMessage: String(p.message), ...(p.connectorId === undefined ? {} : { connectorId: Number(p.connectorId) }) } };
+    case 'setProfile': {
+      const purpose = String(p.purpose) as keyof typeof DEFAULT_PROFILE_IDS;
+      return {
+        action: 'SetChargingProfile',
+        params: {
+          connectorId: Number(p.connectorId ?? 0),
+          csChargingProfiles: {
+            chargingProfileId: Number(p.profileId ?? DEFAULT_PROFILE_IDS[purpose]),
+            stackLevel: Number(p.stackLevel ?? 0),
+            chargingProfilePurpose: purpose,
+            chargingProfileKind: 'Absolute',
+            chargingSchedule: {
+              startSchedule: new Date(sentAt).toISOString(),
+              chargingRateUnit: String(p.unit),
+              chargingSchedulePeriod: [{ startPeriod: 0, limit: Number(p.limit) }],
+            },
+          },
+        },
+      };
+    }
+    case 'clearProfile':
+      return {
+        action: 'ClearChargingProfile',
+        params: {
+          ...(p.profileId === undefined ? {} : { id: Number(p.profileId) }),
+          ...(p.connectorId === undefined ? {} : { connectorId: Number(p.connectorId) }),
+          ...(p.purpose === undefined ? {} : { chargingProfilePurpose: String(p.purpose) }),
+          ...(p.stackLevel === undefined ? {} : { stackLevel: Number(p.stackLevel) }),
+        },
+      };
+    default:
+      return undefined;
+  }
+}
 
 /**
  * A platform command as an OCPP call, or why it cannot be one. Starts name the session's id tag (its transaction is
@@ -35,6 +116,8 @@ export async function ocppCallOf(ctx: OcppContext, charger: ChargerConnection, c
       if (keys.length !== 1 || keys[0] !== 'heartbeatIntervalS') return { refused: 'over OCPP only heartbeatIntervalS can be configured yet' };
       return { action: 'ChangeConfiguration', params: { key: 'HeartbeatInterval', value: String(command.params!.heartbeatIntervalS) } };
     }
+    default:
+      return ocppOperation(command.type, command.params ?? {}, command.sentAt) ?? { refused: `${command.type} has no OCPP meaning` };
   }
 }
 
@@ -60,32 +143,29 @@ export async function sendCommand(
     logger.info({ pileId, commandId: command.commandId, why: ocpp.notYet }, 'command not sent to the charger yet');
     return;
   }
-  let accepted: boolean;
-  let reason: string | undefined;
+  let outcome: OcppAnswer;
   if ('refused' in ocpp) {
-    accepted = false;
-    reason = ocpp.refused;
+    outcome = { accepted: false, reason: ocpp.refused };
   } else {
     try {
-      const answer = (await call(ocpp.action, ocpp.params)) as { status?: string };
-      accepted = ACCEPTED.includes(answer.status ?? '');
-      reason = accepted ? undefined : `${ocpp.action}: ${answer.status ?? 'no status'}`;
+      outcome = ocppAnswerOf(ocpp.action, await call(ocpp.action, ocpp.params));
     } catch (error) {
       const rpc = error as { rpcErrorCode?: string; name?: string; message?: string };
       if (!rpc.rpcErrorCode) {
         logger.warn({ err: error, pileId, commandId: command.commandId, action: ocpp.action }, 'charger did not answer the command');
         return;
       }
-      accepted = false;
-      reason = `${ocpp.action}: CALLERROR ${rpc.rpcErrorCode}`.slice(0, 200);
+      outcome = { accepted: false, reason: `${ocpp.action}: CALLERROR ${rpc.rpcErrorCode}` };
     }
   }
+  const { accepted, reason, result } = outcome;
   await deliver(ctx, pileId, 'ack', {
     ts: ctx.gateway.clock(),
     commandId: command.commandId,
     nonce: command.nonce,
     accepted,
     ...(reason ? { reason: reason.slice(0, 200) } : {}),
+    ...(result ? { result } : {}),
     ...(command.sessionId ? { sessionId: command.sessionId } : {}),
   });
 }

@@ -304,6 +304,9 @@ export class SimulatedPile {
         return this.clearFault();
       case 'unlock':
         return this.unlock(claims.params, acknowledge);
+      default:
+        // OCPP-only commands (getConfig, setProfile, …): the platform never sends them to an MQTT pile.
+        return acknowledge(refused('unsupported'));
     }
   }
 

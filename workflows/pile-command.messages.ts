@@ -46,6 +46,8 @@ export interface PileCommandAck {
   nonce?: string;
   accepted: boolean;
   reason?: string;
+  /** What the pile answered beyond yes or no (e.g. the keys of an OCPP GetConfiguration): the command's detail. */
+  result?: string;
 }
 
 export interface PileCommandView {

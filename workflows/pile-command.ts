@@ -103,7 +103,7 @@ async function deliver(input: PileCommandInput, view: PileCommandView, nonce: st
     if (await condition(() => ack() !== undefined, Math.max(1, waitUntil - Date.now()))) break;
   }
   const answer = ack();
-  if (answer) return answer.accepted ? { state: 'accepted', detail: 'acknowledged by the pile' } : { state: 'rejected', detail: answer.reason ?? 'refused by the pile' };
+  if (answer) return answer.accepted ? { state: 'accepted', detail: answer.result ?? 'acknowledged by the pile' } : { state: 'rejected', detail: answer.reason ?? 'refused by the pile' };
   if (delivered > 0) return { state: 'expired', detail: `no acknowledgement within ${Math.round(ttlMs / 1000)} s (sent ${delivered} time(s))` };
   return { state: 'failed', detail: `could not be sent: ${lastError || 'no attempt within the TTL'}` };
 }

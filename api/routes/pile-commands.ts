@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { MAX_CONNECTORS, OPERATOR_COMMAND_STATES, PILE_COMMAND_TYPES } from '../../domain/pile-command';
+import { MAX_CONNECTORS, OPERATOR_COMMAND_STATES, PILE_COMMAND_TYPES, STATION_CAP_LIMITS } from '../../domain/pile-command';
 import { currentUser, requireRole } from '../auth';
 import type { ApiDeps } from '../context';
 import { idempotencyKey, parseBody, parseQuery } from '../validation';
@@ -13,9 +13,16 @@ const commandBody = z
     type: z.enum(PILE_COMMAND_TYPES),
     reason: z.string().trim().min(3).max(500),
     driverId: z.string().min(1).max(36).optional(),
-    connectorId: z.number().int().min(1).max(MAX_CONNECTORS).optional(),
+    connectorId: z.number().int().min(0).max(MAX_CONNECTORS).optional(),
     // Which keys a type takes, and their ranges, is the domain's rule (validateCommandParams); here only the shape.
     params: z.record(z.string().max(64), paramValue).refine((p) => Object.keys(p).length <= 8, 'at most 8 parameters').optional(),
+  })
+  .strict();
+
+const powerCapBody = z
+  .object({
+    capW: z.number().int().min(STATION_CAP_LIMITS.minW).max(STATION_CAP_LIMITS.maxW),
+    reason: z.string().trim().min(3).max(500),
   })
   .strict();
 
@@ -28,6 +35,7 @@ const listQuery = z.object({
 
 const pileCode = z.string().min(1).max(64);
 const commandId = z.string().min(1).max(64);
+const stationId = z.string().min(1).max(64);
 
 /** Operators' remote commands to piles (issue 11): send (operator, admin), list and read (and support). */
 export function pileCommandRoutes({ pileCommands }: ApiDeps): Router {
@@ -37,6 +45,14 @@ export function pileCommandRoutes({ pileCommands }: ApiDeps): Router {
     const code = pileCode.parse(ctx.params.code);
     const body = parseBody(ctx, commandBody);
     ctx.body = { command: await pileCommands.send(currentUser(ctx), code, body, idempotencyKey(ctx)) };
+    ctx.status = 202;
+  });
+
+  // A station's power cap, shared between its OCPP chargers as ChargePointMaxProfiles (one tracked command each).
+  router.post('/stations/:id/power-cap', requireRole('operator', 'admin'), async (ctx) => {
+    const id = stationId.parse(ctx.params.id);
+    const body = parseBody(ctx, powerCapBody);
+    ctx.body = { powerCap: await pileCommands.capStation(currentUser(ctx), id, body, idempotencyKey(ctx)) };
     ctx.status = 202;
   });
 

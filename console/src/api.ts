@@ -269,7 +269,8 @@ export const pilesApi = {
 
 // ---------------------------------------------------------------- commands
 
-export type CommandType = 'start' | 'stop' | 'reset' | 'unlock' | 'configure';
+/** The OCPP-only commands (getConfig … clearProfile) are listed and shown here; the send dialog offers the first five. */
+export type CommandType = 'start' | 'stop' | 'reset' | 'unlock' | 'configure' | 'getConfig' | 'changeConfig' | 'availability' | 'trigger' | 'setProfile' | 'clearProfile';
 export type CommandState = 'sent' | 'accepted' | 'rejected' | 'expired' | 'failed';
 export const COMMAND_STATES: CommandState[] = ['sent', 'accepted', 'rejected', 'expired', 'failed'];
 export interface ConfigureParams {

@@ -16,7 +16,7 @@ export const handleAck: Handler<AckMessage> = async (ctx, { pileId }, message) =
   await signalSession(ctx, sessionId, pileAcknowledgedSignal, { commandId, nonce, accepted, reason });
 };
 
-async function relayToCommand(ctx: GatewayContext, pileId: string, { commandId, nonce, accepted, reason }: AckMessage) {
+async function relayToCommand(ctx: GatewayContext, pileId: string, { commandId, nonce, accepted, reason, result }: AckMessage) {
   const commandPile = await ctx.commands.pileOf(commandId);
   if (commandPile === undefined) {
     ctx.logger.info({ pileId, commandId, accepted, reason }, 'ack of a command the platform does not know: ignored');
@@ -27,6 +27,6 @@ async function relayToCommand(ctx: GatewayContext, pileId: string, { commandId, 
     ctx.logger.warn({ pileId, commandId, commandPile }, "ack of another pile's command: ignored");
     return;
   }
-  const result = await ctx.commandSignals.send(commandId, { nonce, accepted, reason });
-  ctx.logger.info({ pileId, commandId, accepted, reason, result }, 'operator command acknowledged');
+  const relayed = await ctx.commandSignals.send(commandId, { nonce, accepted, reason, ...(result ? { result } : {}) });
+  ctx.logger.info({ pileId, commandId, accepted, reason, relayed }, 'operator command acknowledged');
 }

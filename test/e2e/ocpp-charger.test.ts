@@ -30,9 +30,9 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
   });
 
   /** A charger added like any pile, through the console's pile API; its password is in the answer, once. */
-  async function addCharger(): Promise<{ code: string; password: string }> {
-    const code = `${t.stationId}-ocpp${++serial}`;
-    const created = await t.call('POST', `/api/v1/admin/stations/${t.stationId}/piles`, {
+  async function addCharger(stationId = t.stationId): Promise<{ code: string; password: string }> {
+    const code = `${stationId}-ocpp${++serial}`;
+    const created = await t.call('POST', `/api/v1/admin/stations/${stationId}/piles`, {
       token: admin,
       body: { code, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T', protocol: 'ocpp1.6' },
     });
@@ -48,8 +48,8 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     return charger;
   }
 
-  async function bootedCharger() {
-    const { code, password } = await addCharger();
+  async function bootedCharger(stationId?: string) {
+    const { code, password } = await addCharger(stationId);
     const charger = await connect(code, password);
     const boot = await charger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'test' });
     expect(boot).toMatchObject({ status: 'Accepted', interval: 60 });
@@ -196,6 +196,121 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     const configure = await send({ type: 'configure', reason: 'quieter heartbeats', params: { heartbeatIntervalS: 120 } });
     expect((await charger.nextCall('ChangeConfiguration')).params).toEqual({ key: 'HeartbeatInterval', value: '120' });
     expect(await eventually(() => command(configure), (c) => c.state !== 'sent')).toMatchObject({ state: 'accepted' });
+  });
+
+  /** An operator's command to the pile `code`; its id, to follow the command's record. */
+  async function sendCommand(code: string, body: object): Promise<string> {
+    const commandId = randomUUID();
+    const sent = await t.call('POST', `/api/v1/admin/piles/${code}/commands`, { token: admin, body: { commandId, ...body } });
+    expect(sent.status).toBe(202);
+    return commandId;
+  }
+  const commandOutcome = (id: string) => eventually(async () => (await t.call('GET', `/api/v1/admin/commands/${id}`, { token: admin })).body.command, (c) => c.state !== 'sent');
+
+  it('reads and changes any configuration key, availability and triggered messages of a charger as tracked commands', async () => {
+    const { code, charger } = await bootedCharger();
+
+    charger.answers.GetConfiguration = {
+      configurationKey: [
+        { key: 'HeartbeatInterval', readonly: false, value: '60' },
+        { key: 'NumberOfConnectors', readonly: true, value: '1' },
+      ],
+      unknownKey: ['NoSuchKey'],
+    };
+    const read = await sendCommand(code, { type: 'getConfig', reason: 'check the charger', params: { keys: 'HeartbeatInterval,NumberOfConnectors,NoSuchKey' } });
+    expect((await charger.nextCall('GetConfiguration')).params).toEqual({ key: ['HeartbeatInterval', 'NumberOfConnectors', 'NoSuchKey'] });
+    expect(await commandOutcome(read)).toMatchObject({ state: 'accepted', detail: 'HeartbeatInterval=60; NumberOfConnectors=1 (ro); unknown: NoSuchKey' });
+
+    charger.answers.ChangeConfiguration = { status: 'RebootRequired' };
+    const change = await sendCommand(code, { type: 'changeConfig', reason: 'denser meter values', params: { key: 'MeterValueSampleInterval', value: '30' } });
+    expect((await charger.nextCall('ChangeConfiguration')).params).toEqual({ key: 'MeterValueSampleInterval', value: '30' });
+    expect(await commandOutcome(change)).toMatchObject({ state: 'accepted', detail: 'ChangeConfiguration: RebootRequired' });
+
+    charger.answers.ChangeAvailability = { status: 'Rejected' };
+    const inoperative = await sendCommand(code, { type: 'availability', connectorId: 1, reason: 'broken holster', params: { availability: 'Inoperative' } });
+    expect((await charger.nextCall('ChangeAvailability')).params).toEqual({ connectorId: 1, type: 'Inoperative' });
+    expect(await commandOutcome(inoperative)).toMatchObject({ state: 'rejected', detail: 'ChangeAvailability: Rejected' });
+
+    const trigger = await sendCommand(code, { type: 'trigger', reason: 'refresh the status', params: { message: 'StatusNotification', connectorId: 1 } });
+    expect((await charger.nextCall('TriggerMessage')).params).toEqual({ requestedMessage: 'StatusNotification', connectorId: 1 });
+    expect(await commandOutcome(trigger)).toMatchObject({ state: 'accepted' });
+    // The charger then sends what was asked for, as any StatusNotification.
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Unavailable' });
+  });
+
+  it('sets and clears a charger’s charging profiles as operator commands', async () => {
+    const { code, charger } = await bootedCharger();
+
+    const cap = await sendCommand(code, { type: 'setProfile', reason: 'grid limit at the site', params: { purpose: 'ChargePointMaxProfile', limit: 22_000, unit: 'W' } });
+    const set = await charger.nextCall('SetChargingProfile');
+    expect(set.params).toMatchObject({
+      connectorId: 0,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: 'ChargePointMaxProfile',
+        chargingProfileKind: 'Absolute',
+        chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 22_000 }] },
+      },
+    });
+    expect(await commandOutcome(cap)).toMatchObject({ state: 'accepted' });
+
+    charger.answers.SetChargingProfile = { status: 'NotSupported' };
+    const perTransaction = await sendCommand(code, { type: 'setProfile', connectorId: 1, reason: 'slow default', params: { purpose: 'TxDefaultProfile', limit: 16, unit: 'A' } });
+    expect((await charger.nextCall('SetChargingProfile')).params).toMatchObject({ connectorId: 1, csChargingProfiles: { chargingProfileId: 2, chargingProfilePurpose: 'TxDefaultProfile' } });
+    expect(await commandOutcome(perTransaction)).toMatchObject({ state: 'rejected', detail: 'SetChargingProfile: NotSupported' });
+
+    const clear = await sendCommand(code, { type: 'clearProfile', reason: 'grid limit lifted', params: { purpose: 'ChargePointMaxProfile' } });
+    expect((await charger.nextCall('ClearChargingProfile')).params).toEqual({ chargingProfilePurpose: 'ChargePointMaxProfile' });
+    expect(await commandOutcome(clear)).toMatchObject({ state: 'accepted' });
+  });
+
+  it('refuses OCPP-only commands for an MQTT pile and bad OCPP params before sending anything', async () => {
+    const mqttPile = t.takePile('slow');
+    const refused = await t.call('POST', `/api/v1/admin/piles/${mqttPile}/commands`, { token: admin, body: { type: 'getConfig', reason: 'curious' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('OCPP 1.6 command') });
+
+    const { code, charger } = await bootedCharger();
+    const badLimit = await t.call('POST', `/api/v1/admin/piles/${code}/commands`, {
+      token: admin,
+      body: { type: 'setProfile', reason: 'too much', params: { purpose: 'ChargePointMaxProfile', limit: 5_000, unit: 'A' } },
+    });
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'params.limit' });
+    const wattsByConfigure = await t.call('POST', `/api/v1/admin/piles/${code}/commands`, { token: admin, body: { type: 'configure', reason: 'cap', params: { maxPowerW: 60_000 } } });
+    expect(wattsByConfigure.status).toBe(409);
+    await sleep(300);
+    expect(charger.received).toEqual([]);
+  });
+
+  it('shares a station’s power cap between its OCPP chargers, counting offline ones and skipping them', async () => {
+    const { body: home } = await t.call('GET', `/api/v1/admin/stations/${t.stationId}`, { token: admin });
+    const stationId = `st-cap-${mode === 'embedded' ? 'e' : 'r'}-${randomUUID().slice(0, 8)}`;
+    const station = await t.call('POST', '/api/v1/admin/stations', {
+      token: admin,
+      body: { id: stationId, name: 'Capped hub', address: 'Grid road 1', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: home.station.tariffId },
+    });
+    expect(station.status).toBe(201);
+    const first = await bootedCharger(stationId);
+    const second = await bootedCharger(stationId);
+    const { code: offline } = await addCharger(stationId);
+
+    const capped = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 60_000, reason: 'transformer limit' } });
+    expect(capped.status).toBe(202);
+    expect(capped.body.powerCap).toMatchObject({ stationId, capW: 60_000, chargers: 3, limitW: 20_000, skipped: [{ pileCode: offline }] });
+    expect(capped.body.powerCap.commands.map((c: { pileCode: string }) => c.pileCode).sort()).toEqual([first.code, second.code].sort());
+    for (const { charger } of [first, second]) {
+      expect((await charger.nextCall('SetChargingProfile')).params).toMatchObject({
+        connectorId: 0,
+        csChargingProfiles: { chargingProfilePurpose: 'ChargePointMaxProfile', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 20_000 }] } },
+      });
+    }
+    for (const { commandId } of capped.body.powerCap.commands) expect(await commandOutcome(commandId)).toMatchObject({ state: 'accepted' });
+
+    const tooSmall = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 10, reason: 'typo' } });
+    expect(tooSmall.status).toBe(400);
+    expect(tooSmall.body.error).toMatchObject({ field: 'capW' });
   });
 
   it('charges an OCPP charger and an MQTT pile side by side, each billed by its own meter', async () => {
