@@ -323,7 +323,8 @@ export async function dashboard(page: Page) {
   await openMenu(page, 'dashboard');
   await byTestId(page, 'dashboard-total-energy-kwh').waitFor();
   return {
-    lastPeriodEnergyWh: async () => Number((await byTestId(page, 'dashboard-last-period-energy-wh').textContent())?.trim()),
+    // Shown in kWh to the Wh (three decimals), so the Wh figure is exact.
+    lastPeriodEnergyWh: async () => Math.round(Number((await byTestId(page, 'dashboard-last-period-energy-kwh').textContent())?.trim()) * 1000),
     /** Clicks a CSV button and returns the downloaded file's name and text. */
     async downloadCsv(testId: string): Promise<{ name: string; text: string }> {
       const [download] = await Promise.all([page.waitForEvent('download'), byTestId(page, testId).click()]);
