@@ -56,8 +56,10 @@ if [[ -z "$dump" ]]; then
   [[ -n "$dump" ]] || die "no full dump in $BACKUP_DIR was taken before $target"
 fi
 
-# The snapshot's binary-log coordinates, written by mysqldump --source-data=2 / --master-data=2.
-coordinates="$(gzip -dc "$dump" | head -n 60 | sed -n "s/.*\(SOURCE\|MASTER\)_LOG_FILE='\([^']*\)', *\(SOURCE\|MASTER\)_LOG_POS=\([0-9]*\).*/\2 \4/p" | head -n 1)"
+# The snapshot's binary-log coordinates, written by mysqldump --source-data=2 / --master-data=2, near the top.
+# sed quits after line 60; gzip then dies of SIGPIPE, which is expected, so its status is not the pipeline's
+# (under pipefail it silently ended the script once dumps grew past the pipe's buffer).
+coordinates="$( { gzip -dc "$dump" || true; } | sed -n "1,60{s/.*\(SOURCE\|MASTER\)_LOG_FILE='\([^']*\)', *\(SOURCE\|MASTER\)_LOG_POS=\([0-9]*\).*/\2 \4/p};60q" | head -n 1)"
 [[ -n "$coordinates" ]] || die "$dump records no binary-log position (made before point-in-time backups were set up?)"
 read -r start_file start_position <<<"$coordinates"
 
