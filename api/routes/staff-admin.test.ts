@@ -53,6 +53,19 @@ describe('staff accounts, managed by admins', () => {
     expect(answer.error.field ?? 'body').toBe(field);
   });
 
+  it('lets every staff role read the directory of enabled accounts, names and roles only; drivers may not', async () => {
+    const colleague = await created('support');
+    const gone = await created('operator');
+    await as(admin).post(`/${gone.id}/disable`, { reason: 'left the company' }).expect(200);
+    const operator = `Bearer ${(await t.staffLogin(uniqueId('op'), 'operator')).token}`;
+    const { body } = await as(operator).get('/directory').expect(200);
+    expect(body.staff).toEqual(expect.arrayContaining([{ id: colleague.id, username: colleague.username, role: 'support' }]));
+    expect(body.staff.map((s: { id: string }) => s.id)).not.toContain(gone.id);
+    for (const member of body.staff) expect(Object.keys(member).sort()).toEqual(['id', 'role', 'username']);
+    await as(operator).get('').expect(403);
+    await as(`Bearer ${(await t.login(uniqueId('driver'))).token}`).get('/directory').expect(403);
+  });
+
   it('refuses a taken username with a 409', async () => {
     const { username } = await created();
     const { body } = await as(admin).post('', { username, role: 'support' }).expect(409);

@@ -30,13 +30,19 @@ const contactBody = z
   .strict();
 const resetBody = z.object({ reason, clearTotp: z.boolean().default(false) }).strict();
 
-/** Admins manage staff accounts; every change is audited, and passwords are generated and shown once. */
+/** Admins manage staff accounts (every change audited, passwords generated and shown once); any staff may read the directory. */
 export function staffAdminRoutes({ staff }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin/staff' });
   const admin = requireRole('admin');
 
   router.get('/', admin, async (ctx) => {
     ctx.body = { staff: await staff.list() };
+  });
+
+  /** Who can be assigned an alarm, put on call or given a feedback item: every staff role may read names and roles, nothing more. */
+  router.get('/directory', requireRole('operator', 'support', 'admin'), async (ctx) => {
+    const members = await staff.list();
+    ctx.body = { staff: members.filter((m) => !m.disabledAt).map((m) => ({ id: m.id, username: m.username, role: m.role })) };
   });
 
   router.post('/', admin, async (ctx) => {

@@ -123,8 +123,15 @@ export const authApi = {
   enrolTotp: (code?: string) => post<{ otpauthUri?: string; totpEnabled?: boolean }>('/auth/staff-totp', code ? { code } : {}),
 };
 
+/** A colleague as every staff member may see them (GET /admin/staff/directory): enabled accounts, names and roles. */
+export interface StaffDirectoryEntry {
+  id: string;
+  username: string;
+  role: StaffRole;
+}
 export const staffApi = {
   list: () => get<{ staff: StaffAccount[] }>('/admin/staff'),
+  directory: () => get<{ staff: StaffDirectoryEntry[] }>('/admin/staff/directory'),
   create: (body: { username: string; role: StaffRole; reason?: string }) => post<{ staff: StaffAccount; password: string }>('/admin/staff', body),
   disable: (id: string, reason: string) => post<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}/disable`, { reason }),
   enable: (id: string, reason: string) => post<{ staff: StaffAccount }>(`/admin/staff/${seg(id)}/enable`, { reason }),
