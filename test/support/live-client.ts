@@ -7,8 +7,9 @@ export class LiveClient {
     ws.on('message', (raw) => this.messages.push(JSON.parse(raw.toString())));
   }
 
-  static async connect(apiUrl: string, token: string): Promise<LiveClient> {
-    const ws = new WebSocket(`${apiUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
+  /** `options`: the ws client's, e.g. `ca` for wss:// through the TLS proxy. */
+  static async connect(apiUrl: string, token: string, options?: WebSocket.ClientOptions): Promise<LiveClient> {
+    const ws = new WebSocket(`${apiUrl.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`, options);
     const client = new LiveClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -28,9 +28,12 @@ export class TestCharger {
     });
   }
 
-  /** Connects as `identity` to `{baseUrl}/ocpp/1.6/{identity}` with HTTP Basic `password` (security profile 1). */
-  static async connect(baseUrl: string, identity: string, password: string | undefined, protocols = ['ocpp1.6']): Promise<TestCharger> {
-    const rpc = new RPCClient({ endpoint: `${baseUrl}/ocpp/1.6`, identity, password, protocols, strictMode: true, reconnect: false } as any);
+  /**
+   * Connects as `identity` to `{baseUrl}/ocpp/1.6/{identity}` with HTTP Basic `password` (security profile 1);
+   * `wsOpts` go to the ws client, e.g. `ca` for wss:// through the TLS proxy (profile 2).
+   */
+  static async connect(baseUrl: string, identity: string, password: string | undefined, protocols = ['ocpp1.6'], wsOpts: object = {}): Promise<TestCharger> {
+    const rpc = new RPCClient({ endpoint: `${baseUrl}/ocpp/1.6`, identity, password, protocols, strictMode: true, reconnect: false, wsOpts } as any);
     await rpc.connect();
     return new TestCharger(rpc);
   }
