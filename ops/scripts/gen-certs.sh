@@ -14,6 +14,8 @@
 #   trust/  ca.crt, what piles, the platform's MQTT clients (MQTT_CA_FILE) and API clients trust
 #   mqtt/   the broker's certificate and key (service mqtt)
 #   lb/     the API's and Temporal UI's certificate and key, and the UI's password file (service lb, nginx)
+#   temporal/         the Temporal frontend's certificate and key, for mTLS (names: temporal, localhost)
+#   temporal-client/  the client certificate and key the platform's processes present to Temporal (TEMPORAL_TLS_*)
 # An existing CA is kept, so running the script again only renews the server certificates (rotation:
 # docs/security.md); delete ca/ to start a new CA. Private keys are written mode 600. Needs openssl.
 set -eu
@@ -25,7 +27,7 @@ days="${CERT_DAYS:-397}"
 
 umask 077
 ca="$out_dir/ca"
-mkdir -p "$ca" "$out_dir/trust" "$out_dir/mqtt" "$out_dir/lb"
+mkdir -p "$ca" "$out_dir/trust" "$out_dir/mqtt" "$out_dir/lb" "$out_dir/temporal" "$out_dir/temporal-client"
 
 if [ ! -f "$ca/ca.key" ]; then
   openssl req -x509 -newkey rsa:4096 -sha256 -nodes -days 3650 -subj "/CN=EVCP private CA" \
@@ -34,23 +36,26 @@ if [ ! -f "$ca/ca.key" ]; then
 fi
 cp "$ca/ca.crt" "$out_dir/trust/ca.crt"
 
-# server_cert DIR NAME SUBJECT_ALT_NAMES: a key and a certificate signed by the CA, for TLS servers only.
-server_cert() {
+# issue_cert DIR NAME USAGE [SUBJECT_ALT_NAMES]: a key and a certificate signed by the CA, for TLS servers
+# (USAGE serverAuth, with the names they answer to) or clients (clientAuth).
+issue_cert() {
   dir="$out_dir/$1"
   name="$2"
-  sans="$3"
   ext="$(mktemp)"
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$sans" > "$ext"
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=%s\n' "$3" > "$ext"
+  [ -z "${4:-}" ] || printf 'subjectAltName=%s\n' "$4" >> "$ext"
   openssl req -new -newkey rsa:2048 -nodes -subj "/CN=$name" -keyout "$dir/$name.key" -out "$dir/$name.csr" 2>/dev/null
   openssl x509 -req -in "$dir/$name.csr" -CA "$ca/ca.crt" -CAkey "$ca/ca.key" -CAcreateserial \
     -days "$days" -sha256 -extfile "$ext" -out "$dir/$name.crt" 2>/dev/null
   rm -f "$ext" "$dir/$name.csr"
   chmod 644 "$dir/$name.crt"
-  echo "gen-certs.sh: $dir/$name.crt ($sans, $days days)"
+  echo "gen-certs.sh: $dir/$name.crt ($3${4:+ $4}, $days days)"
 }
 
-server_cert mqtt mqtt "DNS:$mqtt_name,DNS:mqtt,DNS:localhost,IP:127.0.0.1"
-server_cert lb api "DNS:$api_name,DNS:localhost,IP:127.0.0.1"
+issue_cert mqtt mqtt serverAuth "DNS:$mqtt_name,DNS:mqtt,DNS:localhost,IP:127.0.0.1"
+issue_cert lb api serverAuth "DNS:$api_name,DNS:localhost,IP:127.0.0.1"
+issue_cert temporal temporal serverAuth "DNS:temporal,DNS:localhost,IP:127.0.0.1"
+issue_cert temporal-client client clientAuth
 
 if [ -n "${TEMPORAL_UI_PASSWORD:-}" ]; then
   printf 'operator:%s\n' "$(printf '%s' "$TEMPORAL_UI_PASSWORD" | openssl passwd -apr1 -stdin)" > "$out_dir/lb/temporal-ui.htpasswd"
