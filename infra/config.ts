@@ -56,6 +56,19 @@ export const fragments = {
     /** The Temporal Web UI, for the console's links to a session's workflow (embedded mode: its dev server's UI). */
     TEMPORAL_UI_URL: url(['http', 'https']).optional(),
   },
+  /**
+   * mTLS to Temporal's frontend, PEM files: the CA that signed the frontend's certificate, and this process's client
+   * certificate and key (both or neither; temporalTlsFiles checks). None set: plaintext, for a frontend that only a
+   * private network reaches. A process reads these once it parses this fragment and passes temporalTls(env) to its
+   * connections (infra/temporal.ts); the roles do not yet (docs/security.md, "Temporal").
+   */
+  temporalTls: {
+    TEMPORAL_TLS_CA: z.string().min(1).optional(),
+    TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+    TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+    /** The name in the frontend's certificate, when TEMPORAL_ADDRESS reaches it by another name or an address. */
+    TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  },
   embeddedTemporal: {
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
@@ -295,6 +308,22 @@ export function loadConfig<S extends z.ZodRawShape, R extends keyof S & string =
 export type Config<S extends z.ZodRawShape, R extends keyof S = never> = z.infer<z.ZodObject<S>> & {
   [K in R & keyof z.infer<z.ZodObject<S>>]-?: NonNullable<z.infer<z.ZodObject<S>>[K]>;
 };
+
+export type TemporalTlsEnv = z.infer<z.ZodObject<typeof fragments.temporalTls>>;
+
+export interface TemporalTlsFiles {
+  ca?: string;
+  clientCertPair?: { cert: string; key: string };
+  serverName?: string;
+}
+
+/** The TLS settings of Temporal connections; undefined when none is set (plaintext). */
+export function temporalTlsFiles(env: TemporalTlsEnv): TemporalTlsFiles | undefined {
+  const { TEMPORAL_TLS_CA: ca, TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key, TEMPORAL_TLS_SERVER_NAME: serverName } = env;
+  if (!ca && !cert && !key && !serverName) return undefined;
+  if (Boolean(cert) !== Boolean(key)) throw new ConfigError([`${cert ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'}: is required with ${cert ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'}`]);
+  return { ca, clientCertPair: cert && key ? { cert, key } : undefined, serverName };
+}
 
 export type SessionPolicyEnv = z.infer<z.ZodObject<typeof fragments.sessionPolicy>>;
 export type WorkerEnv = z.infer<z.ZodObject<typeof fragments.worker>>;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import fs from 'node:fs';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
@@ -7,6 +8,7 @@ import { temporal } from '@temporalio/proto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { sessionWorkflowId } from '../workflows/charging-session.messages';
 import { pileCommandSearchAttributes, sessionSearchAttributes } from '../workflows/search-attributes';
+import { type TemporalTlsEnv, temporalTlsFiles } from './config';
 import type { Logger } from './logger';
 import { tracingClientInterceptors } from './tracing';
 
@@ -58,9 +60,23 @@ export function resolveExecutable(explicitPath: string | undefined, name: 'tempo
   return { type: 'cached-download' };
 }
 
+/**
+ * The `tls` option of a Temporal connection (the client's Connection and the worker's NativeConnection take the same)
+ * from TEMPORAL_TLS_*: the files are read once, here; undefined means plaintext.
+ */
+export function temporalTls(env: TemporalTlsEnv): TLSConfig | undefined {
+  const files = temporalTlsFiles(env);
+  if (!files) return undefined;
+  return {
+    serverNameOverride: files.serverName,
+    serverRootCACertificate: files.ca ? fs.readFileSync(files.ca) : undefined,
+    clientCertPair: files.clientCertPair && { crt: fs.readFileSync(files.clientCertPair.cert), key: fs.readFileSync(files.clientCertPair.key) },
+  };
+}
+
 /** A Temporal client whose calls carry the caller's trace into the workflow (infra/tracing.ts). */
-export async function connectClient(options: { address: string; namespace: string }): Promise<Client> {
-  const connection = await Connection.connect({ address: options.address });
+export async function connectClient(options: { address: string; namespace: string; tls?: TLSConfig }): Promise<Client> {
+  const connection = await Connection.connect({ address: options.address, tls: options.tls });
   return new Client({ connection, namespace: options.namespace, interceptors: tracingClientInterceptors() });
 }
 

@@ -56,7 +56,7 @@ export interface NginxLayout {
 const UI_PASSWORD = 'a-test-ui-password';
 
 /** Runs ops/scripts/gen-certs.sh into `dir`/certs: the first time a CA and certificates, then renewed certificates. */
-function genCerts(dir: string): void {
+export function genCerts(dir: string): void {
   const certs = spawnSync('sh', [path.join(ROOT, 'ops/scripts/gen-certs.sh'), path.join(dir, 'certs')], {
     env: { ...process.env, TEMPORAL_UI_PASSWORD: UI_PASSWORD },
     encoding: 'utf8',
@@ -69,13 +69,18 @@ export function layOutNginx(env: LbEnvironment): NginxLayout {
   genCerts(dir);
   fs.symlinkSync(path.join(dir, 'certs/lb'), path.join(dir, 'evcp-certs'));
   renderInto(dir, env);
-  fs.mkdirSync(path.join(dir, 'logs'));
+  writeMainConf(dir, 'include conf.d/*.conf;');
+  return { dir, caFile: path.join(dir, 'certs/trust/ca.crt'), uiUser: 'operator', uiPassword: UI_PASSWORD };
+}
+
+/** The nginx.conf that the image ships (or a test's own nginx), with `http` in its http block. */
+export function writeMainConf(dir: string, http: string): void {
+  fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
   // Started as root, nginx's workers would run as "nobody", which cannot read this private directory.
   fs.writeFileSync(
     path.join(dir, 'nginx.conf'),
-    `user ${os.userInfo().username};\nworker_processes 1;\npid ${dir}/nginx.pid;\nevents {}\nhttp {\n  access_log off;\n  include conf.d/*.conf;\n}\n`,
+    `user ${os.userInfo().username};\nworker_processes 1;\npid ${dir}/nginx.pid;\nevents {}\nhttp {\n  access_log off;\n  ${http}\n}\n`,
   );
-  return { dir, caFile: path.join(dir, 'certs/trust/ca.crt'), uiUser: 'operator', uiPassword: UI_PASSWORD };
 }
 
 /** Writes conf.d/default.conf from the template, as the image's 20-envsubst-on-templates.sh does. */
@@ -136,20 +141,7 @@ export async function startShippedNginx(upstreams: ShippedNginxUpstreams): Promi
     LB_HEALTH_LISTEN: `127.0.0.1:${health}`,
     LB_PUBLIC_HTTPS_PORT: publicHttpsPort,
   });
-  const nginx = spawn(NGINX, nginxArgs(layout.dir, '-g', 'daemon off;'), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  nginx.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  nginx.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const stop = async () => {
-    await stopProcess(nginx);
-    fs.rmSync(layout.dir, { recursive: true, force: true });
-  };
-  try {
-    await listening(nginx, https, () => output);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const nginx = await runNginx(layout.dir, https);
   return {
     ...layout,
     https: `https://127.0.0.1:${https}`,
@@ -158,9 +150,34 @@ export async function startShippedNginx(upstreams: ShippedNginxUpstreams): Promi
     health: `http://127.0.0.1:${health}`,
     publicHttpsPort,
     renewCertificates: () => genCerts(layout.dir),
-    reload: () => nginx.kill('SIGHUP'),
-    stop,
+    reload: () => nginx.process.kill('SIGHUP'),
+    stop: nginx.stop,
   };
+}
+
+export interface RunningNginx {
+  process: ChildProcess;
+  /** Stops nginx and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** Runs nginx on the layout in `dir` (nginx.conf at its root) until it listens on `port` of 127.0.0.1. */
+export async function runNginx(dir: string, port: number): Promise<RunningNginx> {
+  const nginx = spawn(NGINX, nginxArgs(dir, '-g', 'daemon off;'), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  nginx.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  nginx.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const stop = async () => {
+    await stopProcess(nginx);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await listening(nginx, port, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { process: nginx, stop };
 }
 
 async function listening(nginx: ChildProcess, port: number, output: () => string): Promise<void> {
