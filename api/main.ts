@@ -5,13 +5,13 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { runMain } from '../infra/process';
 import { installTracing } from '../infra/tracing';
-import { connectClient, ensureSearchAttributes } from '../infra/temporal';
+import { connectClient, ensureSearchAttributes, temporalTls } from '../infra/temporal';
 import { apiConfig, buildApiDeps, startApi } from './server';
 
 /** The API alone, against real services. */
 runMain('api', async () => {
   const env = loadConfig(
-    { ...apiConfig, ...fragments.database, ...fragments.redis, ...fragments.logging, ...fragments.tracing },
+    { ...apiConfig, ...fragments.temporalTls, ...fragments.database, ...fragments.redis, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'JWT_SECRET'],
   );
@@ -21,7 +21,7 @@ runMain('api', async () => {
   collectDefaultMetrics({ register: metrics });
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
-  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, tls: temporalTls(env) });
   await ensureSearchAttributes(temporal, env.TEMPORAL_NAMESPACE);
   const deps = buildApiDeps(env, { db, hot, temporal, logger, metrics }, { jwtSecret: env.JWT_SECRET, embedded: false });
   await deps.staff.ensureFirstAdmin({ username: env.STAFF_ADMIN_USERNAME, password: env.STAFF_ADMIN_PASSWORD, dataDir: env.DATA_DIR, logger });

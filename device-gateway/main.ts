@@ -6,7 +6,7 @@ import { createLogger } from '../infra/logger';
 import { connectMqtt, type OnMessageCallback } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
 import { installTracing } from '../infra/tracing';
-import { connectClient } from '../infra/temporal';
+import { connectClient, temporalTls } from '../infra/temporal';
 import { buildGatewayContext, startGateway } from './gateway';
 import { claimGatewayName } from './gateway-lease';
 import { DepartedGateways, replayRetainedStatuses } from './session-adoption';
@@ -16,7 +16,7 @@ import { pileTopics } from '../device-protocol/topics';
 /** The device gateway alone, against real services; run several with the same GATEWAY_SHARED_GROUP, each with its own GATEWAY_CLIENT_ID. */
 runMain('gateway', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing, ...fragments.alarms },
+    { ...fragments.temporal, ...fragments.temporalTls, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing, ...fragments.alarms },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -30,7 +30,7 @@ runMain('gateway', async () => {
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, tls: temporalTls(env) });
   const connectAs = (name: string, onMessage: OnMessageCallback) =>
     connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE, onMessage });
   const topics = pileTopics(env.MQTT_TOPIC_PREFIX);

@@ -59,8 +59,8 @@ export const fragments = {
   /**
    * mTLS to Temporal's frontend, PEM files: the CA that signed the frontend's certificate, and this process's client
    * certificate and key (both or neither; temporalTlsFiles checks). None set: plaintext, for a frontend that only a
-   * private network reaches. A process reads these once it parses this fragment and passes temporalTls(env) to its
-   * connections (infra/temporal.ts); the roles do not yet (docs/security.md, "Temporal").
+   * private network reaches. The API, worker, gateway and OCPP processes parse this fragment and pass temporalTls(env)
+   * to their connections (infra/temporal.ts).
    */
   temporalTls: {
     TEMPORAL_TLS_CA: z.string().min(1).optional(),

@@ -6,7 +6,7 @@ import { fragments, loadConfig } from '../infra/config';
 import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { runMain, serveMetrics } from '../infra/process';
-import { connectClient } from '../infra/temporal';
+import { connectClient, temporalTls } from '../infra/temporal';
 import { installTracing } from '../infra/tracing';
 import { buildOcppContext } from './build';
 import { startCentralSystem } from './central-system';
@@ -14,7 +14,7 @@ import { startCentralSystem } from './central-system';
 /** The OCPP 1.6J central system alone, against real services; run as many as needed behind one address (any node takes any charger). */
 runMain('ocpp', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.ocpp, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing, ...fragments.alarms },
+    { ...fragments.temporal, ...fragments.temporalTls, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.gateway, ...fragments.ocpp, ...fragments.sessionPolicy, ...fragments.metrics, ...fragments.logging, ...fragments.tracing, ...fragments.alarms },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'PILE_MASTER_KEY'],
   );
@@ -25,7 +25,7 @@ runMain('ocpp', async () => {
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
-  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
+  const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, tls: temporalTls(env) });
   const gateway = buildGatewayContext({
     db,
     hot,

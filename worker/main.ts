@@ -10,7 +10,7 @@ import { mqttCredentials } from '../device-protocol/mqtt-accounts';
 import { pileTopics } from '../device-protocol/topics';
 import { runMain, serveMetrics } from '../infra/process';
 import { installTracing } from '../infra/tracing';
-import { connectClient, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
+import { connectClient, temporalTls, ensureSearchAttributes, installTemporalRuntime } from '../infra/temporal';
 import { ensureSweeperSchedule } from './session-sweeper';
 import { ensureStatsRollupSchedule } from './stats-rollup';
 import { buildRefundDesk, buildWeChatPay } from '../payments/wechat-pay/build';
@@ -20,7 +20,7 @@ import { buildBillNotices, buildWorkerActivities, startWorker } from './worker';
 /** The Temporal worker alone (workflows and activities), against real services. */
 runMain('worker', async () => {
   const env = loadConfig(
-    { ...fragments.temporal, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.wechat, ...fragments.alarms, ...fragments.stats, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
+    { ...fragments.temporal, ...fragments.temporalTls, ...fragments.database, ...fragments.redis, ...fragments.mqtt, ...fragments.pileKeys, ...fragments.worker, ...fragments.wechat, ...fragments.alarms, ...fragments.stats, ...fragments.metrics, ...fragments.logging, ...fragments.tracing },
     process.env,
     ['TEMPORAL_ADDRESS', 'MYSQL_URL', 'REDIS_URL', 'MQTT_URL', 'PILE_MASTER_KEY'],
   );
@@ -31,7 +31,8 @@ runMain('worker', async () => {
   collectDefaultMetrics({ register: metrics });
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
 
-  const client = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
+  const temporalTlsConfig = temporalTls(env);
+  const client = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, tls: temporalTlsConfig });
   await ensureSearchAttributes(client, env.TEMPORAL_NAMESPACE);
   await ensureSweeperSchedule(client, env.TEMPORAL_TASK_QUEUE);
   await ensureStatsRollupSchedule(client, env.TEMPORAL_TASK_QUEUE);
@@ -40,7 +41,7 @@ runMain('worker', async () => {
   const hot = createHotState(env.REDIS_URL, env.REDIS_KEY_PREFIX);
   registerEngineMetrics(metrics, { db, hot });
   const mqtt = await connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'commands', name: env.COMMANDS_CLIENT_ID }), { caFile: env.MQTT_CA_FILE });
-  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS, tls: temporalTlsConfig });
   const wechatPay = buildWeChatPay(env, { db, temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
   if (wechatPay) await new TemporalReconciliationRuns({ temporal: client, taskQueue: env.TEMPORAL_TASK_QUEUE }).ensureSchedule();
   const worker = await startWorker({

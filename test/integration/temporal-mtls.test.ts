@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
 import { ConfigError, fragments, loadConfig } from '../../infra/config';
 import { connectClient, temporalTls } from '../../infra/temporal';
-import { freePort } from '../support/process-harness';
+import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
+import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
 import { genCerts, type RunningNginx, runNginx, writeMainConf } from '../support/shipped-nginx';
 import { createLocalEnv } from '../support/temporal';
 
@@ -77,6 +79,38 @@ describe('Temporal connections over mTLS (TEMPORAL_TLS_*)', () => {
       await connection.close();
     }
   });
+
+  it('carries a worker process\'s client and polling connection when TEMPORAL_TLS_* are set', async () => {
+    const database = await createTestDatabase();
+    const taskQueue = uniqueId('mtls');
+    const env = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TLS_CA: path.join(certs, 'trust/ca.crt'),
+      TEMPORAL_TLS_CERT: path.join(certs, 'temporal-client/client.crt'),
+      TEMPORAL_TLS_KEY: path.join(certs, 'temporal-client/client.key'),
+      TEMPORAL_TLS_SERVER_NAME: 'temporal',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MYSQL_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: testRedisPrefix(),
+      MQTT_URL: TEST_MQTT_URL,
+      PILE_MASTER_KEY: randomBytes(32).toString('hex'),
+      METRICS_PORT: String(await freePort()),
+    };
+    const worker = new RoleProcess('worker', 'worker/main.js', env, /worker running/);
+    const client = await connectClient({ address, namespace: 'default', tls: platformTls() });
+    try {
+      runToCompletion('db/migrate.js', env);
+      await worker.start();
+      // Only a worker polling through the frontend can run it: nothing else serves this task queue.
+      const report = await client.workflow.execute('sweepOrphanedSessions', { taskQueue, workflowId: uniqueId('sweep'), args: [], workflowExecutionTimeout: '60s' });
+      expect(report).toEqual({ swept: [] });
+    } finally {
+      await worker.stop();
+      await client.connection.close();
+      await database.drop();
+    }
+  }, 120_000);
 
   it('is refused without a client certificate', async () => {
     const caOnly = tlsOf({ TEMPORAL_TLS_CA: path.join(certs, 'trust/ca.crt'), TEMPORAL_TLS_SERVER_NAME: 'temporal' });
