@@ -2,6 +2,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import { createTestDatabase, createTestSqliteDir } from '../../test/support/services';
 import { createDatabase, type Database, MIGRATIONS } from '../database';
 import { LedgerBooks } from '../ledger';
+import { WalletPayments } from '../wallet';
 
 const AT = new Date(Date.UTC(2026, 10, 1, 2, 0, 0));
 const wallet = (userId: string, balanceFen: number, heldFen: number) => ({ user_id: userId, balance_fen: balanceFen, held_fen: heldFen, updated_at: AT });
@@ -77,5 +78,11 @@ describe.each([
     expect(trial.unbalancedEntryIds).toEqual([]);
     expect(trial.debitFen).toBe(trial.creditFen);
     expect(trial.accounts.map((a) => a.account)).not.toContain('wallet:cat');
+  });
+
+  it('keeps the wallets equal to the journal through the movements that follow', async () => {
+    await new WalletPayments(db).creditTopUp({ userId: 'ann', amountFen: 100, provider: 'sandbox', providerRef: null, idempotencyKey: 'after-the-migration' });
+    expect((await books.accountBalance('wallet:ann')).balanceFen).toBe(6100);
+    expect(await books.walletProjectionMismatches()).toEqual([]);
   });
 });
