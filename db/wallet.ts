@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Transaction, UniqueConstraintError } from 'sequelize';
+import { Op, type Transaction, UniqueConstraintError } from 'sequelize';
 import type { AuthorizeRequest, CaptureRequest } from '../activities/ports';
 import type { Database } from './database';
 import type { PaymentHold, Refund, RefundStatus, TopUp, Wallet, WalletEntryKind, WalletTransaction, Withdrawal } from './models';
@@ -220,6 +220,17 @@ export class WalletPayments {
     const withdrawals = await Withdrawal.findAll({ where: { userId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
     const refunds = await Refund.findAll({ where: { withdrawalId: withdrawals.map((w) => w.id) }, order: [['createdAt', 'ASC'], ['outRefundNo', 'ASC']] });
     return withdrawals.map((withdrawal) => ({ withdrawal, refunds: refunds.filter((r) => r.withdrawalId === withdrawal.id) }));
+  }
+
+  /** Refunds still processing that were opened before `beforeMs`, newest first. */
+  async processingRefundsOpenedBefore(beforeMs: number, limit: number): Promise<string[]> {
+    const refunds = await this.db.models.Refund.findAll({
+      where: { status: 'processing', createdAt: { [Op.lt]: new Date(beforeMs) } },
+      attributes: ['outRefundNo'],
+      order: [['createdAt', 'DESC'], ['outRefundNo', 'DESC']],
+      limit,
+    });
+    return refunds.map((r) => r.outRefundNo);
   }
 
   /** A refund and the top-up it pays back. */
