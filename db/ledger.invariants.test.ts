@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { Op } from 'sequelize';
 import type { CaptureRequest } from '../activities/ports';
 import { WalletSessionPayments } from '../payments/session-payments';
-import { createTestDatabase, createTestSqliteDir } from '../test/support/services';
+import { freshMariaDb, freshSqlite } from '../test/support/fresh-database';
 import { type Bill, settleBill } from '../domain/billing';
 import { accounts, CLEARING_PROVIDERS } from '../domain/ledger';
 import { priceEnergy } from '../domain/money';
 import { dayWindows, localDayOf } from '../domain/operator-days';
-import { createDatabase, type Database } from './database';
+import type { Database } from './database';
 import { LedgerBooks } from './ledger';
 import { Orders } from './orders';
 import { StatsQueries } from './stats-queries';
@@ -59,9 +59,9 @@ const stepArb = fc.record({
 // 1,000 sessions on MariaDB, the production engine; fewer on SQLite, whose every commit is an fsync (about 0.1 s a
 // session on this suite's machines), to keep the file near a minute.
 describe.each([
-  ['MariaDB', 20, async () => createTestDatabase().then((d) => ({ db: createDatabase({ mysqlUrl: d.url, dataDir: '.unused' }), drop: d.drop }))],
-  ['SQLite', 6, async () => createTestSqliteDir().then((d) => ({ db: createDatabase({ dataDir: d.dir }), drop: d.drop }))],
-])('the journal over randomized sessions with failures injected, on %s', (_dialect, RUNS, fresh) => {
+  ['MariaDB', 20, freshMariaDb],
+  ['SQLite', 6, freshSqlite],
+] as const)('the journal over randomized sessions with failures injected, on %s', (_dialect, RUNS, fresh) => {
   let db: Database;
   let drop: () => Promise<void>;
   let wallet: WalletPayments;

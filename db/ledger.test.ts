@@ -1,14 +1,11 @@
-import { createTestDatabase, createTestSqliteDir } from '../test/support/services';
-import { createDatabase, type Database } from './database';
+import { BOTH_DIALECTS } from '../test/support/fresh-database';
+import type { Database } from './database';
 import { LedgerBooks, postJournalEntry } from './ledger';
 import { type JournalEntry, journalLines } from '../domain/ledger';
 
 const aTopUp = (key: string, fen: number): JournalEntry => ({ idempotencyKey: key, kind: 'top_up', topUpId: key, lines: journalLines.topUp('ann', 'sandbox', fen) });
 
-describe.each([
-  ['MariaDB', async () => createTestDatabase().then((d) => ({ db: createDatabase({ mysqlUrl: d.url, dataDir: '.unused' }), drop: d.drop }))],
-  ['SQLite', async () => createTestSqliteDir().then((d) => ({ db: createDatabase({ dataDir: d.dir }), drop: d.drop }))],
-])('posting journal entries on %s', (_dialect, fresh) => {
+describe.each(BOTH_DIALECTS)('posting journal entries on %s', (_dialect, fresh) => {
   let db: Database;
   let drop: () => Promise<void>;
   let books: LedgerBooks;

@@ -8,6 +8,8 @@ import { type JournalEntry, accounts, checkEntry, isDebitNormal, sameLines } fro
  * Posts a journal entry in the caller's transaction — the one that makes the business write it records — exactly
  * once per idempotency key: a key posted before answers 'already_posted' without writing (and refuses, as a
  * CONFLICT, the same key with other lines). An entry that does not balance is refused (LEDGER_UNBALANCED).
+ * Two transactions posting one key at the same moment: the second fails on the unique key (UniqueConstraintError) and
+ * its retry finds the first; callers that lock the row they change first (a wallet, a refund) never meet that.
  */
 export async function postJournalEntry(db: Database, entry: JournalEntry, transaction: Transaction): Promise<'posted' | 'already_posted'> {
   checkEntry(entry);

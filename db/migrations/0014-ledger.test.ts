@@ -1,6 +1,6 @@
 import { SequelizeStorage, Umzug } from 'umzug';
-import { createTestDatabase, createTestSqliteDir } from '../../test/support/services';
-import { createDatabase, type Database, MIGRATIONS } from '../database';
+import { BOTH_DIALECTS } from '../../test/support/fresh-database';
+import { type Database, MIGRATIONS } from '../database';
 import { LedgerBooks } from '../ledger';
 import { WalletPayments } from '../wallet';
 
@@ -32,10 +32,7 @@ const refund = (no: string, topUpId: string, provider: string, amountFen: number
   updated_at: AT,
 });
 
-describe.each([
-  ['MariaDB', async () => createTestDatabase().then((d) => ({ db: createDatabase({ mysqlUrl: d.url, dataDir: '.unused' }), drop: d.drop }))],
-  ['SQLite', async () => createTestSqliteDir().then((d) => ({ db: createDatabase({ dataDir: d.dir }), drop: d.drop }))],
-])('migration 0014 (the journal) on %s', (_dialect, fresh) => {
+describe.each(BOTH_DIALECTS)('migration 0014 (the journal) on %s', (_dialect, fresh) => {
   let db: Database;
   let drop: () => Promise<void>;
   let books: LedgerBooks;
