@@ -17,7 +17,7 @@ import { WalletPayments } from './wallet';
 
 /**
  * The journal's invariants over randomized sessions on a real database, with the failures a Temporal activity meets:
- * calls retried after they succeeded, crashes that roll a transaction back midway (then the retry), declines, start
+ * calls retried after they succeeded (some twice at once), crashes that roll a transaction back midway (then the retry), declines, start
  * failures (release), bills above the hold (uncollected debt), top-ups, withdrawals whose refunds succeed, close or go
  * abnormal, and review refunds. The clock is fixed and moved by the test (Date only; timers stay real).
  */
@@ -154,7 +154,7 @@ describe.each([
 
           if (session.path === 'start_failed') {
             await crashThenRetry(session.crash === 'journalLines' ? 'journalLines' : 'none', () => payments.release(sessionId));
-            if (session.retried) await payments.release(sessionId);
+            if (session.retried) await Promise.all([payments.release(sessionId), payments.release(sessionId)]);
             mine.balanceFen += decision.holdFen;
             mine.heldFen -= decision.holdFen;
             continue;
@@ -163,7 +163,8 @@ describe.each([
           const bill = aBill(session, decision.holdFen);
           const capture: CaptureRequest = { sessionId, userId, pileId: 'pile-1', stationId: 'station-1', bill };
           await crashThenRetry(session.crash === 'journalLines' || session.crash === 'order' ? session.crash : 'none', () => payments.capture(capture));
-          if (session.retried) await payments.capture(capture);
+          // A retry racing an attempt that timed out but still runs: both at once.
+          if (session.retried) await Promise.all([payments.capture(capture), payments.capture(capture)]);
           // The workflow's release after a capture (an operator's cancel racing settlement) changes nothing.
           await payments.release(sessionId);
           mine.heldFen -= decision.holdFen;
@@ -191,7 +192,7 @@ describe.each([
               const final = outcome.endsWith('succeeded') ? 'succeeded' : outcome.endsWith('closed') ? 'closed' : undefined;
               if (!final) continue;
               await crashThenRetry(crash ? 'refund' : 'none', () => settle(final));
-              if (retried) await settle(final);
+              if (retried) await Promise.all([settle(final), settle(final)]);
               if (final === 'closed') mine.balanceFen += refund.amountFen;
             }
           }
