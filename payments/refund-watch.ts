@@ -2,21 +2,26 @@ import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/c
 import { REFUND_WORKFLOW, refundWorkflowId } from '../workflows/refund.messages';
 import type { RefundWatch } from './refunds';
 
-/** Each refund gets one workflow; asking again for the same refund starts nothing new. */
+/**
+ * Each refund gets one workflow; asking again for the same refund starts nothing new while it runs or once it has
+ * ended (it ends only when the refund did). A run that was terminated or failed leaves the refund to a new one.
+ */
 export class TemporalRefundWatch implements RefundWatch {
   constructor(private readonly deps: { temporal: Client; taskQueue: string }) {}
 
-  async watch(outRefundNo: string): Promise<void> {
+  async watch(outRefundNo: string): Promise<boolean> {
     try {
       await this.deps.temporal.workflow.start(REFUND_WORKFLOW, {
         workflowId: refundWorkflowId(outRefundNo),
         taskQueue: this.deps.taskQueue,
         args: [outRefundNo],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         staticSummary: `Refund ${outRefundNo}`,
       });
+      return true;
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return false;
     }
   }
 }

@@ -55,6 +55,7 @@ runMain('worker', async () => {
       pileMasterKey: env.PILE_MASTER_KEY,
       topics: pileTopics(env.MQTT_TOPIC_PREFIX),
       temporal: client,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
       pendingTopUps: wechatPay?.topUps,
       refunds: buildRefundDesk(db, wechatPay),
       reconciliation: wechatPay?.reconciliation,
