@@ -1,4 +1,5 @@
 import { OcppTransactions } from '../db/ocpp-transactions';
+import { PileRegistry } from '../db/pile-registry';
 import type { Database } from '../db/database';
 import type { GatewayContext } from '../device-gateway/context';
 import { PilePresence } from '../device-gateway/presence';
@@ -10,6 +11,7 @@ export function buildOcppContext(deps: { gateway: GatewayContext; db: Database; 
     gateway: deps.gateway,
     presence: new PilePresence(deps.gateway, { heartbeatTimeoutMs: deps.heartbeatTimeoutMs }),
     transactions: new OcppTransactions(deps.db),
+    chargers: new PileRegistry({ db: deps.db }),
     heartbeatIntervalS: deps.heartbeatIntervalS,
   };
 }

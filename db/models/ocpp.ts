@@ -17,6 +17,18 @@ class OcppTransactionRow extends Model<InferAttributes<OcppTransactionRow>, Infe
 }
 export type OcppTransactionEntry = OcppTransactionRow;
 
+/** A station's stored power cap (migration 0017): shared between its OCPP chargers, applied again when one boots. */
+class StationPowerCapRow extends Model<InferAttributes<StationPowerCapRow>, InferCreationAttributes<StationPowerCapRow>> {
+  declare stationId: string;
+  declare capW: number;
+  declare reason: string;
+  declare setById: string;
+  declare setByName: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+export type StationPowerCapEntry = StationPowerCapRow;
+
 export function defineOcppModels(sequelize: Sequelize) {
   class OcppTransaction extends OcppTransactionRow {}
   OcppTransaction.init(
@@ -35,5 +47,18 @@ export function defineOcppModels(sequelize: Sequelize) {
     },
     { sequelize, ...tableOptions, tableName: 'ocpp_transactions' },
   );
-  return { OcppTransaction };
+  class StationPowerCap extends StationPowerCapRow {}
+  StationPowerCap.init(
+    {
+      stationId: { type: DataTypes.STRING(64), primaryKey: true },
+      capW: { type: DataTypes.INTEGER, allowNull: false },
+      reason: { type: DataTypes.STRING(500), allowNull: false },
+      setById: { type: DataTypes.STRING(36), allowNull: false },
+      setByName: { type: DataTypes.STRING(100), allowNull: false },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { sequelize, ...tableOptions, tableName: 'station_power_caps' },
+  );
+  return { OcppTransaction, StationPowerCap };
 }

@@ -1,6 +1,7 @@
 import { ocppIdTag } from '../../device-protocol/ocpp';
 import type { StopReason } from '../../device-protocol/messages';
-import { type ChargerConnection, type OcppContext, type OcppHandler, deliver, epochMs } from '../context';
+import type { RegisteredPile } from '../../db/pile-registry';
+import { type ChargerConnection, type OcppContext, type OcppHandler, chargerPile, connectorPile, deliver, epochMs } from '../context';
 import { type MeterValue, meterTransaction } from './meter-values';
 
 export interface AuthorizeParams {
@@ -32,30 +33,37 @@ export const REFUSED_TRANSACTION_ID = 0;
 const STOP_REASON_OF: Record<string, StopReason> = { Remote: 'remote', EVDisconnected: 'unplugged', PowerLoss: 'power_loss', EmergencyStop: 'fault' };
 
 /** The session the pile holds, when `idTag` is that session's tag: only then may the charger charge for it. */
-async function sessionOfTag(ctx: OcppContext, { pile }: ChargerConnection, idTag: string): Promise<string | undefined> {
+async function sessionOfTag(ctx: OcppContext, pile: RegisteredPile, idTag: string): Promise<string | undefined> {
   const occupant = await ctx.gateway.records.occupant(pile.pileId);
   return occupant && ocppIdTag(occupant.sessionId) === idTag ? occupant.sessionId : undefined;
 }
 
+/** Whether `idTag` is the tag of a session holding one of the charger's connectors (Authorize names no connector). */
+async function anyConnectorsSession(ctx: OcppContext, charger: ChargerConnection, idTag: string): Promise<boolean> {
+  for (const pile of charger.connectors) if (await sessionOfTag(ctx, pile, idTag)) return true;
+  return false;
+}
+
 /**
- * Authorize: a tag is accepted on a charger only for the session that holds it. Local RFID cards are not
- * mapped to drivers yet: they are refused, so no energy flows that no session bills.
+ * Authorize: a tag is accepted on a charger only for a session that holds one of its connectors. Local RFID cards
+ * are not mapped to drivers yet: they are refused, so no energy flows that no session bills.
  */
 export const authorize: OcppHandler<AuthorizeParams> = async (ctx, charger, { idTag }) => ({
-  idTagInfo: { status: (await sessionOfTag(ctx, charger, idTag)) ? 'Accepted' : 'Invalid' },
+  idTagInfo: { status: (await anyConnectorsSession(ctx, charger, idTag)) ? 'Accepted' : 'Invalid' },
 });
 
 /**
- * StartTransaction: a transaction started with the tag of the pile's session (the platform's RemoteStartTransaction)
- * is tied to that session; its transactionId is the database's, and a repeated start is told the same one. The
- * session hears it charges from `meterStart`, as if an MQTT pile had sent `sessionStarted`.
+ * StartTransaction: a transaction started on a connector with the tag of that connector's session (the platform's
+ * RemoteStartTransaction named the connector) is tied to that session; its transactionId is the database's, and a
+ * repeated start is told the same one. The session hears it charges from `meterStart`, as if an MQTT pile had sent
+ * `sessionStarted`.
  */
 export const startTransaction: OcppHandler<StartTransactionParams> = async (ctx, charger, params) => {
-  const { pile } = charger;
-  const sessionId = await sessionOfTag(ctx, charger, params.idTag);
-  if (!sessionId) {
+  const pile = connectorPile(charger, params.connectorId);
+  const sessionId = pile && (await sessionOfTag(ctx, pile, params.idTag));
+  if (!pile || !sessionId) {
     ctx.gateway.metrics.rejected.inc({ reason: 'unknown_id_tag' });
-    ctx.gateway.logger.warn({ pileId: pile.pileId, idTag: params.idTag }, 'StartTransaction for an id tag of no session on this pile: refused');
+    ctx.gateway.logger.warn({ chargerId: charger.chargerId, connectorId: params.connectorId, idTag: params.idTag }, 'StartTransaction for an id tag of no session on this connector: refused');
     return { transactionId: REFUSED_TRANSACTION_ID, idTagInfo: { status: 'Invalid' } };
   }
   const at = epochMs(ctx, params.timestamp);
@@ -70,11 +78,11 @@ export const startTransaction: OcppHandler<StartTransactionParams> = async (ctx,
  * its queue after an outage) is answered the same and changes nothing.
  */
 export const stopTransaction: OcppHandler<StopTransactionParams> = async (ctx, charger, params) => {
-  const { pile } = charger;
   const transaction = params.transactionId === REFUSED_TRANSACTION_ID ? undefined : await ctx.transactions.byId(params.transactionId);
-  if (!transaction || transaction.pileId !== pile.pileId) {
+  const pile = transaction && chargerPile(charger, transaction.pileId);
+  if (!transaction || !pile) {
     ctx.gateway.metrics.rejected.inc({ reason: transaction ? 'foreign_transaction' : 'unknown_transaction' });
-    ctx.gateway.logger.warn({ pileId: pile.pileId, transactionId: params.transactionId }, 'StopTransaction of a transaction that is not this charger’s: ignored');
+    ctx.gateway.logger.warn({ chargerId: charger.chargerId, transactionId: params.transactionId }, 'StopTransaction of a transaction that is not this charger’s: ignored');
     return { idTagInfo: { status: 'Invalid' } };
   }
   if (transaction.stoppedAt !== undefined) {
