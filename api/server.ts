@@ -7,6 +7,7 @@ import { AlarmLog } from '../db/alarm-log';
 import { OnCallRoster } from '../db/on-call';
 import { TemporalAlarmWorkflows } from '../infra/alarm-workflows';
 import { AuditLog } from '../db/audit-log';
+import { StationPowerCaps } from '../db/station-power-caps';
 import type { Database } from '../db/database';
 import { FavouriteStations } from '../db/favourites';
 import { FeedbackDesk } from '../db/feedback';
@@ -108,7 +109,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     stations,
     listedStatuses: new ListedStationStatuses(live),
     sessions,
-    pileCommands: new PileCommandService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, records: new PileCommandRecords(db), stations, live, sessions, sessionRecords, users, audit }),
+    pileCommands: new PileCommandService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, records: new PileCommandRecords(db), stations, live, sessions, sessionRecords, users, audit, caps: new StationPowerCaps(db) }),
     watchers,
     users,
     driverAccounts,

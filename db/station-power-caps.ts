@@ -11,6 +11,7 @@ export interface StationCharger {
 /** A station's stored cap and what each of its chargers gets of it. */
 export interface StationCapShare {
   capW: number;
+  reason: string;
   chargers: StationCharger[];
   limitW: number;
 }
@@ -58,6 +59,6 @@ export class StationPowerCaps {
     const cap = await this.capOf(stationId);
     if (!cap) return undefined;
     const chargers = await this.chargersOf(stationId);
-    return chargers.length ? { capW: cap.capW, chargers, limitW: chargerShareOfCap(cap.capW, chargers.length) } : undefined;
+    return chargers.length ? { capW: cap.capW, reason: cap.reason, chargers, limitW: chargerShareOfCap(cap.capW, chargers.length) } : undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { OcppTransactions } from '../db/ocpp-transactions';
 import { PileRegistry } from '../db/pile-registry';
+import { StationPowerCaps } from '../db/station-power-caps';
 import type { Database } from '../db/database';
 import type { GatewayContext } from '../device-gateway/context';
 import { PilePresence } from '../device-gateway/presence';
@@ -12,6 +13,7 @@ export function buildOcppContext(deps: { gateway: GatewayContext; db: Database; 
     presence: new PilePresence(deps.gateway, { heartbeatTimeoutMs: deps.heartbeatTimeoutMs }),
     transactions: new OcppTransactions(deps.db),
     chargers: new PileRegistry({ db: deps.db }),
+    caps: new StationPowerCaps(deps.db),
     heartbeatIntervalS: deps.heartbeatIntervalS,
   };
 }

@@ -8,6 +8,7 @@ import { withLogContext } from '../infra/logger';
 import { sendCommand } from './commands';
 import { type ChargerConnection, type OcppContext, deliver, toEveryConnector } from './context';
 import { OCPP_ROUTES } from './routing';
+import { applyStationCap } from './station-cap';
 
 export interface CentralSystemOptions {
   port: number;
@@ -37,6 +38,7 @@ interface RpcCharger {
   call(method: string, params: unknown): Promise<unknown>;
   close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
   on(event: 'close', listener: () => void): void;
+  on(event: 'callResult', listener: (event: { outbound: boolean; method: string; result: unknown }) => void): void;
 }
 
 /**
@@ -95,6 +97,15 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
     }
     client.handle(async ({ method }) => {
       throw createRPCError('NotImplemented', `${String(method).slice(0, 64)} is not supported`);
+    });
+    // The station's power cap once the boot is answered: 'callResult' comes just before the answer is written.
+    client.on('callResult', ({ outbound, method, result }) => {
+      if (outbound || method !== 'BootNotification' || (result as { status?: string })?.status !== 'Accepted') return;
+      setImmediate(() =>
+        applyStationCap(ctx, charger, (action, params) => client.call(action, params)).catch((err: unknown) =>
+          gateway.logger.error({ err, chargerId }, 'could not apply the station’s power cap'),
+        ),
+      );
     });
 
     // Commands are addressed to piles: the channel of each of the charger's connectors.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OcppTransactions } from '../db/ocpp-transactions';
 import type { PileRegistry, RegisteredPile } from '../db/pile-registry';
+import type { StationPowerCaps } from '../db/station-power-caps';
 import type { UplinkMessages } from '../device-protocol/messages';
 import type { UplinkKind } from '../device-protocol/topics';
 import type { GatewayContext } from '../device-gateway/context';
@@ -15,6 +16,8 @@ export interface OcppContext {
   transactions: Pick<OcppTransactions, 'begin' | 'byId' | 'ofSession' | 'stopped'>;
   /** A charger's connectors, read when it connects. */
   chargers: Pick<PileRegistry, 'connectorsOf'>;
+  /** Stations' stored power caps, applied to a charger when it boots. */
+  caps: Pick<StationPowerCaps, 'shareOf'>;
   heartbeatIntervalS: number;
 }
 

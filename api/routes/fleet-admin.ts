@@ -85,7 +85,7 @@ const author = (user: AuthUser): Author => ({ id: user.id, name: user.name });
  * and their QR code), and the live fleet. Reading is for operators, support and admins; writing for operators and
  * admins, each write audited and announced to every node's cached catalogue.
  */
-export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, sessionRecords, audit, pileCommissioning }: ApiDeps): Router {
+export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, sessionRecords, audit, pileCommissioning, pileCommands }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin' });
   const read = requireRole('operator', 'support', 'admin');
   const write = requireRole('operator', 'admin');
@@ -156,7 +156,9 @@ export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, s
   router.post('/stations/:id/piles', write, async (ctx) => {
     const { reason: why, connectors, ...fields } = parseBody(ctx, pileCreate);
     if (fields.protocol === 'ocpp1.6') {
-      const piles = await audited(currentUser(ctx), 'pile.create', `charger:${fields.code}`, why, () => fleetAdmin.createCharger(ctx.params.id, fields, connectors ?? 1));
+      const piles = await audited(currentUser(ctx), 'pile.create', `pile:${fields.code}`, why, () => fleetAdmin.createCharger(ctx.params.id, fields, connectors ?? 1));
+      // One charger more under the station's stored cap: every connected charger's share shrinks now; the new one gets its share when it boots.
+      const powerCap = await pileCommands.reshareCap(currentUser(ctx), ctx.params.id);
       ctx.status = 201;
       ctx.body = {
         pile: piles[0],
@@ -165,6 +167,7 @@ export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, s
         credentials: pileCommissioning.ocppCredentials(fields.code),
         connectors: piles.map((pile) => ({ connectorId: pile.ocpp!.connectorId, pileCode: pile.code, qrLink: pileCommissioning.qrLink(pile.code) })),
         qrLink: pileCommissioning.qrLink(piles[0].code),
+        ...(powerCap ? { powerCap } : {}),
       };
       return;
     }

@@ -33,7 +33,7 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
    * A charger added like any pile, through the console's pile API; its password is in the answer, once, with the pile
    * code of each connector (`connectors` absent: one connector, whose pile code is the chargePointId).
    */
-  async function addCharger(stationId = t.stationId, connectors?: number): Promise<{ code: string; password: string; piles: string[] }> {
+  async function addCharger(stationId = t.stationId, connectors?: number): Promise<{ code: string; password: string; piles: string[]; answer: any }> {
     const code = `${stationId}-ocpp${++serial}`;
     const created = await t.call('POST', `/api/v1/admin/stations/${stationId}/piles`, {
       token: admin,
@@ -44,7 +44,7 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     expect(created.body.credentials).toMatchObject({ chargePointId: code, basicAuthUsername: code, subprotocol: 'ocpp1.6', endpointPath: `/ocpp/1.6/${code}` });
     const piles = (created.body.connectors as { connectorId: number; pileCode: string }[]).map((c) => c.pileCode);
     expect(piles).toHaveLength(connectors ?? 1);
-    return { code, password: created.body.credentials.basicAuthPassword, piles };
+    return { code, password: created.body.credentials.basicAuthPassword, piles, answer: created.body };
   }
 
   async function connect(code: string, password: string): Promise<TestCharger> {
@@ -337,7 +337,8 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     expect(charger.received).toEqual([]);
   });
 
-  it('shares a station’s power cap between its OCPP chargers, counting offline ones and skipping them', async () => {
+  /** A station of its own, so a power cap on it reaches no other test's chargers. */
+  async function aCappableStation(): Promise<string> {
     const { body: home } = await t.call('GET', `/api/v1/admin/stations/${t.stationId}`, { token: admin });
     const stationId = `st-cap-${mode === 'embedded' ? 'e' : 'r'}-${randomUUID().slice(0, 8)}`;
     const station = await t.call('POST', '/api/v1/admin/stations', {
@@ -345,6 +346,18 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
       body: { id: stationId, name: 'Capped hub', address: 'Grid road 1', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: home.station.tariffId },
     });
     expect(station.status).toBe(201);
+    return stationId;
+  }
+
+  /** What a charger is told its ChargePointMaxProfile limit is, in W. */
+  const capLimitOf = async (charger: TestCharger) => {
+    const { params } = await charger.nextCall('SetChargingProfile');
+    expect(params).toMatchObject({ connectorId: 0, csChargingProfiles: { chargingProfilePurpose: 'ChargePointMaxProfile', chargingSchedule: { chargingRateUnit: 'W' } } });
+    return params.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit;
+  };
+
+  it('shares a station’s power cap between its OCPP chargers, counting offline ones and skipping them', async () => {
+    const stationId = await aCappableStation();
     const first = await bootedCharger(stationId);
     const second = await bootedCharger(stationId);
     const { code: offline } = await addCharger(stationId);
@@ -364,6 +377,34 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     const tooSmall = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 10, reason: 'typo' } });
     expect(tooSmall.status).toBe(400);
     expect(tooSmall.body.error).toMatchObject({ field: 'capW' });
+  });
+
+  it('stores a station’s power cap: a charger added later shrinks every share, a charger that boots gets its share, and clearing it clears theirs', async () => {
+    const stationId = await aCappableStation();
+    const first = await bootedCharger(stationId);
+    const capped = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 50_000, reason: 'transformer limit' } });
+    expect(capped.body.powerCap).toMatchObject({ chargers: 1, limitW: 50_000 });
+    expect(await capLimitOf(first.charger)).toBe(50_000);
+
+    const second = await addCharger(stationId, 2);
+    expect(second.answer.powerCap).toMatchObject({ capW: 50_000, chargers: 2, limitW: 25_000, skipped: [{ pileCode: second.piles[0] }] });
+    expect(await capLimitOf(first.charger)).toBe(25_000);
+    const secondCharger = await connect(second.code, second.password);
+    expect(await secondCharger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' })).toMatchObject({ status: 'Accepted' });
+    expect(await capLimitOf(secondCharger)).toBe(25_000);
+    for (const connectorId of [1, 2]) await secondCharger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available' });
+    await eventually(() => pileStatus(second.piles[0]), (s) => s === 'idle');
+    expect((await t.call('GET', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin })).body.powerCap).toMatchObject({ capW: 50_000, reason: 'transformer limit' });
+
+    const cleared = await t.call('DELETE', `/api/v1/admin/stations/${stationId}/power-cap?reason=${encodeURIComponent('grid upgraded')}`, { token: admin });
+    expect(cleared.body.powerCap).toMatchObject({ capW: 0, chargers: 2, skipped: [] });
+    for (const charger of [first.charger, secondCharger]) {
+      expect((await charger.nextCall('ClearChargingProfile')).params).toEqual({ chargingProfilePurpose: 'ChargePointMaxProfile' });
+    }
+    expect((await t.call('GET', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin })).body.powerCap).toBeNull();
+    await secondCharger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' });
+    await sleep(500);
+    expect(secondCharger.received.filter((c) => c.method === 'SetChargingProfile')).toEqual([]);
   });
 
   it('charges an OCPP charger and an MQTT pile side by side, each billed by its own meter', async () => {
