@@ -96,14 +96,22 @@ function ocppOperation(type: RelayedCommand['type'], p: Record<string, string | 
  * tied to the session by it); stops name the session's transaction, so a stop before the charger started one has
  * nothing to stop yet and waits for the session's resend.
  */
-export async function ocppCallOf(ctx: OcppContext, charger: ChargerConnection, command: RelayedCommand): Promise<OcppCall | { refused: string } | { notYet: string }> {
+export async function ocppCallOf(
+  ctx: OcppContext,
+  charger: ChargerConnection,
+  command: RelayedCommand,
+): Promise<OcppCall | { refused: string } | { notYet: string } | { answered: OcppAnswer }> {
   const pile = chargerPile(charger, command.pileId);
   if (!pile?.ocpp) return { refused: `${command.pileId} is no connector of charger ${charger.chargerId}` };
   const { connectorId } = pile.ocpp;
   switch (command.type) {
-    case 'start':
+    case 'start': {
       if (!command.sessionId) return { refused: 'a start without a session: OCPP chargers are started for a session only' };
+      // A session a card started at the charger has its transaction already: it is started, nothing to ask.
+      const started = await ctx.transactions.ofSession(command.sessionId);
+      if (started && started.pileId === pile.pileId) return { answered: { accepted: true, result: 'started at the charger' } };
       return { action: 'RemoteStartTransaction', params: { connectorId, idTag: ocppIdTag(command.sessionId) } };
+    }
     case 'stop': {
       if (!command.sessionId) return { refused: 'a stop without a session' };
       const transaction = await ctx.transactions.ofSession(command.sessionId);
@@ -149,6 +157,8 @@ export async function sendCommand(
   let outcome: OcppAnswer;
   if ('refused' in ocpp) {
     outcome = { accepted: false, reason: ocpp.refused };
+  } else if ('answered' in ocpp) {
+    outcome = ocpp.answered;
   } else {
     try {
       outcome = ocppAnswerOf(ocpp.action, await call(ocpp.action, ocpp.params));

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OcppTransactions } from '../db/ocpp-transactions';
 import type { PileRegistry, RegisteredPile } from '../db/pile-registry';
 import type { StationPowerCaps } from '../db/station-power-caps';
+import type { LocalStarts } from './local-starts';
 import type { UplinkMessages } from '../device-protocol/messages';
 import type { UplinkKind } from '../device-protocol/topics';
 import type { GatewayContext } from '../device-gateway/context';
@@ -18,6 +19,8 @@ export interface OcppContext {
   chargers: Pick<PileRegistry, 'connectorsOf'>;
   /** Stations' stored power caps, applied to a charger when it boots. */
   caps: Pick<StationPowerCaps, 'shareOf'>;
+  /** Transactions started at a charger with an RFID card; unset: every card is refused. */
+  localStarts?: Pick<LocalStarts, 'statusOf' | 'sessionFor' | 'admit'>;
   heartbeatIntervalS: number;
 }
 

@@ -29,6 +29,20 @@ class StationPowerCapRow extends Model<InferAttributes<StationPowerCapRow>, Infe
 }
 export type StationPowerCapEntry = StationPowerCapRow;
 
+/** Whether a tapped card may start a session: `blocked` cards are refused (lost, stolen, unpaid). */
+export const ID_TAG_STATUSES = ['active', 'blocked'] as const;
+export type IdTagStatus = (typeof ID_TAG_STATUSES)[number];
+
+/** An RFID card's id tag mapped to its driver (migration 0019). */
+class IdTagRow extends Model<InferAttributes<IdTagRow>, InferCreationAttributes<IdTagRow>> {
+  declare idTag: string;
+  declare userId: string;
+  declare status: IdTagStatus;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+export type IdTagEntry = IdTagRow;
+
 export function defineOcppModels(sequelize: Sequelize) {
   class OcppTransaction extends OcppTransactionRow {}
   OcppTransaction.init(
@@ -60,5 +74,16 @@ export function defineOcppModels(sequelize: Sequelize) {
     },
     { sequelize, ...tableOptions, tableName: 'station_power_caps' },
   );
-  return { OcppTransaction, StationPowerCap };
+  class IdTag extends IdTagRow {}
+  IdTag.init(
+    {
+      idTag: { type: DataTypes.STRING(20), primaryKey: true },
+      userId: { type: DataTypes.STRING(36), allowNull: false },
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { sequelize, ...tableOptions, tableName: 'id_tags', indexes: [{ fields: ['user_id'] }] },
+  );
+  return { OcppTransaction, StationPowerCap, IdTag };
 }

@@ -228,6 +228,42 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     const refused = await charger.call('StartTransaction', { connectorId: 1, idTag: 'RFID-UNKNOWN', meterStart: 10, timestamp: new Date().toISOString() });
     expect(refused.idTagInfo.status).toBe('Invalid');
   });
+  it('starts the session of a card’s driver when it is tapped at the charger, billed by the charger’s meter, and refuses it once blocked', async () => {
+    const { code, charger } = await bootedCharger();
+    const { body: login } = await t.call('POST', '/api/v1/auth/dev-login', { body: { name: `card-driver-${mode}-${code}`, role: 'driver' } });
+    const token: string = login.token;
+    expect((await t.call('POST', '/api/v1/wallet/top-ups', { token, body: { amountFen: 5000 } })).status).toBe(201);
+    const idTag = `CARD-${randomUUID().slice(0, 8)}`;
+    expect((await t.call('POST', '/api/v1/admin/id-tags', { token: admin, body: { idTag, userId: login.user.id, reason: 'card handed out' } })).status).toBe(201);
+
+    expect(await charger.call('Authorize', { idTag })).toEqual({ idTagInfo: { status: 'Accepted' } });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+    const meterStart = 40_000;
+    const start = { connectorId: 1, idTag, meterStart, timestamp: new Date().toISOString() };
+    const transaction = await charger.call('StartTransaction', start);
+    expect(transaction).toEqual({ transactionId: expect.any(Number), idTagInfo: { status: 'Accepted' } });
+    // The charger never saw the answer and sends the same start again: the same transaction, the same session.
+    expect(await charger.call('StartTransaction', start)).toEqual(transaction);
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    const { body: mine } = await eventually(() => t.call('GET', '/api/v1/sessions', { token }), (r) => r.body.sessions?.[0]?.status === 'CHARGING');
+    expect(mine.sessions).toHaveLength(1);
+    const { sessionId } = mine.sessions[0];
+
+    await sleep(1100);
+    await charger.call('MeterValues', { connectorId: 1, transactionId: transaction.transactionId, meterValue: [meterValue(Date.now(), meterStart + 20, 50_000)] });
+    await sleep(1100);
+    await charger.call('StopTransaction', { transactionId: transaction.transactionId, idTag, meterStop: meterStart + 33, timestamp: new Date().toISOString(), reason: 'Local' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    const { body: session } = await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'COMPLETED', 60_000);
+    expect(session).toMatchObject({ pileId: code, bill: { energyWh: 33 } });
+    expect((await t.call('GET', '/api/v1/wallet', { token })).body).toEqual({ balanceFen: 5000 - session.bill.capturedFen, heldFen: 0 });
+    expect(charger.received.filter((call) => call.method === 'RemoteStartTransaction')).toEqual([]);
+
+    expect((await t.call('PATCH', `/api/v1/admin/id-tags/${idTag}`, { token: admin, body: { status: 'blocked', reason: 'card reported lost' } })).status).toBe(200);
+    expect(await charger.call('Authorize', { idTag })).toEqual({ idTagInfo: { status: 'Blocked' } });
+    expect(await charger.call('StartTransaction', { ...start, timestamp: new Date().toISOString() })).toEqual({ transactionId: 0, idTagInfo: { status: 'Blocked' } });
+  }, 90_000);
+
   it('runs operators’ commands as OCPP calls and ends each with the charger’s answer', async () => {
     const { code, charger } = await bootedCharger();
     const command = async (id: string) => (await t.call('GET', `/api/v1/admin/commands/${id}`, { token: admin })).body.command;
