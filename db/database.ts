@@ -22,7 +22,7 @@ import * as idTags from './migrations/0019-id-tags';
 import { defineModels, type Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
-const MIGRATIONS = [
+export const MIGRATIONS = [
   { name: '0001-initial-schema', ...initialSchema },
   { name: '0002-driver-features', ...driverFeatures },
   { name: '0003-session-request-keys', ...sessionRequestKeys },
