@@ -540,6 +540,20 @@ export const driversApi = {
   unfreeze: (id: string, reason: string) => post<{ user: Driver }>(`/admin/users/${seg(id)}/unfreeze`, { reason }),
 };
 
+/** An RFID card mapped to a driver: tapped at an OCPP charger, it starts the driver's session (docs/ocpp.md, "RFID cards"). */
+export interface IdTag {
+  idTag: string;
+  userId: string;
+  status: 'active' | 'blocked';
+  createdAt: string;
+  updatedAt: string;
+}
+export const idTagsApi = {
+  list: (userId: string) => get<{ idTags: IdTag[] }>('/admin/id-tags', { userId }),
+  add: (body: { idTag: string; userId: string; reason: string }) => post<{ idTag: IdTag }>('/admin/id-tags', body),
+  setStatus: (idTag: string, status: IdTag['status'], reason: string) => patch<{ idTag: IdTag }>(`/admin/id-tags/${seg(idTag)}`, { status, reason }),
+};
+
 export type FeedbackKind = 'complaint' | 'suggestion';
 export type FeedbackStatus = 'open' | 'replied' | 'closed';
 export const FEEDBACK_STATUSES: FeedbackStatus[] = ['open', 'replied', 'closed'];

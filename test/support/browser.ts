@@ -322,6 +322,27 @@ export async function setDriverFrozen(page: Page, frozen: boolean, reason: strin
   return state.textContent();
 }
 
+/** On a driver's page (operator, admin): maps an RFID card to the driver, or blocks / unblocks one; resolves to the card's status shown afterwards. */
+export async function changeDriverCard(page: Page, idTag: string, reason: string, action: 'add' | 'toggle'): Promise<string | null> {
+  await page.locator('#tab-cards').click();
+  const card = byTestId(page, `driver-card-${idTag.toUpperCase()}`);
+  const before = action === 'add' ? null : await card.getAttribute('data-status');
+  await byTestId(page, action === 'add' ? 'driver-card-add' : `driver-card-toggle-${idTag.toUpperCase()}`).click();
+  if (action === 'add') await fill(page, 'driver-card-tag', idTag);
+  await fill(page, 'driver-card-reason', reason);
+  await byTestId(page, 'driver-card-confirm').click();
+  await byTestId(page, 'driver-card-dialog').waitFor({ state: 'hidden' });
+  await page.waitForFunction(
+    ({ selector, before }) => {
+      const status = document.querySelector(selector)?.getAttribute('data-status');
+      return !!status && status !== before;
+    },
+    { selector: `[data-testid="driver-card-${idTag.toUpperCase()}"]`, before },
+    { timeout: UI_TIMEOUT_MS },
+  );
+  return card.getAttribute('data-status');
+}
+
 /** Support: opens a feedback item from the queue (status `open`) and sends a reply. */
 export async function replyToFeedback(page: Page, feedbackId: string, reply: string): Promise<void> {
   await openMenu(page, 'feedback');
