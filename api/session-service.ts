@@ -56,7 +56,8 @@ export class SessionService {
 
   /**
    * Starts (or reserves) a session; resolves once it holds the pile, or fails ACCOUNT_FROZEN / PILE_BUSY /
-   * INSUFFICIENT_BALANCE. The one place a new session (the driver's, or an operator's start on their behalf) is admitted.
+   * INSUFFICIENT_BALANCE. The API's one place a new session (the driver's, or an operator's start on their behalf) is
+   * admitted; a card tapped at an OCPP charger is admitted the same way (admitSession) by the central system.
    */
   async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionResource> {
     await this.deps.accounts.assertNotFrozen(user.id);
