@@ -21,6 +21,7 @@ import { fleetAdminRoutes } from './routes/fleet-admin';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/sessions';
 import { pileCommandRoutes } from './routes/pile-commands';
+import { idTagRoutes } from './routes/id-tags';
 import { staffAdminRoutes } from './routes/staff-admin';
 import { staffAccountRoutes, staffSignInRoutes } from './routes/staff-auth';
 import { stationRoutes } from './routes/stations';
@@ -32,7 +33,7 @@ import { usersAdminRoutes } from './routes/users-admin';
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), statsRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), idTagRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), statsRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

@@ -6,6 +6,7 @@ import type { AuditLog } from '../db/audit-log';
 import type { Database } from '../db/database';
 import type { DriverAccounts } from '../db/driver-accounts';
 import type { FavouriteStations } from '../db/favourites';
+import type { IdTags } from '../db/id-tags';
 import type { FleetAdmin } from '../db/fleet-admin';
 import type { FeedbackDesk } from '../db/feedback';
 import type { OrderHistory } from '../db/order-history';
@@ -78,6 +79,8 @@ export interface ApiDeps {
   pileCommissioning: PileCommissioning;
   /** Operators' remote commands to piles, each a workflow. */
   pileCommands: PileCommandService;
+  /** RFID cards mapped to drivers: a card tapped on an OCPP charger starts its driver's session. */
+  idTags: IdTags;
   logger: Logger;
   metrics: Registry;
   /** POST /auth/dev-login: on in embedded mode by default; staff roles only when AUTH_DEV_LOGIN_STAFF is set. */

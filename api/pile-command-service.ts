@@ -6,9 +6,10 @@ import type { PileCommandEntry } from '../db/models';
 import type { PileCommandFilter, PileCommandRecords } from '../db/pile-commands';
 import type { SessionRecords } from '../db/session-records';
 import type { StationDirectory } from '../db/stations';
+import type { StationCharger, StationPowerCaps } from '../db/station-power-caps';
 import type { UserDirectory } from '../db/users';
 import { DomainError } from '../domain/errors';
-import { type PileCommandParams, type PileCommandType, chargerShareOfCap, commandSupportedBy, takesConnector, validateCommandParams } from '../domain/pile-command';
+import { type PileCommandParams, type PileCommandType, commandSupportedBy, takesConnector, validateCommandParams } from '../domain/pile-command';
 import { pileDisplayStatus } from '../domain/pile-status';
 import type { LiveState } from '../live/live-state';
 import { PILE_COMMAND_WORKFLOW, type PileCommandInput, type PileCommandPolicy, pileCommandWorkflowId } from '../workflows/pile-command.messages';
@@ -145,6 +146,7 @@ export class PileCommandService {
       sessionRecords: Pick<SessionRecords, 'activeOnPile'>;
       users: Pick<UserDirectory, 'byId'>;
       audit: Pick<AuditLog, 'witness'>;
+      caps: Pick<StationPowerCaps, 'set' | 'clear' | 'capOf' | 'chargersOf' | 'shareOf'>;
       timing?: PileCommandTiming;
     },
   ) {}
@@ -186,31 +188,88 @@ export class PileCommandService {
   }
 
   /**
-   * A power cap on a station, shared equally between its OCPP chargers: each connected one gets a tracked `setProfile`
-   * command (ChargePointMaxProfile, cap / number of chargers, in W). Offline chargers count in the share (so the
-   * chargers together stay under the cap) but are skipped, named in the answer: send the cap again once they are
-   * back. With an Idempotency-Key, each charger's command id derives from the key and its code, so a retry sends
-   * nothing twice.
+   * A station's power cap (docs/ocpp.md): stored (audited), so it is applied again when one of the station's OCPP
+   * chargers boots or one is added, then shared now between the chargers (see shareCap).
    */
   async capStation(staff: AuthUser, stationId: string, request: { capW: number; reason: string }, idempotencyKey?: string): Promise<StationPowerCap> {
-    const found = await this.deps.stations.get(stationId);
-    if (!found) throw new DomainError('NOT_FOUND', `no station ${stationId}`);
-    const chargers = found.piles.filter((pile) => pile.protocol === 'ocpp1.6').map((pile) => pile.code);
+    await this.requireChargers(stationId);
+    const { deps } = this;
+    await deps.audit.witness(auditActor(staff), { action: 'station.power_cap.set', target: `station:${stationId}`, reason: `${request.capW} W: ${request.reason}` }, () =>
+      deps.caps.set(stationId, request.capW, request.reason, { id: staff.id, name: staff.name }),
+    );
+    return this.shareCap(staff, stationId, idempotencyKey);
+  }
+
+  async storedCap(stationId: string) {
+    if (!(await this.deps.stations.get(stationId))) throw new DomainError('NOT_FOUND', `no station ${stationId}`);
+    const cap = await this.deps.caps.capOf(stationId);
+    return cap ? { stationId, capW: cap.capW, reason: cap.reason, setBy: cap.setBy, updatedAt: cap.updatedAt.toISOString() } : null;
+  }
+
+  /** The stored cap shared again (after a charger was added, so every charger's share shrinks); undefined without a cap. */
+  async reshareCap(staff: AuthUser, stationId: string): Promise<StationPowerCap | undefined> {
+    return (await this.deps.caps.capOf(stationId)) ? this.shareCap(staff, stationId) : undefined;
+  }
+
+  /** Clears the station's cap (audited): each connected charger is told to clear its ChargePointMaxProfile (capW 0 in the answer). */
+  async clearStationCap(staff: AuthUser, stationId: string, reason: string, idempotencyKey?: string): Promise<StationPowerCap> {
+    const chargers = await this.requireChargers(stationId);
+    const { deps } = this;
+    // Clearing again (a retry) clears nothing more and asks the chargers again: the same commands with an Idempotency-Key.
+    await deps.audit.witness(auditActor(staff), { action: 'station.power_cap.clear', target: `station:${stationId}`, reason }, () => deps.caps.clear(stationId));
+    const { commands, skipped } = await this.toEachCharger(staff, chargers, idempotencyKey, {
+      type: 'clearProfile',
+      reason: `station cap cleared: ${reason}`.slice(0, 500),
+      params: { purpose: 'ChargePointMaxProfile' },
+    });
+    return { stationId, capW: 0, chargers: chargers.length, limitW: 0, commands, skipped };
+  }
+
+  /**
+   * The stored cap shared equally between the station's OCPP chargers (a charger of several connectors is one): each
+   * connected one gets a tracked `setProfile` command (ChargePointMaxProfile, cap / number of chargers, in W) on its
+   * first connector's pile. Offline chargers count in the share (so the chargers together stay under the cap) but are
+   * skipped, named in the answer; they get their share from the central system when they boot. With an
+   * Idempotency-Key, each charger's command id derives from the key and its code, so a retry sends nothing twice.
+   */
+  private async shareCap(staff: AuthUser, stationId: string, idempotencyKey?: string): Promise<StationPowerCap> {
+    const share = await this.deps.caps.shareOf(stationId);
+    if (!share) throw new DomainError('CONFLICT', `station ${stationId} has no power cap or no OCPP charger`);
+    const { capW, chargers, limitW } = share;
+    const { commands, skipped } = await this.toEachCharger(staff, chargers, idempotencyKey, {
+      type: 'setProfile',
+      reason: `station cap ${capW} W: ${share.reason}`.slice(0, 500),
+      params: { purpose: 'ChargePointMaxProfile', limit: limitW, unit: 'W' },
+    });
+    return { stationId, capW, chargers: chargers.length, limitW, commands, skipped };
+  }
+
+  private async requireChargers(stationId: string): Promise<StationCharger[]> {
+    if (!(await this.deps.stations.get(stationId))) throw new DomainError('NOT_FOUND', `no station ${stationId}`);
+    const chargers = await this.deps.caps.chargersOf(stationId);
     if (chargers.length === 0) throw new DomainError('CONFLICT', `station ${stationId} has no OCPP charger to share a power cap between`);
-    const limitW = chargerShareOfCap(request.capW, chargers.length);
+    return chargers;
+  }
+
+  /** One command to each charger; an offline charger is skipped, named with why. */
+  private async toEachCharger(
+    staff: AuthUser,
+    chargers: StationCharger[],
+    idempotencyKey: string | undefined,
+    request: Omit<PileCommandRequest, 'commandId'>,
+  ): Promise<Pick<StationPowerCap, 'commands' | 'skipped'>> {
     const commands: PileCommandResource[] = [];
     const skipped: { pileCode: string; reason: string }[] = [];
-    for (const pileCode of chargers) {
+    for (const { pileCode } of chargers) {
       const commandId = idempotencyKey ? commandIdForKey(staff.id, `${idempotencyKey}\n${pileCode}`) : randomUUID();
       try {
-        const params = { purpose: 'ChargePointMaxProfile', limit: limitW, unit: 'W' };
-        commands.push(await this.send(staff, pileCode, { commandId, type: 'setProfile', reason: `station cap ${request.capW} W: ${request.reason}`.slice(0, 500), params }));
+        commands.push(await this.send(staff, pileCode, { ...request, commandId }));
       } catch (error) {
         if (!(error instanceof DomainError) || error.code !== 'PILE_UNAVAILABLE') throw error;
         skipped.push({ pileCode, reason: error.message });
       }
     }
-    return { stationId, capW: request.capW, chargers: chargers.length, limitW, commands, skipped };
+    return { commands, skipped };
   }
 
   async get(commandId: string): Promise<PileCommandResource> {

@@ -7,6 +7,8 @@ import { AlarmLog } from '../db/alarm-log';
 import { OnCallRoster } from '../db/on-call';
 import { TemporalAlarmWorkflows } from '../infra/alarm-workflows';
 import { AuditLog } from '../db/audit-log';
+import { StationPowerCaps } from '../db/station-power-caps';
+import { IdTags } from '../db/id-tags';
 import type { Database } from '../db/database';
 import { FavouriteStations } from '../db/favourites';
 import { FeedbackDesk } from '../db/feedback';
@@ -47,7 +49,7 @@ import { SessionService } from './session-service';
 import { PileCommandService } from './pile-command-service';
 import { PileCommandRecords } from '../db/pile-commands';
 import { SessionWatchers } from './session-watchers';
-import { sessionPolicyFrom } from './session-policy';
+import { sessionPolicyFrom } from '../infra/session-policy';
 import { StaffService } from './staff-service';
 import { SessionDossiers } from '../db/session-dossier';
 import { SessionReviews } from '../db/session-reviews';
@@ -108,7 +110,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     stations,
     listedStatuses: new ListedStationStatuses(live),
     sessions,
-    pileCommands: new PileCommandService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, records: new PileCommandRecords(db), stations, live, sessions, sessionRecords, users, audit }),
+    pileCommands: new PileCommandService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, records: new PileCommandRecords(db), stations, live, sessions, sessionRecords, users, audit, caps: new StationPowerCaps(db) }),
     watchers,
     users,
     driverAccounts,
@@ -132,6 +134,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     staff: new StaffService({ accounts: new StaffAccounts(db), audit, tokens, hot, limits: staffLimits }),
     audit,
     fleetAdmin: new FleetAdmin({ db }),
+    idTags: new IdTags(db),
     pileCommissioning: pileCommissioning({ masterKey: resolved.pileMasterKey ?? env.PILE_MASTER_KEY, topics: pileTopics(env.MQTT_TOPIC_PREFIX), qrBaseUrl: env.PILE_QR_BASE_URL }),
     logger,
     metrics,

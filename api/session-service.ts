@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AuditLog } from '../db/audit-log';
 import type { DriverAccounts } from '../db/driver-accounts';
@@ -10,15 +10,14 @@ import type { SessionRequestKeys } from '../db/session-request-keys';
 import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
 import { isFinal } from '../domain/session-state';
+import { admitSession } from '../infra/session-admission';
 import type { DriverLimits } from '../domain/stop-conditions';
 import type { LiveProgress, LiveState } from '../live/live-state';
 import {
-  CHARGING_SESSION_WORKFLOW,
   type ChargingSessionInput,
   type SessionPolicy,
   type SessionView,
   type StopChargingRequest,
-  admissionUpdate,
   cancelReservationUpdate,
   retrySettlementUpdate,
   sessionStateQuery,
@@ -26,7 +25,6 @@ import {
   startReservedUpdate,
   stopChargingUpdate,
 } from '../workflows/charging-session.messages';
-import { sessionSearchAttributes } from '../workflows/search-attributes';
 import { type AuthUser, auditActor, isStaff } from './auth';
 import { toDomainError } from './errors';
 import type { SessionWatchers } from './session-watchers';
@@ -58,7 +56,8 @@ export class SessionService {
 
   /**
    * Starts (or reserves) a session; resolves once it holds the pile, or fails ACCOUNT_FROZEN / PILE_BUSY /
-   * INSUFFICIENT_BALANCE. The one place a new session (the driver's, or an operator's start on their behalf) is admitted.
+   * INSUFFICIENT_BALANCE. The API's one place a new session (the driver's, or an operator's start on their behalf) is
+   * admitted; a card tapped at an OCPP charger is admitted the same way (admitSession) by the central system.
    */
   async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionResource> {
     await this.deps.accounts.assertNotFrozen(user.id);
@@ -70,7 +69,6 @@ export class SessionService {
     if (status === 'offline' || status === 'fault') throw new DomainError('PILE_UNAVAILABLE', `pile ${pile.code} is ${status}`);
 
     const sessionId = idempotencyKey ? await this.deps.requestKeys.sessionIdFor(user.id, idempotencyKey, randomUUID) : randomUUID();
-    const workflowId = sessionWorkflowId(sessionId);
     const input: ChargingSessionInput = {
       sessionId,
       userId: user.id,
@@ -82,24 +80,8 @@ export class SessionService {
       policy: this.deps.policy,
       pileRatedPowerW: pile.maxPowerW,
     };
-    const { sessionId: sid, pileId, stationId, userId, status: st } = sessionSearchAttributes;
-    const start = new WithStartWorkflowOperation(CHARGING_SESSION_WORKFLOW, {
-      workflowId,
-      taskQueue: this.deps.taskQueue,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `Charging session on pile ${pile.code} (${station.name})`,
-      typedSearchAttributes: [
-        { key: sid, value: sessionId },
-        { key: pileId, value: pile.id },
-        { key: stationId, value: station.id },
-        { key: userId, value: user.id },
-        { key: st, value: request.reserve ? 'RESERVED' : 'AUTHORIZING' },
-      ],
-    });
     try {
-      return sessionResource(await this.deps.temporal.workflow.executeUpdateWithStart(admissionUpdate, { startWorkflowOperation: start }));
+      return sessionResource(await admitSession(this.deps.temporal, this.deps.taskQueue, input, `Charging session on pile ${pile.code} (${station.name})`));
     } catch (error) {
       // The same Idempotency-Key after its session ended: answer with that session.
       if (idempotencyKey && (error instanceof WorkflowExecutionAlreadyStartedError || (error as Error).cause instanceof WorkflowExecutionAlreadyStartedError)) {

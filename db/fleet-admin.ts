@@ -32,7 +32,18 @@ export interface PileFields {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function pileResource(p: Pile) {
-  return { id: p.id, code: p.code, stationId: p.stationId, type: p.type, maxPowerW: p.maxPowerW, connectorType: p.connectorType, connectorCount: p.connectorCount, protocol: p.protocol, retiredAt: iso(p.retiredAt ?? null) };
+  return {
+    id: p.id,
+    code: p.code,
+    stationId: p.stationId,
+    type: p.type,
+    maxPowerW: p.maxPowerW,
+    connectorType: p.connectorType,
+    connectorCount: p.connectorCount,
+    protocol: p.protocol,
+    ...(p.protocol === 'ocpp1.6' ? { ocpp: { chargePointId: p.ocppChargerId ?? p.id, connectorId: p.ocppConnectorId ?? 1 } } : {}),
+    retiredAt: iso(p.retiredAt ?? null),
+  };
 }
 export type PileResource = ReturnType<typeof pileResource>;
 
@@ -49,6 +60,14 @@ function versionResource(v: TariffVersionRecord) {
     createdAt: v.createdAt.toISOString(),
     createdBy: v.createdById ? { id: v.createdById, name: v.createdByName ?? '' } : null,
   };
+}
+
+/** The pile codes of a charger's connectors: its chargePointId for a single connector, `{chargePointId}-{n}` for several. */
+export function connectorCodes(chargePointId: string, connectors: number): string[] {
+  if (connectors === 1) return [chargePointId];
+  const codes = Array.from({ length: connectors }, (_, i) => `${chargePointId}-${i + 1}`);
+  if (codes.some((code) => code.length > 64)) throw new DomainError('VALIDATION_FAILED', 'code: at most 62 characters for a charger of several connectors (its connectors are code-1, code-2 …)', { field: 'code' });
+  return codes;
 }
 
 /** How many stations one listing shows at most. */
@@ -196,15 +215,44 @@ export class FleetAdmin {
 
   /** A pile at a station in service. Its id is its code (the MQTT account it signs in with); a code in use: CONFLICT. */
   async createPile(stationId: string, fields: PileFields): Promise<PileResource> {
-    const station = await this.models.Station.findByPk(stationId, { attributes: ['id', 'retiredAt'] });
-    if (!station) throw new DomainError('NOT_FOUND', `no station ${stationId}`);
-    if (station.retiredAt) throw new DomainError('CONFLICT', `station ${stationId} is retired; put it back in service first`);
+    if (fields.protocol === 'ocpp1.6') return (await this.createCharger(stationId, fields, 1))[0];
+    await this.requireStationInService(stationId);
     try {
       return pileResource(await this.models.Pile.create({ id: fields.code, stationId, ...fields, retiredAt: null }));
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw new DomainError('CONFLICT', `a pile with the code ${fields.code} exists already`, { field: 'code' });
       throw error;
     }
+  }
+
+  /**
+   * An OCPP charger of `connectors` connectors at a station in service (ADR 0011): one pile per connector, the code a
+   * driver scans. One connector: the pile's code is the charger's chargePointId (`fields.code`), as before; several:
+   * `{chargePointId}-{n}`. All or none are written; a code or chargePointId in use: CONFLICT.
+   */
+  async createCharger(stationId: string, fields: PileFields, connectors: number): Promise<PileResource[]> {
+    const codes = connectorCodes(fields.code, connectors);
+    await this.requireStationInService(stationId);
+    try {
+      const rows = await this.options.db.transaction(async (transaction) => {
+        const created: Pile[] = [];
+        for (const [i, code] of codes.entries()) {
+          const connector = { id: code, code, stationId, protocol: 'ocpp1.6' as const, connectorCount: 1, ocppChargerId: fields.code, ocppConnectorId: i + 1, retiredAt: null };
+          created.push(await this.models.Pile.create({ ...fields, ...connector }, { transaction }));
+        }
+        return created;
+      });
+      return rows.map(pileResource);
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new DomainError('CONFLICT', `a pile with the code ${codes.join(' or ')} or a charger ${fields.code} exists already`, { field: 'code' });
+      throw error;
+    }
+  }
+
+  private async requireStationInService(stationId: string): Promise<void> {
+    const station = await this.models.Station.findByPk(stationId, { attributes: ['id', 'retiredAt'] });
+    if (!station) throw new DomainError('NOT_FOUND', `no station ${stationId}`);
+    if (station.retiredAt) throw new DomainError('CONFLICT', `station ${stationId} is retired; put it back in service first`);
   }
 
   async pileByCode(code: string): Promise<Pile> {

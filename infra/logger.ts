@@ -41,6 +41,8 @@ export interface LogContext {
   requestId?: string;
   sessionId?: string;
   pileId?: string;
+  /** An OCPP charger (its chargePointId), whose connectors are piles. */
+  chargerId?: string;
   workflowId?: string;
 }
 

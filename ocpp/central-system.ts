@@ -1,14 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import { RPCServer, createRPCError } from 'ocpp-rpc';
-import type { RegisteredPile } from '../db/pile-registry';
 import { OCPP_ENDPOINT_PATH, OCPP_SUBPROTOCOL, ocppPasswordMatches, parseRelayedCommand } from '../device-protocol/ocpp';
 import { PILE_ID_PATTERN } from '../device-protocol/topics';
 import { channels } from '../infra/hot-state/keys';
 import { KeyedQueue } from '../infra/keyed-queue';
 import { withLogContext } from '../infra/logger';
 import { sendCommand } from './commands';
-import { type ChargerConnection, type OcppContext, deliver } from './context';
+import { type ChargerConnection, type OcppContext, deliver, toEveryConnector } from './context';
 import { OCPP_ROUTES } from './routing';
+import { applyStationCap } from './station-cap';
 
 export interface CentralSystemOptions {
   port: number;
@@ -32,12 +32,13 @@ export interface RunningCentralSystem {
 /** What ocpp-rpc hands each connected charger: the calls the central system needs of it. */
 interface RpcCharger {
   identity: string;
-  session: { pile: RegisteredPile; connectedAt: number };
+  session: ChargerConnection;
   handle(method: string, handler: (call: { params: unknown }) => Promise<unknown>): void;
   handle(handler: (call: { method: string }) => Promise<unknown>): void;
   call(method: string, params: unknown): Promise<unknown>;
   close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
   on(event: 'close', listener: () => void): void;
+  on(event: 'callResult', listener: (event: { outbound: boolean; method: string; result: unknown }) => void): void;
 }
 
 /**
@@ -69,11 +70,11 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
     if (endpoint !== OCPP_ENDPOINT_PATH) return refuse(404, 'Not found', 'ocpp_bad_endpoint');
     if (!protocols.has(OCPP_SUBPROTOCOL)) return refuse(400, 'Subprotocol ocpp1.6 required', 'ocpp_bad_subprotocol');
     if (!PILE_ID_PATTERN.test(identity) || !ocppPasswordMatches(options.masterKey, identity, password)) return refuse(401, 'Unauthorized', 'ocpp_bad_credentials');
-    gateway.piles
-      .lookup(identity)
-      .then((pile) => {
-        if (!pile || pile.protocol !== 'ocpp1.6') return refuse(401, 'Unauthorized', 'ocpp_unknown_charger');
-        accept({ pile, connectedAt: gateway.clock() }, OCPP_SUBPROTOCOL);
+    ctx.chargers
+      .connectorsOf(identity)
+      .then((connectors) => {
+        if (!connectors.length) return refuse(401, 'Unauthorized', 'ocpp_unknown_charger');
+        accept({ chargerId: identity, connectors, connectedAt: gateway.clock() } satisfies ChargerConnection, OCPP_SUBPROTOCOL);
       })
       .catch((err: unknown) => {
         gateway.logger.error({ err, identity }, 'could not look the charger up');
@@ -83,39 +84,51 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
 
   server.on('client', (client: RpcCharger) => {
     const charger: ChargerConnection = client.session;
-    const { pileId } = charger.pile;
+    const { chargerId } = charger;
     // One socket per charger on this node: a charger that reconnects before its old socket timed out replaces it.
-    const previous = sockets.get(pileId);
-    sockets.set(pileId, client);
+    const previous = sockets.get(chargerId);
+    sockets.set(chargerId, client);
     if (previous) void previous.close({ code: 1000, reason: 'replaced by a new connection' }).catch(() => undefined);
 
     for (const [action, handler] of Object.entries(OCPP_ROUTES)) {
       client.handle(action, ({ params }) =>
-        perCharger.run(pileId, () => withLogContext({ pileId }, () => (handler as (c: OcppContext, ch: ChargerConnection, p: unknown) => Promise<unknown>)(ctx, charger, params))),
+        perCharger.run(chargerId, () => withLogContext({ chargerId }, () => (handler as (c: OcppContext, ch: ChargerConnection, p: unknown) => Promise<unknown>)(ctx, charger, params))),
       );
     }
     client.handle(async ({ method }) => {
       throw createRPCError('NotImplemented', `${String(method).slice(0, 64)} is not supported`);
     });
-
-    const unsubscribe = gateway.hot.subscribe(channels.ocppCommands(pileId), (message) => {
-      const command = parseRelayedCommand(message);
-      if (!command || command.pileId !== pileId) return gateway.logger.warn({ pileId }, 'malformed command on the charger’s channel: dropped');
-      // Not in the charger's queue: a command waits for its answer, and the charger's own calls go on meanwhile.
-      sendCommand(ctx, charger, command, (action, params) => client.call(action, params)).catch((err: unknown) =>
-        gateway.logger.error({ err, pileId, commandId: command.commandId }, 'could not send the command to the charger'),
+    // The station's power cap once the boot is answered: 'callResult' comes just before the answer is written.
+    client.on('callResult', ({ outbound, method, result }) => {
+      if (outbound || method !== 'BootNotification' || (result as { status?: string })?.status !== 'Accepted') return;
+      setImmediate(() =>
+        applyStationCap(ctx, charger, (action, params) => client.call(action, params)).catch((err: unknown) =>
+          gateway.logger.error({ err, chargerId }, 'could not apply the station’s power cap'),
+        ),
       );
     });
 
+    // Commands are addressed to piles: the channel of each of the charger's connectors.
+    const unsubscribes = charger.connectors.map(({ pileId }) =>
+      gateway.hot.subscribe(channels.ocppCommands(pileId), (message) => {
+        const command = parseRelayedCommand(message);
+        if (!command || command.pileId !== pileId) return gateway.logger.warn({ pileId }, 'malformed command on the charger’s channel: dropped');
+        // Not in the charger's queue: a command waits for its answer, and the charger's own calls go on meanwhile.
+        sendCommand(ctx, charger, command, (action, params) => client.call(action, params)).catch((err: unknown) =>
+          gateway.logger.error({ err, pileId, commandId: command.commandId }, 'could not send the command to the charger'),
+        );
+      }),
+    );
+
     client.on('close', () => {
-      if (sockets.get(pileId) === client) sockets.delete(pileId);
-      void unsubscribe.then((stop) => stop()).catch(() => undefined);
+      if (sockets.get(chargerId) === client) sockets.delete(chargerId);
+      for (const unsubscribe of unsubscribes) void unsubscribe.then((stop) => stop()).catch(() => undefined);
       // Like an MQTT pile's last will: stamped with the connection's time, so it is stale once the charger is back.
       void perCharger
-        .run(pileId, () => deliver(ctx, pileId, 'status', { ts: charger.connectedAt, state: 'offline', connectedAt: charger.connectedAt }))
-        .catch((err: unknown) => gateway.logger.error({ err, pileId }, 'could not record the charger offline'));
+        .run(chargerId, () => toEveryConnector(charger, (pile) => deliver(ctx, pile.pileId, 'status', { ts: charger.connectedAt, state: 'offline', connectedAt: charger.connectedAt })))
+        .catch((err: unknown) => gateway.logger.error({ err, chargerId }, 'could not record the charger offline'));
     });
-    gateway.logger.info({ pileId }, 'OCPP charger connected');
+    gateway.logger.info({ chargerId, connectors: charger.connectors.length }, 'OCPP charger connected');
   });
 
   const http = await server.listen(options.port, options.host);

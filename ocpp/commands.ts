@@ -1,5 +1,5 @@
 import { ocppIdTag, type RelayedCommand } from '../device-protocol/ocpp';
-import { type ChargerConnection, type OcppContext, deliver } from './context';
+import { type ChargerConnection, type OcppContext, chargerPile, deliver } from './context';
 
 /** What the central system asks of a charger: an OCPP action and its payload. */
 export interface OcppCall {
@@ -96,21 +96,32 @@ function ocppOperation(type: RelayedCommand['type'], p: Record<string, string | 
  * tied to the session by it); stops name the session's transaction, so a stop before the charger started one has
  * nothing to stop yet and waits for the session's resend.
  */
-export async function ocppCallOf(ctx: OcppContext, charger: ChargerConnection, command: RelayedCommand): Promise<OcppCall | { refused: string } | { notYet: string }> {
+export async function ocppCallOf(
+  ctx: OcppContext,
+  charger: ChargerConnection,
+  command: RelayedCommand,
+): Promise<OcppCall | { refused: string } | { notYet: string } | { answered: OcppAnswer }> {
+  const pile = chargerPile(charger, command.pileId);
+  if (!pile?.ocpp) return { refused: `${command.pileId} is no connector of charger ${charger.chargerId}` };
+  const { connectorId } = pile.ocpp;
   switch (command.type) {
-    case 'start':
+    case 'start': {
       if (!command.sessionId) return { refused: 'a start without a session: OCPP chargers are started for a session only' };
-      return { action: 'RemoteStartTransaction', params: { connectorId: 1, idTag: ocppIdTag(command.sessionId) } };
+      // A session a card started at the charger has its transaction already: it is started, nothing to ask.
+      const started = await ctx.transactions.ofSession(command.sessionId);
+      if (started && started.pileId === pile.pileId) return { answered: { accepted: true, result: 'started at the charger' } };
+      return { action: 'RemoteStartTransaction', params: { connectorId, idTag: ocppIdTag(command.sessionId) } };
+    }
     case 'stop': {
       if (!command.sessionId) return { refused: 'a stop without a session' };
       const transaction = await ctx.transactions.ofSession(command.sessionId);
-      if (!transaction || transaction.pileId !== charger.pile.pileId) return { notYet: 'the charger has started no transaction for the session yet' };
+      if (!transaction || transaction.pileId !== pile.pileId) return { notYet: 'the charger has started no transaction for the session yet' };
       return { action: 'RemoteStopTransaction', params: { transactionId: transaction.transactionId } };
     }
     case 'reset':
       return { action: 'Reset', params: { type: command.params?.type === 'hard' ? 'Hard' : 'Soft' } };
     case 'unlock':
-      return { action: 'UnlockConnector', params: { connectorId: Number(command.params?.connectorId ?? 1) } };
+      return { action: 'UnlockConnector', params: { connectorId: Number(command.params?.connectorId ?? connectorId) } };
     case 'configure': {
       const keys = Object.keys(command.params ?? {});
       if (keys.length !== 1 || keys[0] !== 'heartbeatIntervalS') return { refused: 'over OCPP only heartbeatIntervalS can be configured yet' };
@@ -132,7 +143,7 @@ export async function sendCommand(
   command: RelayedCommand,
   call: (action: string, params: Record<string, unknown>) => Promise<unknown>,
 ): Promise<void> {
-  const { pileId } = charger.pile;
+  const { pileId } = command;
   const logger = ctx.gateway.logger;
   if (command.sentAt + command.ttlSeconds * 1000 < ctx.gateway.clock()) {
     logger.info({ pileId, commandId: command.commandId }, 'command expired before it reached the charger: dropped');
@@ -146,6 +157,8 @@ export async function sendCommand(
   let outcome: OcppAnswer;
   if ('refused' in ocpp) {
     outcome = { accepted: false, reason: ocpp.refused };
+  } else if ('answered' in ocpp) {
+    outcome = ocpp.answered;
   } else {
     try {
       outcome = ocppAnswerOf(ocpp.action, await call(ocpp.action, ocpp.params));

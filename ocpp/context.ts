@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OcppTransactions } from '../db/ocpp-transactions';
-import type { RegisteredPile } from '../db/pile-registry';
+import type { PileRegistry, RegisteredPile } from '../db/pile-registry';
+import type { StationPowerCaps } from '../db/station-power-caps';
+import type { LocalStarts } from './local-starts';
 import type { UplinkMessages } from '../device-protocol/messages';
 import type { UplinkKind } from '../device-protocol/topics';
 import type { GatewayContext } from '../device-gateway/context';
@@ -13,14 +15,40 @@ export interface OcppContext {
   gateway: GatewayContext;
   presence: PilePresence;
   transactions: Pick<OcppTransactions, 'begin' | 'byId' | 'ofSession' | 'stopped'>;
+  /** A charger's connectors, read when it connects. */
+  chargers: Pick<PileRegistry, 'connectorsOf'>;
+  /** Stations' stored power caps, applied to a charger when it boots. */
+  caps: Pick<StationPowerCaps, 'shareOf'>;
+  /** Transactions started at a charger with an RFID card; unset: every card is refused. */
+  localStarts?: Pick<LocalStarts, 'statusOf' | 'sessionFor' | 'admit'>;
   heartbeatIntervalS: number;
 }
 
-/** What the central system knows about one connected charger. */
+/**
+ * What the central system knows about one connected charger (ADR 0011): the chargePointId it connected as and its
+ * connectors, each a pile of the fleet that runs its own sessions. The socket is the charger's; facts are the piles'.
+ */
 export interface ChargerConnection {
-  pile: RegisteredPile;
+  chargerId: string;
+  /** Its connectors by connector number (from 1); at least one. */
+  connectors: RegisteredPile[];
   /** When this WebSocket was accepted (platform clock): a status of an older connection is stale. */
   connectedAt: number;
+}
+
+/** The pile of connector `connectorId` of the charger; undefined for connector 0 and for a connector it does not have. */
+export function connectorPile(charger: ChargerConnection, connectorId: number): RegisteredPile | undefined {
+  return charger.connectors.find((pile) => pile.ocpp?.connectorId === connectorId);
+}
+
+/** The pile `pileId` when it is one of the charger's connectors: a fact about another pile never counts from it. */
+export function chargerPile(charger: ChargerConnection, pileId: string): RegisteredPile | undefined {
+  return charger.connectors.find((pile) => pile.pileId === pileId);
+}
+
+/** A fact about the whole charger (a boot, a heartbeat, connector 0 faulted, the socket closed), told to each connector's pile. */
+export async function toEveryConnector(charger: ChargerConnection, fact: (pile: RegisteredPile) => Promise<unknown>): Promise<void> {
+  for (const pile of charger.connectors) await fact(pile);
 }
 
 export type OcppHandler<P = Record<string, unknown>, R = Record<string, unknown>> = (ctx: OcppContext, charger: ChargerConnection, params: P) => Promise<R>;

@@ -7,6 +7,7 @@ import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
 import { runMain, serveMetrics } from '../infra/process';
 import { connectClient, temporalTls } from '../infra/temporal';
+import { sessionPolicyFrom } from '../infra/session-policy';
 import { installTracing } from '../infra/tracing';
 import { buildOcppContext } from './build';
 import { startCentralSystem } from './central-system';
@@ -38,7 +39,8 @@ runMain('ocpp', async () => {
     alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000,
   });
   await gateway.watched.start();
-  const ctx = buildOcppContext({ gateway, db, heartbeatIntervalS: env.OCPP_HEARTBEAT_INTERVAL_SECONDS, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 });
+  const sessions = { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env) };
+  const ctx = buildOcppContext({ gateway, db, heartbeatIntervalS: env.OCPP_HEARTBEAT_INTERVAL_SECONDS, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, sessions });
   const central = await startCentralSystem(ctx, { port: env.OCPP_PORT, host: env.OCPP_HOST, masterKey: env.PILE_MASTER_KEY });
   logger.info({ url: `${central.url}/ocpp/1.6/{chargePointId}` }, 'OCPP central system listening');
   return {

@@ -10,6 +10,7 @@ import { startSimulator } from '../simulator';
 import { fragments } from '../infra/config';
 import { startEmbeddedBroker } from '../infra/embedded-broker';
 import { createHotState } from '../infra/hot-state';
+import { sessionPolicyFrom } from '../infra/session-policy';
 import { createLogger, type Logger } from '../infra/logger';
 import { connectMqtt } from '../infra/mqtt';
 import { mqttCredentials } from '../device-protocol/mqtt-accounts';
@@ -154,7 +155,13 @@ export async function startSystem(
     );
     stops.push(() => gateway.stop());
     const ocpp = await startCentralSystem(
-      buildOcppContext({ gateway: { ...gatewayContext, logger: logger.child({ component: 'ocpp' }) }, db, heartbeatIntervalS: env.OCPP_HEARTBEAT_INTERVAL_SECONDS, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 }),
+      buildOcppContext({
+        gateway: { ...gatewayContext, logger: logger.child({ component: 'ocpp' }) },
+        db,
+        heartbeatIntervalS: env.OCPP_HEARTBEAT_INTERVAL_SECONDS,
+        heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000,
+        sessions: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env) },
+      }),
       { port: env.OCPP_PORT, host: env.OCPP_HOST, masterKey: secrets.pileMasterKey },
     );
     stops.push(() => ocpp.stop());

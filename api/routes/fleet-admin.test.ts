@@ -198,6 +198,34 @@ describe('fleet management by staff', () => {
       expect(JSON.stringify(read.body)).not.toContain(created.credentials.basicAuthPassword);
     });
 
+    it('creates an OCPP charger of several connectors: one password for the charger, one pile code per connector', async () => {
+      const stationId = await aStationCreated();
+      const code = uniqueId('cp');
+      const { body } = await call(operator).post(`/admin/stations/${stationId}/piles`, { code, type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', protocol: 'ocpp1.6', connectors: 2 }).expect(201);
+      expect(body.credentials).toMatchObject({ chargePointId: code, basicAuthPassword: deriveOcppPassword(MASTER_KEY, code) });
+      expect(body.connectors).toEqual([
+        { connectorId: 1, pileCode: `${code}-1`, qrLink: expect.stringMatching(new RegExp(`/${code}-1$`)) },
+        { connectorId: 2, pileCode: `${code}-2`, qrLink: expect.stringMatching(new RegExp(`/${code}-2$`)) },
+      ]);
+      const { body: station } = await call(support).get(`/admin/stations/${stationId}`).expect(200);
+      expect(station.piles.map((p: { code: string; ocpp: object }) => [p.code, p.ocpp])).toEqual([
+        [`${code}-1`, { chargePointId: code, connectorId: 1 }],
+        [`${code}-2`, { chargePointId: code, connectorId: 2 }],
+      ]);
+      expect(await new PileRegistry({ db: t.db }).connectorsOf(code)).toMatchObject([{ pileId: `${code}-1` }, { pileId: `${code}-2` }]);
+    });
+
+    it('refuses connectors for an MQTT pile, and a charger whose chargePointId is in use, writing none of its connectors', async () => {
+      const stationId = await aStationCreated();
+      const mqtt = await call(operator).post(`/admin/stations/${stationId}/piles`, { code: uniqueId('p'), type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', connectors: 2 }).expect(400);
+      expect(mqtt.body.error).toMatchObject({ code: 'VALIDATION_FAILED', field: 'connectors' });
+      const { pile } = await aPileCreated(stationId, { protocol: 'ocpp1.6' });
+      const again = await call(operator).post(`/admin/stations/${stationId}/piles`, { code: pile.code, type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', protocol: 'ocpp1.6', connectors: 3 }).expect(409);
+      expect(again.body.error).toMatchObject({ code: 'CONFLICT', field: 'code' });
+      const { body: station } = await call(support).get(`/admin/stations/${stationId}`).expect(200);
+      expect(station.piles.map((p: { code: string }) => p.code)).toEqual([pile.code]);
+    });
+
     it('refuses a protocol it does not speak, naming the field', async () => {
       const stationId = await aStationCreated();
       const { body } = await call(operator).post(`/admin/stations/${stationId}/piles`, { code: uniqueId('pile'), type: 'fast', maxPowerW: 60_000, connectorType: 'GB/T', protocol: 'ocpp2.0.1' }).expect(400);

@@ -6,6 +6,7 @@ import { type Author, pileResource } from '../../db/fleet-admin';
 import { PILE_PROTOCOLS, PILE_TYPES } from '../../db/models';
 import type { StationWithPiles } from '../../db/stations';
 import { DomainError } from '../../domain/errors';
+import { MAX_CONNECTORS } from '../../domain/pile-command';
 import { type PileDisplayStatus, pileDisplayStatus } from '../../domain/pile-status';
 import { tariffDefinitionSchema } from '../../domain/tariff-schema';
 import { PILE_ID_PATTERN } from '../../device-protocol/topics';
@@ -46,8 +47,17 @@ const pileFields = {
   connectorCount: z.number().int().min(1).max(8),
 };
 const pileCreate = z
-  .object({ code: id, ...pileFields, connectorCount: pileFields.connectorCount.default(1), protocol: z.enum(PILE_PROTOCOLS).default('mqtt'), reason: reason.optional() })
-  .strict();
+  .object({
+    code: id,
+    ...pileFields,
+    connectorCount: pileFields.connectorCount.default(1),
+    protocol: z.enum(PILE_PROTOCOLS).default('mqtt'),
+    /** An OCPP charger's connectors, each a pile of its own that runs its own sessions (ADR 0011). */
+    connectors: z.number().int().min(1).max(MAX_CONNECTORS).optional(),
+    reason: reason.optional(),
+  })
+  .strict()
+  .refine((body) => body.connectors === undefined || body.protocol === 'ocpp1.6', { path: ['connectors'], message: 'only an OCPP charger has connectors of its own; an MQTT pile runs one session at a time' });
 const pilePatch = z
   .object({ ...pileFields, retired: z.boolean(), reason })
   .partial()
@@ -75,7 +85,7 @@ const author = (user: AuthUser): Author => ({ id: user.id, name: user.name });
  * and their QR code), and the live fleet. Reading is for operators, support and admins; writing for operators and
  * admins, each write audited and announced to every node's cached catalogue.
  */
-export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, sessionRecords, audit, pileCommissioning }: ApiDeps): Router {
+export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, sessionRecords, audit, pileCommissioning, pileCommands }: ApiDeps): Router {
   const router = new Router({ prefix: '/api/v1/admin' });
   const read = requireRole('operator', 'support', 'admin');
   const write = requireRole('operator', 'admin');
@@ -144,14 +154,30 @@ export function fleetAdminRoutes({ fleetAdmin, stations, live, listedStatuses, s
   // ── piles ───────────────────────────────────────────────────────────────────────────
 
   router.post('/stations/:id/piles', write, async (ctx) => {
-    const { reason: why, ...fields } = parseBody(ctx, pileCreate);
+    const { reason: why, connectors, ...fields } = parseBody(ctx, pileCreate);
+    if (fields.protocol === 'ocpp1.6') {
+      const piles = await audited(currentUser(ctx), 'pile.create', `pile:${fields.code}`, why, () => fleetAdmin.createCharger(ctx.params.id, fields, connectors ?? 1));
+      // One charger more under the station's stored cap: every connected charger's share shrinks now; the new one gets its share when it boots.
+      const powerCap = await pileCommands.reshareCap(currentUser(ctx), ctx.params.id);
+      ctx.status = 201;
+      ctx.body = {
+        pile: piles[0],
+        piles,
+        // Shown once: derived from the master key, never stored. The charger connects as `code`; drivers scan each connector's.
+        credentials: pileCommissioning.ocppCredentials(fields.code),
+        connectors: piles.map((pile) => ({ connectorId: pile.ocpp!.connectorId, pileCode: pile.code, qrLink: pileCommissioning.qrLink(pile.code) })),
+        qrLink: pileCommissioning.qrLink(piles[0].code),
+        ...(powerCap ? { powerCap } : {}),
+      };
+      return;
+    }
     const pile = await audited(currentUser(ctx), 'pile.create', `pile:${fields.code}`, why, () => fleetAdmin.createPile(ctx.params.id, fields));
     const provisioning = pileCommissioning.credentials(pile.id);
     ctx.status = 201;
     ctx.body = {
       pile,
       // Shown once: derived from the master key, never stored (`npm run pile:credentials` derives them again).
-      credentials: pile.protocol === 'ocpp1.6' ? pileCommissioning.ocppCredentials(pile.id) : provisioning && {
+      credentials: provisioning && {
         mqttUsername: provisioning.mqtt.username,
         mqttPassword: provisioning.mqtt.password,
         mqttClientId: provisioning.mqtt.clientId,

@@ -26,6 +26,8 @@ const powerCapBody = z
   })
   .strict();
 
+const clearCapQuery = z.object({ reason: z.string().trim().min(3).max(500) });
+
 const listQuery = z.object({
   pile: z.string().min(1).max(64).optional(),
   state: z.enum(OPERATOR_COMMAND_STATES).optional(),
@@ -48,11 +50,23 @@ export function pileCommandRoutes({ pileCommands }: ApiDeps): Router {
     ctx.status = 202;
   });
 
-  // A station's power cap, shared between its OCPP chargers as ChargePointMaxProfiles (one tracked command each).
+  // A station's power cap, stored and shared between its OCPP chargers as ChargePointMaxProfiles (one tracked command each).
   router.post('/stations/:id/power-cap', requireRole('operator', 'admin'), async (ctx) => {
     const id = stationId.parse(ctx.params.id);
     const body = parseBody(ctx, powerCapBody);
     ctx.body = { powerCap: await pileCommands.capStation(currentUser(ctx), id, body, idempotencyKey(ctx)) };
+    ctx.status = 202;
+  });
+
+  router.get('/stations/:id/power-cap', requireRole('operator', 'support', 'admin'), async (ctx) => {
+    ctx.body = { powerCap: await pileCommands.storedCap(stationId.parse(ctx.params.id)) };
+  });
+
+  // A DELETE has no body here: the reason is in the query.
+  router.delete('/stations/:id/power-cap', requireRole('operator', 'admin'), async (ctx) => {
+    const id = stationId.parse(ctx.params.id);
+    const { reason } = parseQuery(ctx, clearCapQuery);
+    ctx.body = { powerCap: await pileCommands.clearStationCap(currentUser(ctx), id, reason, idempotencyKey(ctx)) };
     ctx.status = 202;
   });
 

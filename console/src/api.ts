@@ -212,6 +212,8 @@ export interface Pile {
   connectorCount: number;
   /** How the pile talks to the platform: our MQTT protocol, or OCPP 1.6J (docs/ocpp.md). */
   protocol?: PileProtocol;
+  /** An OCPP charger's connector: the charger it belongs to and its number there (ADR 0011). */
+  ocpp?: { chargePointId: string; connectorId: number };
   retiredAt: string | null;
 }
 export type PileProtocol = 'mqtt' | 'ocpp1.6';
@@ -223,8 +225,9 @@ export const stationsApi = {
   get: (id: string) => get<{ station: Station; piles: Pile[] }>(`/admin/stations/${seg(id)}`),
   create: (body: StationFields & { id?: string; reason?: string }) => post<{ station: Station }>('/admin/stations', body),
   update: (id: string, body: Partial<StationFields> & { retired?: boolean; reason?: string }) => patch<{ station: Station }>(`/admin/stations/${seg(id)}`, body),
-  addPile: (stationId: string, body: { code: string; type: PileType; maxPowerW: number; connectorType: string; connectorCount?: number; protocol?: PileProtocol; reason?: string }) =>
-    post<{ pile: Pile; credentials: PileCredentials }>(`/admin/stations/${seg(stationId)}/piles`, body),
+  /** An OCPP charger of `connectors` connectors is one pile per connector: the answer names each one's code. */
+  addPile: (stationId: string, body: { code: string; type: PileType; maxPowerW: number; connectorType: string; connectorCount?: number; protocol?: PileProtocol; connectors?: number; reason?: string }) =>
+    post<{ pile: Pile; credentials: PileCredentials; connectors?: { connectorId: number; pileCode: string; qrLink: string }[] }>(`/admin/stations/${seg(stationId)}/piles`, body),
   onCall: (stationId: string) => get<{ staff: { id: string; username: string; phone?: string | null }[] }>(`/admin/stations/${seg(stationId)}/on-call`),
   setOnCall: (stationId: string, body: { staffIds: string[]; reason?: string }) => put<{ staff: { id: string; username: string; phone?: string | null }[] }>(`/admin/stations/${seg(stationId)}/on-call`, body),
 };
@@ -276,7 +279,7 @@ export const pilesApi = {
 
 // ---------------------------------------------------------------- commands
 
-/** The OCPP-only commands (getConfig … clearProfile) are listed and shown here; the send dialog offers the first five. */
+/** The OCPP-only commands (getConfig … clearProfile) are offered by the send dialog for OCPP piles only. */
 export type CommandType = 'start' | 'stop' | 'reset' | 'unlock' | 'configure' | 'getConfig' | 'changeConfig' | 'availability' | 'trigger' | 'setProfile' | 'clearProfile';
 export type CommandState = 'sent' | 'accepted' | 'rejected' | 'expired' | 'failed';
 export const COMMAND_STATES: CommandState[] = ['sent', 'accepted', 'rejected', 'expired', 'failed'];
@@ -302,13 +305,20 @@ export interface Command {
   createdAt: string;
   updatedAt: string;
 }
+/** The params of the OCPP-only commands (domain/pile-command.ts checks them: validateCommandParams). */
+export type OcppCommandParams = Record<string, string | number>;
+export const OCPP_COMMAND_TYPES: CommandType[] = ['getConfig', 'changeConfig', 'availability', 'trigger', 'setProfile', 'clearProfile'];
+export const AVAILABILITY_TYPES = ['Operative', 'Inoperative'] as const;
+export const TRIGGER_MESSAGES = ['BootNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'Heartbeat', 'MeterValues', 'StatusNotification'] as const;
+export const PROFILE_PURPOSES = ['TxDefaultProfile', 'ChargePointMaxProfile'] as const;
+export const CLEARABLE_PROFILE_PURPOSES = ['TxDefaultProfile', 'ChargePointMaxProfile', 'TxProfile'] as const;
 export interface CommandRequest {
   commandId: string;
   type: CommandType;
   reason: string;
   driverId?: string;
   connectorId?: number;
-  params?: ConfigureParams;
+  params?: ConfigureParams | OcppCommandParams;
 }
 export const commandsApi = {
   /** The commandId doubles as the Idempotency-Key: a retried click never sends twice. */
@@ -528,6 +538,20 @@ export const driversApi = {
   get: (id: string) => get<DriverPage>(`/admin/users/${seg(id)}`),
   freeze: (id: string, reason: string) => post<{ user: Driver }>(`/admin/users/${seg(id)}/freeze`, { reason }),
   unfreeze: (id: string, reason: string) => post<{ user: Driver }>(`/admin/users/${seg(id)}/unfreeze`, { reason }),
+};
+
+/** An RFID card mapped to a driver: tapped at an OCPP charger, it starts the driver's session (docs/ocpp.md, "RFID cards"). */
+export interface IdTag {
+  idTag: string;
+  userId: string;
+  status: 'active' | 'blocked';
+  createdAt: string;
+  updatedAt: string;
+}
+export const idTagsApi = {
+  list: (userId: string) => get<{ idTags: IdTag[] }>('/admin/id-tags', { userId }),
+  add: (body: { idTag: string; userId: string; reason: string }) => post<{ idTag: IdTag }>('/admin/id-tags', body),
+  setStatus: (idTag: string, status: IdTag['status'], reason: string) => patch<{ idTag: IdTag }>(`/admin/id-tags/${seg(idTag)}`, { status, reason }),
 };
 
 export type FeedbackKind = 'complaint' | 'suggestion';

@@ -59,6 +59,9 @@ class PileRow extends Model<InferAttributes<PileRow>, InferCreationAttributes<Pi
   declare connectorCount: CreationOptional<number>;
   /** What the pile speaks: our MQTT protocol or OCPP 1.6J (migration 0012). */
   declare protocol: CreationOptional<PileProtocol>;
+  /** An OCPP charger's connector: the chargePointId it connects as and its connector number (migration 0017); null for MQTT piles. */
+  declare ocppChargerId: CreationOptional<string | null>;
+  declare ocppConnectorId: CreationOptional<number | null>;
   /** Set when the pile was retired: it starts no session, its history stays. */
   declare retiredAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -120,11 +123,13 @@ export function defineFleetModels(sequelize: Sequelize) {
       connectorType: { type: DataTypes.STRING(32), allowNull: false },
       connectorCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
       protocol: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'mqtt' },
+      ocppChargerId: { type: DataTypes.STRING(64), allowNull: true },
+      ocppConnectorId: { type: DataTypes.INTEGER, allowNull: true },
       retiredAt: timestamp(true),
       createdAt: timestamp(),
       updatedAt: timestamp(),
     },
-    { ...common, tableName: 'piles' },
+    { ...common, tableName: 'piles', indexes: [{ unique: true, fields: ['ocpp_charger_id', 'ocpp_connector_id'] }] },
   );
   Pile.belongsTo(Station, { foreignKey: 'stationId', as: 'station' });
   Station.hasMany(Pile, { foreignKey: 'stationId', as: 'piles' });

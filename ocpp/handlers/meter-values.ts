@@ -1,4 +1,4 @@
-import { type OcppContext, type ChargerConnection, type OcppHandler, deliver, epochMs } from '../context';
+import { type OcppContext, type ChargerConnection, type OcppHandler, chargerPile, deliver, epochMs, toEveryConnector } from '../context';
 
 export interface SampledValue {
   value: string;
@@ -58,11 +58,12 @@ export function telemetryOf(value: MeterValue, at: number) {
  * Feeds a transaction's samples, oldest first, to the gateway's telemetry handler: the same checkpoints, plausibility
  * checks and live progress as an MQTT pile's. Samples of a transaction that is not this charger's count for nothing.
  */
-export async function meterTransaction(ctx: OcppContext, { pile }: ChargerConnection, transactionId: number, values: MeterValue[]): Promise<void> {
+export async function meterTransaction(ctx: OcppContext, charger: ChargerConnection, transactionId: number, values: MeterValue[]): Promise<void> {
   const transaction = await ctx.transactions.byId(transactionId);
-  if (!transaction || transaction.pileId !== pile.pileId) {
+  const pile = transaction && chargerPile(charger, transaction.pileId);
+  if (!transaction || !pile) {
     ctx.gateway.metrics.rejected.inc({ reason: transaction ? 'foreign_transaction' : 'unknown_transaction' });
-    ctx.gateway.logger.warn({ pileId: pile.pileId, transactionId }, 'meter values of a transaction that is not this charger’s: ignored');
+    ctx.gateway.logger.warn({ chargerId: charger.chargerId, transactionId }, 'meter values of a transaction that is not this charger’s: ignored');
     return;
   }
   const samples = values
@@ -73,9 +74,9 @@ export async function meterTransaction(ctx: OcppContext, { pile }: ChargerConnec
   for (const sample of samples) await deliver(ctx, pile.pileId, 'telemetry', { ...sample, sessionId: transaction.sessionId });
 }
 
-/** MeterValues: samples of a transaction are metered; samples outside one are a sign of life only. */
+/** MeterValues: samples of a transaction are metered (on the transaction's connector); samples outside one are a sign of life only. */
 export const meterValues: OcppHandler<MeterValuesParams> = async (ctx, charger, params) => {
-  if (params.transactionId === undefined) await deliver(ctx, charger.pile.pileId, 'heartbeat', { ts: ctx.gateway.clock() });
+  if (params.transactionId === undefined) await toEveryConnector(charger, (pile) => deliver(ctx, pile.pileId, 'heartbeat', { ts: ctx.gateway.clock() }));
   else await meterTransaction(ctx, charger, params.transactionId, params.meterValue);
   return {};
 };

@@ -1,5 +1,5 @@
 import type { PileState } from '../../device-protocol/messages';
-import { type OcppHandler, deliver, epochMs } from '../context';
+import { type OcppHandler, connectorPile, deliver, epochMs, toEveryConnector } from '../context';
 
 export interface StatusNotificationParams {
   connectorId: number;
@@ -24,17 +24,22 @@ export const PILE_STATE_OF: Record<string, PileState> = {
 };
 
 /**
- * StatusNotification: the charger's state becomes the pile's, through the gateway's status handler (live status,
- * offline and fault alarms, a session ended when its pile says it is idle). A pile here has one connector in use
- * at a time: connector 1 speaks for it; connector 0 (the whole charger) counts only when it is unavailable or
- * faulted, since "connector 0 available" says nothing about a transaction on connector 1.
+ * StatusNotification: a connector's state becomes its pile's, through the gateway's status handler (live status,
+ * offline and fault alarms, a session ended when its pile says it is idle). Connector 0 (the whole charger) counts
+ * only when it is unavailable or faulted, and then for every connector: "connector 0 available" says nothing about a
+ * transaction on connector 1. A connector the charger has no pile for is ignored.
  */
-export const statusNotification: OcppHandler<StatusNotificationParams> = async (ctx, { pile, connectedAt }, params) => {
+export const statusNotification: OcppHandler<StatusNotificationParams> = async (ctx, charger, params) => {
   const state = PILE_STATE_OF[params.status];
   if (!state) return {};
-  if (params.connectorId > 1) return {};
-  if (params.connectorId === 0 && state !== 'unavailable' && state !== 'faulted') return {};
   const faultCode = state === 'faulted' ? (params.vendorErrorCode || params.errorCode).slice(0, 64) : undefined;
-  await deliver(ctx, pile.pileId, 'status', { ts: epochMs(ctx, params.timestamp), state, connectedAt, ...(faultCode ? { faultCode } : {}) });
+  const status = { ts: epochMs(ctx, params.timestamp), state, connectedAt: charger.connectedAt, ...(faultCode ? { faultCode } : {}) };
+  if (params.connectorId === 0) {
+    if (state === 'unavailable' || state === 'faulted') await toEveryConnector(charger, (pile) => deliver(ctx, pile.pileId, 'status', status));
+    return {};
+  }
+  const pile = connectorPile(charger, params.connectorId);
+  if (pile) await deliver(ctx, pile.pileId, 'status', status);
+  else ctx.gateway.metrics.rejected.inc({ reason: 'unknown_connector' });
   return {};
 };

@@ -1,4 +1,4 @@
-import { type ConsoleBrowser, byTestId, launchConsoleBrowser, openDriver, replyToFeedback, screenshot, scriptErrors, setDriverFrozen, signIn } from '../support/browser';
+import { type ConsoleBrowser, byTestId, changeDriverCard, launchConsoleBrowser, openDriver, replyToFeedback, screenshot, scriptErrors, setDriverFrozen, signIn } from '../support/browser';
 import { uniqueId } from '../support/services';
 import { type TestSystem, startTestSystem } from '../support/system-harness';
 
@@ -8,6 +8,7 @@ describe('drivers and feedback in the console', () => {
   let t: TestSystem;
   let browser: ConsoleBrowser;
   let support: { username: string; password: string };
+  let operator: { username: string; password: string };
 
   beforeAll(async () => {
     t = await startTestSystem('embedded', { STAFF_ADMIN_PASSWORD: ADMIN_PASSWORD });
@@ -17,6 +18,10 @@ describe('drivers and feedback in the console', () => {
     const created = await t.call('POST', '/api/v1/admin/staff', { token: admin, body: { username, role: 'support', reason: 'customer service' } });
     expect(created.status).toBe(201);
     support = { username, password: created.body.password };
+    const operatorName = uniqueId('operator');
+    const operatorCreated = await t.call('POST', '/api/v1/admin/staff', { token: admin, body: { username: operatorName, role: 'operator', reason: 'runs the chargers' } });
+    expect(operatorCreated.status).toBe(201);
+    operator = { username: operatorName, password: operatorCreated.body.password };
   }, 180_000);
 
   afterAll(async () => {
@@ -58,6 +63,25 @@ describe('drivers and feedback in the console', () => {
     const { body } = await t.call('GET', `/api/v1/feedback/${submitted.body.id}`, { token });
     expect(body.status).toBe('replied');
     expect(body.replies).toEqual([expect.objectContaining({ from: 'support', content: '已安排维修，谢谢反馈' })]);
+    expect(scriptErrors(page)).toEqual([]);
+  }, 120_000);
+
+  it('an operator maps an RFID card to a driver on the driver’s page and blocks it when it is lost', async () => {
+    const name = uniqueId('card-driver');
+    const token = await t.login(name);
+    const driverId = (await t.call('GET', '/api/v1/me', { token })).body.id;
+    const idTag = `rf${uniqueId('c').slice(-10)}`;
+
+    const page = await browser.newPage();
+    await signIn(page, operator.username, operator.password);
+    await openDriver(page, name, driverId);
+    expect(await changeDriverCard(page, idTag, 'card handed out at the desk', 'add')).toBe('active');
+    expect(await changeDriverCard(page, idTag, 'card reported lost', 'toggle')).toBe('blocked');
+    await screenshot(page, 'driver-card-blocked');
+
+    const admin = (await t.call('POST', '/api/v1/auth/staff-login', { body: { username: 'admin', password: ADMIN_PASSWORD } })).body.token;
+    const { body } = await t.call('GET', `/api/v1/admin/id-tags?userId=${driverId}`, { token: admin });
+    expect(body.idTags).toEqual([expect.objectContaining({ idTag: idTag.toUpperCase(), userId: driverId, status: 'blocked' })]);
     expect(scriptErrors(page)).toEqual([]);
   }, 120_000);
 });

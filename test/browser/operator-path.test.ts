@@ -13,6 +13,7 @@ import {
   openMenu,
   screenshot,
   scriptErrors,
+  openPile,
   sendCommand,
   setOnCall,
   setStaffPhone,
@@ -22,6 +23,7 @@ import {
 } from '../support/browser';
 import { type FakeSms, startFakeSms } from '../support/fake-sms';
 import { eventually } from '../support/live-client';
+import { TestCharger } from '../support/ocpp-charger';
 import { type TestSystem, startTestSystem } from '../support/system-harness';
 
 const ADMIN_PASSWORD = 'first-admin-password-for-tests';
@@ -46,6 +48,7 @@ describe("the operator's path through the console", () => {
   let adminPage: Page;
   let page: Page;
   let pile: SimulatedPile | undefined;
+  let charger: TestCharger | undefined;
 
   // The system is fresh (its own SQLite, broker and Temporal server): names need not be unique, so they read well.
   const operator = { username: 'pudong-operator', password: '', id: '' };
@@ -80,6 +83,7 @@ describe("the operator's path through the console", () => {
 
   afterAll(async () => {
     await pile?.disconnect().catch(() => undefined);
+    await charger?.close().catch(() => undefined);
     await browser?.close();
     await t?.stop();
     await sms?.close();
@@ -276,5 +280,34 @@ describe("the operator's path through the console", () => {
     expect(entry('alarm.resolve', `alarm:${alarmId}`)).toMatchObject({ actorName: operator.username, reason: resolveNote });
     // However long the alarm stayed open, the operator was texted once.
     expect(sms.sent).toHaveLength(1);
+  }, 120_000);
+
+  it('8. the operator adds an OCPP charger of two connectors (one password, a pile code each) and reads its configuration from a connector’s page', async () => {
+    const chargePointId = 'PD-OCPP-03';
+    await page.goto(`/console/stations/${encodeURIComponent(stationId)}`);
+    const shown = await addPile(page, { code: chargePointId, type: 'fast', maxPowerW: 60_000, protocol: 'ocpp1.6', connectors: 2, reason: 'commissioning a twin charger' });
+    expect(shown).toMatchObject({ chargePointId, basicAuthUsername: chargePointId, 'connector-1': `${chargePointId}-1`, 'connector-2': `${chargePointId}-2` });
+
+    charger = await TestCharger.connect(t.system.ocppUrl, chargePointId, shown.basicAuthPassword);
+    await charger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' });
+    for (const connectorId of [1, 2]) await charger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available' });
+    const pilePage = await openPile(page, `${chargePointId}-2`);
+    await expect(byTestId(page, 'pile-ocpp-connector').textContent()).resolves.toContain(`${chargePointId} #2`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="pile-status"]')?.getAttribute('data-status') === 'available', undefined, { timeout: LIVE_TIMEOUT_MS }).catch(async () => {
+      throw new Error(`pile status stayed ${await pilePage.status()}`);
+    });
+
+    charger.answers.GetConfiguration = { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }], unknownKey: ['NoSuchKey'] };
+    await sendCommand(page, { type: 'getConfig', reason: 'check the twin charger', keys: 'HeartbeatInterval, NoSuchKey' });
+    expect((await charger.nextCall('GetConfiguration')).params).toEqual({ key: ['HeartbeatInterval', 'NoSuchKey'] });
+    const token = await operatorToken();
+    const { body } = await eventually(
+      () => t.call('GET', `/api/v1/admin/commands?pile=${chargePointId}-2`, { token }),
+      (r) => r.body.commands?.[0]?.state === 'accepted',
+      LIVE_TIMEOUT_MS,
+    );
+    expect(body.commands[0]).toMatchObject({ type: 'getConfig', params: { keys: 'HeartbeatInterval, NoSuchKey' }, detail: 'HeartbeatInterval=60; unknown: NoSuchKey' });
+    await screenshot(page, '09-ocpp-command');
+    expect(scriptErrors(page)).toEqual([]);
   }, 120_000);
 });

@@ -29,17 +29,22 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     await t?.stop();
   });
 
-  /** A charger added like any pile, through the console's pile API; its password is in the answer, once. */
-  async function addCharger(stationId = t.stationId): Promise<{ code: string; password: string }> {
+  /**
+   * A charger added like any pile, through the console's pile API; its password is in the answer, once, with the pile
+   * code of each connector (`connectors` absent: one connector, whose pile code is the chargePointId).
+   */
+  async function addCharger(stationId = t.stationId, connectors?: number): Promise<{ code: string; password: string; piles: string[]; answer: any }> {
     const code = `${stationId}-ocpp${++serial}`;
     const created = await t.call('POST', `/api/v1/admin/stations/${stationId}/piles`, {
       token: admin,
-      body: { code, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T', protocol: 'ocpp1.6' },
+      body: { code, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T', protocol: 'ocpp1.6', ...(connectors ? { connectors } : {}) },
     });
     expect(created.status).toBe(201);
     expect(created.body.pile.protocol).toBe('ocpp1.6');
     expect(created.body.credentials).toMatchObject({ chargePointId: code, basicAuthUsername: code, subprotocol: 'ocpp1.6', endpointPath: `/ocpp/1.6/${code}` });
-    return { code, password: created.body.credentials.basicAuthPassword };
+    const piles = (created.body.connectors as { connectorId: number; pileCode: string }[]).map((c) => c.pileCode);
+    expect(piles).toHaveLength(connectors ?? 1);
+    return { code, password: created.body.credentials.basicAuthPassword, piles, answer: created.body };
   }
 
   async function connect(code: string, password: string): Promise<TestCharger> {
@@ -60,21 +65,24 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
 
   const pileStatus = async (code: string) => (await t.call('GET', `/api/v1/piles/${code}`)).body.pile?.status;
 
-  /** A driver with money starts a session on the charger; the charger accepts the remote start and starts its transaction. */
-  async function startedSession(code: string, charger: TestCharger, meterStartWh: number) {
+  /**
+   * A driver with money starts a session on the pile `code` (connector `connectorId` of the charger); the charger
+   * accepts the remote start and starts its transaction on that connector.
+   */
+  async function startedSession(code: string, charger: TestCharger, meterStartWh: number, connectorId = 1) {
     const token = await t.login(`driver-${mode}-${code}`);
     expect((await t.call('POST', '/api/v1/wallet/top-ups', { token, body: { amountFen: 5000 } })).status).toBe(201);
     const started = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode: code } });
     expect(started.status).toBe(201);
     const sessionId: string = started.body.sessionId;
     const remoteStart = await charger.nextCall('RemoteStartTransaction');
-    expect(remoteStart.params).toMatchObject({ connectorId: 1, idTag: expect.stringMatching(/^.{1,20}$/) });
+    expect(remoteStart.params).toMatchObject({ connectorId, idTag: expect.stringMatching(/^.{1,20}$/) });
     const { idTag } = remoteStart.params;
     expect(await charger.call('Authorize', { idTag })).toEqual({ idTagInfo: { status: 'Accepted' } });
-    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
-    const transaction = await charger.call('StartTransaction', { connectorId: 1, idTag, meterStart: meterStartWh, timestamp: new Date().toISOString() });
+    await charger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Preparing' });
+    const transaction = await charger.call('StartTransaction', { connectorId, idTag, meterStart: meterStartWh, timestamp: new Date().toISOString() });
     expect(transaction.idTagInfo.status).toBe('Accepted');
-    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    await charger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Charging' });
     await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'CHARGING');
     return { token, sessionId, transactionId: transaction.transactionId as number, idTag };
   }
@@ -91,6 +99,51 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
 
     await charger.close();
     await eventually(() => pileStatus(code), (s) => s === 'offline');
+  });
+
+  it('runs two drivers’ sessions at once on the two connectors of one charger, each billed by its connector’s meter', async () => {
+    const { code, password, piles } = await addCharger(t.stationId, 2);
+    expect(piles).toEqual([`${code}-1`, `${code}-2`]);
+    const charger = await connect(code, password);
+    await charger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' });
+    for (const connectorId of [1, 2]) await charger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available' });
+    for (const pile of piles) await eventually(() => pileStatus(pile), (s) => s === 'idle');
+
+    const first = await startedSession(piles[0], charger, 10_000, 1);
+    const second = await startedSession(piles[1], charger, 20_000, 2);
+    expect(second.transactionId).not.toBe(first.transactionId);
+    await sleep(1100);
+    await charger.call('MeterValues', { connectorId: 1, transactionId: first.transactionId, meterValue: [meterValue(Date.now(), 10_020, 60_000)] });
+    await charger.call('MeterValues', { connectorId: 2, transactionId: second.transactionId, meterValue: [meterValue(Date.now(), 20_030, 90_000)] });
+
+    for (const { sessionId, token } of [first, second]) expect((await t.call('POST', `/api/v1/sessions/${sessionId}/stop`, { token })).status).toBe(200);
+    const stops = [await charger.nextCall('RemoteStopTransaction'), await charger.nextCall('RemoteStopTransaction')];
+    expect(stops.map((stop) => stop.params.transactionId).sort()).toEqual([first.transactionId, second.transactionId].sort());
+    await sleep(1100);
+    await charger.call('StopTransaction', { transactionId: first.transactionId, meterStop: 10_031, timestamp: new Date().toISOString(), reason: 'Remote' });
+    await charger.call('StopTransaction', { transactionId: second.transactionId, meterStop: 20_047, timestamp: new Date().toISOString(), reason: 'Remote' });
+    for (const connectorId of [1, 2]) await charger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available' });
+
+    const completed = ({ sessionId, token }: { sessionId: string; token: string }) =>
+      eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'COMPLETED', 60_000);
+    const [{ body: firstBill }, { body: secondBill }] = await Promise.all([completed(first), completed(second)]);
+    expect(firstBill).toMatchObject({ pileId: piles[0], bill: { energyWh: 31 } });
+    expect(secondBill).toMatchObject({ pileId: piles[1], bill: { energyWh: 47 } });
+  }, 90_000);
+
+  it('tells every connector of a fault of the whole charger (connector 0), and each connector only of its own status', async () => {
+    const { code, password, piles } = await addCharger(t.stationId, 2);
+    const charger = await connect(code, password);
+    await charger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' });
+    for (const connectorId of [1, 2]) await charger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available' });
+    for (const pile of piles) await eventually(() => pileStatus(pile), (s) => s === 'idle');
+
+    await charger.call('StatusNotification', { connectorId: 0, errorCode: 'PowerMeterFailure', status: 'Faulted', timestamp: new Date().toISOString() });
+    for (const pile of piles) await eventually(() => pileStatus(pile), (s) => s === 'fault');
+
+    await charger.call('StatusNotification', { connectorId: 2, errorCode: 'NoError', status: 'Available', timestamp: new Date().toISOString() });
+    await eventually(() => pileStatus(piles[1]), (s) => s === 'idle');
+    expect(await pileStatus(piles[0])).toBe('fault');
   });
 
   it('refuses a charger with a wrong password, without one, or under an id that is no OCPP pile', async () => {
@@ -175,6 +228,42 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     const refused = await charger.call('StartTransaction', { connectorId: 1, idTag: 'RFID-UNKNOWN', meterStart: 10, timestamp: new Date().toISOString() });
     expect(refused.idTagInfo.status).toBe('Invalid');
   });
+  it('starts the session of a card’s driver when it is tapped at the charger, billed by the charger’s meter, and refuses it once blocked', async () => {
+    const { code, charger } = await bootedCharger();
+    const { body: login } = await t.call('POST', '/api/v1/auth/dev-login', { body: { name: `card-driver-${mode}-${code}`, role: 'driver' } });
+    const token: string = login.token;
+    expect((await t.call('POST', '/api/v1/wallet/top-ups', { token, body: { amountFen: 5000 } })).status).toBe(201);
+    const idTag = `CARD-${randomUUID().slice(0, 8)}`;
+    expect((await t.call('POST', '/api/v1/admin/id-tags', { token: admin, body: { idTag, userId: login.user.id, reason: 'card handed out' } })).status).toBe(201);
+
+    expect(await charger.call('Authorize', { idTag })).toEqual({ idTagInfo: { status: 'Accepted' } });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+    const meterStart = 40_000;
+    const start = { connectorId: 1, idTag, meterStart, timestamp: new Date().toISOString() };
+    const transaction = await charger.call('StartTransaction', start);
+    expect(transaction).toEqual({ transactionId: expect.any(Number), idTagInfo: { status: 'Accepted' } });
+    // The charger never saw the answer and sends the same start again: the same transaction, the same session.
+    expect(await charger.call('StartTransaction', start)).toEqual(transaction);
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+    const { body: mine } = await eventually(() => t.call('GET', '/api/v1/sessions', { token }), (r) => r.body.sessions?.[0]?.status === 'CHARGING');
+    expect(mine.sessions).toHaveLength(1);
+    const { sessionId } = mine.sessions[0];
+
+    await sleep(1100);
+    await charger.call('MeterValues', { connectorId: 1, transactionId: transaction.transactionId, meterValue: [meterValue(Date.now(), meterStart + 20, 50_000)] });
+    await sleep(1100);
+    await charger.call('StopTransaction', { transactionId: transaction.transactionId, idTag, meterStop: meterStart + 33, timestamp: new Date().toISOString(), reason: 'Local' });
+    await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    const { body: session } = await eventually(() => t.call('GET', `/api/v1/sessions/${sessionId}`, { token }), (r) => r.body.status === 'COMPLETED', 60_000);
+    expect(session).toMatchObject({ pileId: code, bill: { energyWh: 33 } });
+    expect((await t.call('GET', '/api/v1/wallet', { token })).body).toEqual({ balanceFen: 5000 - session.bill.capturedFen, heldFen: 0 });
+    expect(charger.received.filter((call) => call.method === 'RemoteStartTransaction')).toEqual([]);
+
+    expect((await t.call('PATCH', `/api/v1/admin/id-tags/${idTag}`, { token: admin, body: { status: 'blocked', reason: 'card reported lost' } })).status).toBe(200);
+    expect(await charger.call('Authorize', { idTag })).toEqual({ idTagInfo: { status: 'Blocked' } });
+    expect(await charger.call('StartTransaction', { ...start, timestamp: new Date().toISOString() })).toEqual({ transactionId: 0, idTagInfo: { status: 'Blocked' } });
+  }, 90_000);
+
   it('runs operators’ commands as OCPP calls and ends each with the charger’s answer', async () => {
     const { code, charger } = await bootedCharger();
     const command = async (id: string) => (await t.call('GET', `/api/v1/admin/commands/${id}`, { token: admin })).body.command;
@@ -284,7 +373,8 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     expect(charger.received).toEqual([]);
   });
 
-  it('shares a station’s power cap between its OCPP chargers, counting offline ones and skipping them', async () => {
+  /** A station of its own, so a power cap on it reaches no other test's chargers. */
+  async function aCappableStation(): Promise<string> {
     const { body: home } = await t.call('GET', `/api/v1/admin/stations/${t.stationId}`, { token: admin });
     const stationId = `st-cap-${mode === 'embedded' ? 'e' : 'r'}-${randomUUID().slice(0, 8)}`;
     const station = await t.call('POST', '/api/v1/admin/stations', {
@@ -292,6 +382,18 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
       body: { id: stationId, name: 'Capped hub', address: 'Grid road 1', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: home.station.tariffId },
     });
     expect(station.status).toBe(201);
+    return stationId;
+  }
+
+  /** What a charger is told its ChargePointMaxProfile limit is, in W. */
+  const capLimitOf = async (charger: TestCharger) => {
+    const { params } = await charger.nextCall('SetChargingProfile');
+    expect(params).toMatchObject({ connectorId: 0, csChargingProfiles: { chargingProfilePurpose: 'ChargePointMaxProfile', chargingSchedule: { chargingRateUnit: 'W' } } });
+    return params.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit;
+  };
+
+  it('shares a station’s power cap between its OCPP chargers, counting offline ones and skipping them', async () => {
+    const stationId = await aCappableStation();
     const first = await bootedCharger(stationId);
     const second = await bootedCharger(stationId);
     const { code: offline } = await addCharger(stationId);
@@ -311,6 +413,34 @@ describe.each<Mode>(['real services', 'embedded'])('OCPP 1.6J chargers (%s)', (m
     const tooSmall = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 10, reason: 'typo' } });
     expect(tooSmall.status).toBe(400);
     expect(tooSmall.body.error).toMatchObject({ field: 'capW' });
+  });
+
+  it('stores a station’s power cap: a charger added later shrinks every share, a charger that boots gets its share, and clearing it clears theirs', async () => {
+    const stationId = await aCappableStation();
+    const first = await bootedCharger(stationId);
+    const capped = await t.call('POST', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin, body: { capW: 50_000, reason: 'transformer limit' } });
+    expect(capped.body.powerCap).toMatchObject({ chargers: 1, limitW: 50_000 });
+    expect(await capLimitOf(first.charger)).toBe(50_000);
+
+    const second = await addCharger(stationId, 2);
+    expect(second.answer.powerCap).toMatchObject({ capW: 50_000, chargers: 2, limitW: 25_000, skipped: [{ pileCode: second.piles[0] }] });
+    expect(await capLimitOf(first.charger)).toBe(25_000);
+    const secondCharger = await connect(second.code, second.password);
+    expect(await secondCharger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' })).toMatchObject({ status: 'Accepted' });
+    expect(await capLimitOf(secondCharger)).toBe(25_000);
+    for (const connectorId of [1, 2]) await secondCharger.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available' });
+    await eventually(() => pileStatus(second.piles[0]), (s) => s === 'idle');
+    expect((await t.call('GET', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin })).body.powerCap).toMatchObject({ capW: 50_000, reason: 'transformer limit' });
+
+    const cleared = await t.call('DELETE', `/api/v1/admin/stations/${stationId}/power-cap?reason=${encodeURIComponent('grid upgraded')}`, { token: admin });
+    expect(cleared.body.powerCap).toMatchObject({ capW: 0, chargers: 2, skipped: [] });
+    for (const charger of [first.charger, secondCharger]) {
+      expect((await charger.nextCall('ClearChargingProfile')).params).toEqual({ chargingProfilePurpose: 'ChargePointMaxProfile' });
+    }
+    expect((await t.call('GET', `/api/v1/admin/stations/${stationId}/power-cap`, { token: admin })).body.powerCap).toBeNull();
+    await secondCharger.call('BootNotification', { chargePointVendor: 'ocpp-rpc', chargePointModel: 'twin' });
+    await sleep(500);
+    expect(secondCharger.received.filter((c) => c.method === 'SetChargingProfile')).toEqual([]);
   });
 
   it('charges an OCPP charger and an MQTT pile side by side, each billed by its own meter', async () => {

@@ -149,10 +149,16 @@ export async function openPile(page: Page, code: string) {
 }
 
 /** On a pile's page: sends a remote command with its reason through the dialog; resolves once the dialog closed. */
-export async function sendCommand(page: Page, command: { type: 'start' | 'stop' | 'reset' | 'unlock' | 'configure'; reason: string; driverId?: string }): Promise<void> {
+export async function sendCommand(
+  page: Page,
+  command: { type: 'start' | 'stop' | 'reset' | 'unlock' | 'configure' | 'getConfig' | 'changeConfig'; reason: string; driverId?: string; keys?: string; key?: string; value?: string },
+): Promise<void> {
   await byTestId(page, 'command-open').click();
   await choose(page, 'command-type', `command-type-${command.type}`);
   if (command.driverId) await fill(page, 'command-driver-id', command.driverId);
+  if (command.keys) await fill(page, 'command-ocpp-keys', command.keys);
+  if (command.key) await fill(page, 'command-ocpp-key', command.key);
+  if (command.value) await fill(page, 'command-ocpp-value', command.value);
   await fill(page, 'command-reason', command.reason);
   await byTestId(page, 'command-send').click();
   await byTestId(page, 'command-dialog').waitFor({ state: 'hidden' });
@@ -237,13 +243,21 @@ export async function createStation(page: Page, station: { name: string; address
   return stationId;
 }
 
-/** On a station's page: adds a pile; returns the device credentials the console shows once (then closes them). */
-export async function addPile(page: Page, pile: { code: string; type: 'fast' | 'slow'; maxPowerW: number; reason?: string }): Promise<Record<string, string>> {
+/**
+ * On a station's page: adds a pile (or an OCPP charger, with `protocol`; of several connectors, with `connectors`);
+ * returns what the console showed once: its credentials and, for a charger, `connector-N` = that connector's pile code.
+ */
+export async function addPile(
+  page: Page,
+  pile: { code: string; type: 'fast' | 'slow'; maxPowerW: number; reason?: string; protocol?: 'ocpp1.6'; connectors?: number },
+): Promise<Record<string, string>> {
   await byTestId(page, 'pile-add').click();
   await byTestId(page, 'pile-dialog').waitFor();
   await fill(page, 'pile-code', pile.code);
   await byTestId(page, `pile-type-${pile.type}`).click();
   await fillNumber(page, 'pile-max-power', pile.maxPowerW);
+  if (pile.protocol) await byTestId(page, 'pile-protocol-ocpp').click();
+  if (pile.connectors) await fillNumber(page, 'pile-connectors', pile.connectors);
   if (pile.reason) await fill(page, 'pile-reason', pile.reason);
   await byTestId(page, 'pile-save').click();
   await byTestId(page, 'pile-credentials').waitFor();
@@ -254,7 +268,7 @@ export async function addPile(page: Page, pile: { code: string; type: 'fast' | '
   await screenshot(page, `pile-credentials-${pile.code}`);
   await byTestId(page, 'pile-credentials-close').click();
   await byTestId(page, 'pile-credentials').waitFor({ state: 'hidden' });
-  await byTestId(page, 'station-piles').getByText(pile.code, { exact: true }).waitFor();
+  await byTestId(page, 'station-piles').getByText(credentials['connector-1'] ?? pile.code, { exact: true }).waitFor();
   return credentials;
 }
 
@@ -306,6 +320,27 @@ export async function setDriverFrozen(page: Page, frozen: boolean, reason: strin
   const state = page.locator(`[data-testid="driver-state"][data-state="${frozen ? 'frozen' : 'active'}"]`);
   await state.waitFor();
   return state.textContent();
+}
+
+/** On a driver's page (operator, admin): maps an RFID card to the driver, or blocks / unblocks one; resolves to the card's status shown afterwards. */
+export async function changeDriverCard(page: Page, idTag: string, reason: string, action: 'add' | 'toggle'): Promise<string | null> {
+  await page.locator('#tab-cards').click();
+  const card = byTestId(page, `driver-card-${idTag.toUpperCase()}`);
+  const before = action === 'add' ? null : await card.getAttribute('data-status');
+  await byTestId(page, action === 'add' ? 'driver-card-add' : `driver-card-toggle-${idTag.toUpperCase()}`).click();
+  if (action === 'add') await fill(page, 'driver-card-tag', idTag);
+  await fill(page, 'driver-card-reason', reason);
+  await byTestId(page, 'driver-card-confirm').click();
+  await byTestId(page, 'driver-card-dialog').waitFor({ state: 'hidden' });
+  await page.waitForFunction(
+    ({ selector, before }) => {
+      const status = document.querySelector(selector)?.getAttribute('data-status');
+      return !!status && status !== before;
+    },
+    { selector: `[data-testid="driver-card-${idTag.toUpperCase()}"]`, before },
+    { timeout: UI_TIMEOUT_MS },
+  );
+  return card.getAttribute('data-status');
 }
 
 /** Support: opens a feedback item from the queue (status `open`) and sends a reply. */

@@ -1,4 +1,4 @@
-import type { SessionPolicyEnv } from '../infra/config';
+import type { SessionPolicyEnv } from './config';
 import type { SessionPolicy } from '../workflows/charging-session.messages';
 
 /** The policy every new session is started with, from the environment (a running session keeps its own). */
