@@ -9,7 +9,7 @@ import { startEngines } from './lib/engines';
 import type { Flags } from './lib/flags';
 import { IpcChild } from './lib/ipc';
 import { LiveWatchers } from './lib/live-watchers';
-import { Platform, readCounter } from './lib/platform';
+import { Platform, readCounter, readMetrics } from './lib/platform';
 import { note, type ScenarioReport } from './lib/report';
 import { benchStations, seedStations } from './lib/seed';
 import { prepareDrivers, startSessions, StatusWatch } from './lib/session-traffic';
@@ -125,12 +125,16 @@ export async function ocppScenario(flags: Flags): Promise<ScenarioReport> {
     cleanups.push(async () => watchers.close());
 
     const failedBefore = await readCounter(ocpp.metricsUrl, 'evcp_gateway_messages_total', { outcome: 'failed' });
+    const lagNames = ['nodejs_eventloop_lag_p99_seconds', 'nodejs_eventloop_lag_max_seconds'];
+    await readMetrics(ocpp.metricsUrl, lagNames); // each scrape starts prom-client's lag histogram again
     const ours = { connect: connected, ...(await measure({ ocpp: ocpp.pid, api: api.pid, worker: worker.pid, redis: engines.pids.redis, temporal: engines.pids.temporal })) };
+    const lag = await readMetrics(ocpp.metricsUrl, lagNames);
+    const eventLoopLag = { p99Ms: Math.round(lag.nodejs_eventloop_lag_p99_seconds * 1000), maxMs: Math.round(lag.nodejs_eventloop_lag_max_seconds * 1000) };
     await sleep(graceMs);
     const failed = (await readCounter(ocpp.metricsUrl, 'evcp_gateway_messages_total', { outcome: 'failed' })) - failedBefore;
     const progress = distribution(ours.window.sent.filter((key) => delivered.has(key)).map((key) => delivered.get(key)!));
     const lost = ours.window.sent.length - progress.count;
-    return report({ chargerCount, chargingCount, intervalS, heartbeatS, seconds, concurrency, engines: engines.describe() }, baseline, ours, { progress, lost, failed, starts: started });
+    return report({ chargerCount, chargingCount, intervalS, heartbeatS, seconds, concurrency, engines: engines.describe() }, baseline, ours, { progress, lost, failed, starts: started, eventLoopLag });
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => note(`cleanup: ${error}`));
   }
@@ -140,7 +144,7 @@ function report(
   setup: Record<string, unknown> & { chargerCount: number },
   baseline: Phase | undefined,
   ours: Phase,
-  live: { progress: Distribution; lost: number; failed: number; starts: Awaited<ReturnType<typeof startSessions>> },
+  live: { progress: Distribution; lost: number; failed: number; starts: Awaited<ReturnType<typeof startSessions>>; eventLoopLag: { p99Ms: number; maxMs: number } },
 ): ScenarioReport {
   const figures = (phase: Phase) => ({
     connected: phase.connect.connected,
@@ -163,7 +167,7 @@ function report(
     scenario: 'ocpp',
     setup,
     baseline: baseFigures ?? { skipped: '--baseline false' },
-    ours: { ...ourFigures, progressMs: live.progress, expected: live.progress.count + live.lost, lost: live.lost, gatewayFailures: live.failed, starts: { perSecond: live.starts.perSecond, latencyMs: live.starts.latency } },
+    ours: { ...ourFigures, progressMs: live.progress, expected: live.progress.count + live.lost, lost: live.lost, gatewayFailures: live.failed, eventLoopLagMs: live.eventLoopLag, starts: { perSecond: live.starts.perSecond, latencyMs: live.starts.latency } },
     ratios: baseFigures
       ? {
           heartbeatP99VsBaseline: ratio(ourFigures.heartbeatMs.p99, baseFigures.heartbeatMs.p99),
@@ -181,6 +185,7 @@ function report(
       ...(baseFigures ? describe('baseline (bare ocpp-rpc server)', baseFigures) : ['baseline skipped']),
       ...describe('ours (central system process)', ourFigures),
       `  MeterValues frame sent → driver's WebSocket progress: ${formatDistribution(live.progress)}; lost ${live.lost}; gateway failures ${live.failed}`,
+      `  central system event-loop lag over the window: p99 ${live.eventLoopLag.p99Ms} ms, max ${live.eventLoopLag.maxMs} ms`,
       `  session starts through the API: ${live.starts.perSecond}/s, ${formatDistribution(live.starts.latency)}`,
     ],
   };

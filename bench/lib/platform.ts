@@ -92,7 +92,16 @@ export class Platform {
 
 /** Sums a Prometheus counter over the series whose labels include `labels`. */
 export async function readCounter(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return sumSeries(await (await fetch(metricsUrl)).text(), name, labels);
+}
+
+/** Several metrics of one scrape (gauges that each scrape resets, such as prom-client's event-loop lag, must be read together). */
+export async function readMetrics<N extends string>(metricsUrl: string, names: N[]): Promise<Record<N, number>> {
   const text = await (await fetch(metricsUrl)).text();
+  return Object.fromEntries(names.map((name) => [name, sumSeries(text, name, {})])) as Record<N, number>;
+}
+
+function sumSeries(text: string, name: string, labels: Record<string, string>): number {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let total = 0;
   for (const line of text.split('\n')) {
