@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { deriveOcppPassword } from '../device-protocol/ocpp';
 import { RedisHotState } from '../infra/hot-state';
-import { hotKeys } from '../infra/hot-state/keys';
+import { channels, hotKeys } from '../infra/hot-state/keys';
 import { OcppPileCommands } from '../infra/ocpp-pile-commands';
 import { eventually } from '../test/support/live-client';
 import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
@@ -22,7 +22,7 @@ describe('one socket per charger across central-system nodes', () => {
   const chargers: TestCharger[] = [];
 
   beforeAll(async () => {
-    f = await gatewayFixture({ pileCount: 3 });
+    f = await gatewayFixture({ pileCount: 4 });
     await f.db.models.Pile.update({ protocol: 'ocpp1.6' }, { where: { stationId: f.stationId } });
     // The second node has its own Redis connections on the same store, as another process would.
     secondHot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: f.hotKeyPrefix });
@@ -79,8 +79,20 @@ describe('one socket per charger across central-system nodes', () => {
     expect(olderToken).not.toBe(await owner(pileId));
   });
 
-  it('leaves no owner once the owning connection closed', async () => {
+  it('keeps its socket when it hears of a claim that lost the race to its own', async () => {
     const pileId = f.pileIds[2];
+    const { charger } = await connect(nodes[0], pileId);
+    await eventually(() => owner(pileId), (token) => token !== undefined);
+    // Another node's claim reached the store first, but its notice arrives after this node claimed over it.
+    await f.hot.publish(channels.ocppTakeovers, JSON.stringify({ pileId, token: randomUUID() }));
+    await reset(pileId, 'reset-after-a-lost-race');
+
+    expect((await charger.nextCall('Reset')).params).toEqual({ type: 'Soft' });
+    expect(nodes[0].connected()).toBe(1);
+  });
+
+  it('leaves no owner once the owning connection closed', async () => {
+    const pileId = f.pileIds[3];
     const { charger } = await connect(nodes[1], pileId);
     await eventually(() => owner(pileId), (token) => token !== undefined);
     await charger.close();
