@@ -1,6 +1,7 @@
 import mqtt from 'mqtt';
 import { PileFleet } from '../simulator';
 import { pileTopics } from '../device-protocol/topics';
+import { serveOperations } from './lib/ipc';
 
 const topics = pileTopics();
 
@@ -44,21 +45,6 @@ const operations = {
   },
 };
 
-process.on('message', (request: FleetRequest) => {
-  const operation = operations[request.op] as (...args: unknown[]) => Promise<unknown>;
-  operation(...request.args).then(
-    (result) => process.send!({ id: request.id, ok: true, result }),
-    (error: Error) => process.send!({ id: request.id, ok: false, error: `${error.message}${error instanceof AggregateError ? `: ${error.errors[0]}` : ''}` }),
-  );
-});
-process.on('disconnect', () => process.exit(0));
-process.send!({ ready: true });
+serveOperations(operations);
 
 export type FleetOperations = typeof operations;
-
-/** A call of the benchmark (bench/lib/fleet-remote.ts) to this process. */
-export interface FleetRequest {
-  id: number;
-  op: keyof FleetOperations;
-  args: unknown[];
-}

@@ -5,6 +5,7 @@ import { note, printReport, type ScenarioReport } from './lib/report';
 import type { Flags } from './lib/flags';
 import { activeSessionsScenario } from './active-sessions';
 import { nearbyStationsScenario } from './nearby-stations';
+import { ocppScenario } from './ocpp';
 import { recoveryScenario } from './recovery';
 import { sessionStartsScenario } from './session-starts';
 import { telemetryScenario } from './telemetry';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (flags: Flags) => Promise<ScenarioReport>> = {
   'nearby-stations': nearbyStationsScenario,
   recovery: recoveryScenario,
   'stats-rollup': statsRollupScenario,
+  ocpp: ocppScenario,
 };
 
 async function main(): Promise<number> {

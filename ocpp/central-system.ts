@@ -7,6 +7,7 @@ import { KeyedQueue } from '../infra/keyed-queue';
 import { withLogContext } from '../infra/logger';
 import { sendCommand } from './commands';
 import { type ChargerConnection, type OcppContext, deliver, toEveryConnector } from './context';
+import { ChargerOwnership } from './ownership';
 import { OCPP_ROUTES } from './routing';
 import { applyStationCap } from './station-cap';
 
@@ -36,7 +37,7 @@ interface RpcCharger {
   handle(method: string, handler: (call: { params: unknown }) => Promise<unknown>): void;
   handle(handler: (call: { method: string }) => Promise<unknown>): void;
   call(method: string, params: unknown): Promise<unknown>;
-  close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
+  close(options?: { code?: number; reason?: string; awaitPending?: boolean; force?: boolean }): Promise<unknown>;
   on(event: 'close', listener: () => void): void;
   on(event: 'callResult', listener: (event: { outbound: boolean; method: string; result: unknown }) => void): void;
 }
@@ -58,7 +59,21 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
     wssOptions: { maxPayload: options.maxPayloadBytes ?? 256 * 1024 },
   });
   const perCharger = new KeyedQueue();
-  const sockets = new Map<string, RpcCharger>();
+  /** The sockets this node holds, one per charger, each with its claim of the charger (a token, undefined if it failed). */
+  const sockets = new Map<string, { client: RpcCharger; claimed: Promise<string | undefined> }>();
+  const ownership = new ChargerOwnership(gateway.hot);
+  const lost = (client: RpcCharger, pileId: string) => {
+    gateway.logger.info({ pileId }, 'a newer connection of the charger owns it: closing this one');
+    void client.close({ code: 1000, reason: 'replaced by a newer connection' }).catch(() => undefined);
+  };
+  // Another node (or this one) claimed a charger: an older socket of it here closes, once the store confirms it lost.
+  const stopClaims = await ownership.onClaim((pileId, token) => {
+    const held = sockets.get(pileId);
+    if (!held) return;
+    void held.claimed
+      .then(async (mine) => mine !== undefined && mine !== token && !(await ownership.holds(pileId, mine)) && lost(held.client, pileId))
+      .catch((err: unknown) => gateway.logger.error({ err, pileId }, 'could not check who owns the charger'));
+  });
 
   server.auth((accept, reject, handshake) => {
     const { identity, endpoint, password, protocols } = handshake;
@@ -85,10 +100,15 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
   server.on('client', (client: RpcCharger) => {
     const charger: ChargerConnection = client.session;
     const { chargerId } = charger;
-    // One socket per charger on this node: a charger that reconnects before its old socket timed out replaces it.
+    // One socket per charger: the newest connection owns it, on this node or across nodes (ownership.ts).
     const previous = sockets.get(chargerId);
-    sockets.set(chargerId, client);
-    if (previous) void previous.close({ code: 1000, reason: 'replaced by a new connection' }).catch(() => undefined);
+    const claimed = ownership.claim(chargerId).catch((err: unknown) => {
+      gateway.logger.error({ err, chargerId }, 'could not claim the charger: closing its connection so that it reconnects');
+      void client.close({ code: 1011, reason: 'try again' }).catch(() => undefined);
+      return undefined;
+    });
+    sockets.set(chargerId, { client, claimed });
+    if (previous) lost(previous.client, chargerId);
 
     for (const [action, handler] of Object.entries(OCPP_ROUTES)) {
       client.handle(action, ({ params }) =>
@@ -114,18 +134,27 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
         const command = parseRelayedCommand(message);
         if (!command || command.pileId !== pileId) return gateway.logger.warn({ pileId }, 'malformed command on the charger’s channel: dropped');
         // Not in the charger's queue: a command waits for its answer, and the charger's own calls go on meanwhile.
-        sendCommand(ctx, charger, command, (action, params) => client.call(action, params)).catch((err: unknown) =>
-          gateway.logger.error({ err, pileId, commandId: command.commandId }, 'could not send the command to the charger'),
-        );
+        // Only the connection that owns the charger sends; an older one closes instead.
+        const owned = claimed.then((token) => token !== undefined && ownership.mayCommand(chargerId, token));
+        owned
+          .then((owner) => {
+            if (owner) return sendCommand(ctx, charger, command, (action, params) => client.call(action, params));
+            lost(client, chargerId);
+          })
+          .catch((err: unknown) => gateway.logger.error({ err, pileId, commandId: command.commandId }, 'could not send the command to the charger'));
       }),
     );
 
     client.on('close', () => {
-      if (sockets.get(chargerId) === client) sockets.delete(chargerId);
+      if (sockets.get(chargerId)?.client === client) sockets.delete(chargerId);
       for (const unsubscribe of unsubscribes) void unsubscribe.then((stop) => stop()).catch(() => undefined);
       // Like an MQTT pile's last will: stamped with the connection's time, so it is stale once the charger is back.
       void perCharger
-        .run(chargerId, () => toEveryConnector(charger, (pile) => deliver(ctx, pile.pileId, 'status', { ts: charger.connectedAt, state: 'offline', connectedAt: charger.connectedAt })))
+        .run(chargerId, async () => {
+          const token = await claimed;
+          if (token !== undefined) await ownership.release(chargerId, token);
+          await toEveryConnector(charger, (pile) => deliver(ctx, pile.pileId, 'status', { ts: charger.connectedAt, state: 'offline', connectedAt: charger.connectedAt }));
+        })
         .catch((err: unknown) => gateway.logger.error({ err, chargerId }, 'could not record the charger offline'));
     });
     gateway.logger.info({ chargerId, connectors: charger.connectors.length }, 'OCPP charger connected');
@@ -142,8 +171,13 @@ export async function startCentralSystem(ctx: OcppContext, options: CentralSyste
     connected: () => sockets.size,
     async stop() {
       clearInterval(sweeper);
+      // ocpp-rpc's server.close does not wait for its clients to close: without this, the offline records their
+      // close handlers queue would meet a hot store and a database already closed.
+      const closing = [...sockets.values()].map(({ client }) => client.close({ code: 1001, reason: 'central system stopping', awaitPending: false }).catch(() => undefined));
       await server.close({ code: 1001, reason: 'central system stopping', awaitPending: false, force: false });
+      await Promise.all(closing);
       await perCharger.drain();
+      await stopClaims();
     },
   };
 }

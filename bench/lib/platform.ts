@@ -6,12 +6,17 @@ import { type Child, freePort, startChild } from './child';
 import type { Engines } from './engines';
 import { note } from './report';
 
-export type Role = 'gateway' | 'api' | 'worker';
+export type Role = 'gateway' | 'api' | 'worker' | 'ocpp';
 
 const DIST = path.resolve(__dirname, '..', '..');
-const ENTRY: Record<Role, string> = { gateway: 'device-gateway/main.js', api: 'api/main.js', worker: 'worker/main.js' };
+const ENTRY: Record<Role, string> = { gateway: 'device-gateway/main.js', api: 'api/main.js', worker: 'worker/main.js', ocpp: 'ocpp/main.js' };
 /** The log line each process writes once it serves. */
-const READY: Record<Role, string> = { gateway: '"msg":"gateway subscribed"', api: '"msg":"API listening"', worker: '"msg":"worker running"' };
+const READY: Record<Role, string> = {
+  gateway: '"msg":"gateway subscribed"',
+  api: '"msg":"API listening"',
+  worker: '"msg":"worker running"',
+  ocpp: '"msg":"OCPP central system listening"',
+};
 
 export interface PlatformProcess {
   role: Role;
@@ -24,8 +29,8 @@ export interface PlatformProcess {
 }
 
 /**
- * The platform's own entry points (dist/api/main.js, dist/device-gateway/main.js, dist/worker/main.js), each a
- * separate process configured only through the environment, as in production.
+ * The platform's own entry points (dist/api/main.js, dist/device-gateway/main.js, dist/worker/main.js,
+ * dist/ocpp/main.js), each a separate process configured only through the environment, as in production.
  */
 export class Platform {
   readonly jwtSecret = randomBytes(32).toString('hex');
@@ -87,7 +92,16 @@ export class Platform {
 
 /** Sums a Prometheus counter over the series whose labels include `labels`. */
 export async function readCounter(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return sumSeries(await (await fetch(metricsUrl)).text(), name, labels);
+}
+
+/** Several metrics of one scrape (gauges that each scrape resets, such as prom-client's event-loop lag, must be read together). */
+export async function readMetrics<N extends string>(metricsUrl: string, names: N[]): Promise<Record<N, number>> {
   const text = await (await fetch(metricsUrl)).text();
+  return Object.fromEntries(names.map((name) => [name, sumSeries(text, name, {})])) as Record<N, number>;
+}
+
+function sumSeries(text: string, name: string, labels: Record<string, string>): number {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let total = 0;
   for (const line of text.split('\n')) {

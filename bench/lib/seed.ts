@@ -1,5 +1,6 @@
 import { DEMO_TARIFF } from '../../system/seed-demo';
 import type { Database } from '../../db/database';
+import type { PileProtocol } from '../../db/models';
 import { FleetCatalogue } from '../../db/fleet-catalogue';
 import { type FleetPileSpec, fleetPileSpecs } from '../../simulator';
 
@@ -37,8 +38,8 @@ export function benchStations(prefix: string, stationCount: number, pilesPerStat
   });
 }
 
-/** Writes the stations and piles in chunks: 25,000 piles are too many for one statement. */
-export async function seedStations(db: Database, stations: BenchStation[]): Promise<void> {
+/** Writes the stations and piles (MQTT piles unless `protocol` says otherwise) in chunks: 25,000 piles are too many for one statement. */
+export async function seedStations(db: Database, stations: BenchStation[], protocol: PileProtocol = 'mqtt'): Promise<void> {
   await db.migrate();
   const catalogue = new FleetCatalogue(db);
   await catalogue.addTariff(DEMO_TARIFF);
@@ -54,7 +55,7 @@ export async function seedStations(db: Database, stations: BenchStation[]): Prom
         tariffId: DEMO_TARIFF.id,
       })),
     );
-    const piles = chunk.flatMap((s) => s.piles.map((p) => ({ id: p.pileId, code: p.pileId, stationId: s.stationId, type: p.type, maxPowerW: p.maxPowerW, connectorType: 'GB/T' })));
+    const piles = chunk.flatMap((s) => s.piles.map((p) => ({ id: p.pileId, code: p.pileId, stationId: s.stationId, type: p.type, maxPowerW: p.maxPowerW, connectorType: 'GB/T', protocol })));
     for (const rows of chunks(piles, 2000)) await catalogue.addPiles(rows);
   }
 }

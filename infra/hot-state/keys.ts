@@ -22,6 +22,8 @@ export const hotKeys = {
   gatewaysKnown: 'gateways:known',
   /** Sorted set of piles by last time heard from, for the offline detector. */
   pilesLastSeen: 'piles:last-seen',
+  /** The OCPP connection that owns this charger (its token): the newest claim, the only one its commands go to. */
+  ocppOwner: (chargerId: string) => `ocpp:${chargerId}:owner`,
 };
 
 export const channels = {
@@ -39,4 +41,6 @@ export const channels = {
   catalogueChanged: 'catalogue:changed',
   /** Platform → the OCPP central-system node holding this charger's socket: its commands (device-protocol/ocpp.ts). */
   ocppCommands: (pileId: string) => `ocpp:commands:${pileId}`,
+  /** A central-system node claimed a charger for a new connection: the nodes holding an older socket of it close theirs. */
+  ocppTakeovers: 'ocpp:takeovers',
 };

@@ -54,6 +54,8 @@ export interface GatewayFixture {
   signals: RecordedSignals;
   commandSignals: RecordedCommandSignals;
   hot: RedisHotState;
+  /** The key prefix of `hot`: another connection to the same store (another node) uses it too. */
+  hotKeyPrefix: string;
   live: LiveState;
   db: Database;
   stationId: string;
@@ -76,7 +78,8 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const pileIds = Array.from({ length: options.pileCount ?? 2 }, (_, i) => `${stationId}-p${i + 1}`);
   await catalogue.addPiles(pileIds.map((id) => ({ id, code: id, stationId, type: 'fast', maxPowerW: 120_000, connectorType: 'GB/T' })));
 
-  const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
+  const hotKeyPrefix = testRedisPrefix();
+  const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: hotKeyPrefix });
   const live = new LiveState(hot);
   const signals = new RecordedSignals();
   const commandSignals = new RecordedCommandSignals();
@@ -107,6 +110,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
     signals,
     commandSignals,
     hot,
+    hotKeyPrefix,
     live,
     db,
     stationId,

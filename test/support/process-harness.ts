@@ -86,6 +86,11 @@ export class RoleProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** How the last run ended: its exit code, or null while running or when a signal ended it. */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   get log(): string {
     return this.output;
   }
