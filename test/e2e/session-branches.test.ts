@@ -39,7 +39,7 @@ describe('charging session branches through the API with simulated piles', () =>
   const session = async (token: string, id: string) => (await t.call('GET', `/api/v1/sessions/${id}`, { token })).body;
   /** The workflow's own state, without the REST view's overlay of live progress the workflow has not seen yet. */
   const workflowState = (id: string) => t.temporal.workflow.getHandle(sessionWorkflowId(id)).query(sessionStateQuery);
-  const settled = (token: string, id: string, status = 'COMPLETED') => eventually(() => session(token, id), (s) => s.status === status, 30_000);
+  const settled = (token: string, id: string, status = 'COMPLETED') => eventually(() => session(token, id), (s) => s.status === status && s.timeline.at(-1)?.to === status, 30_000);
   const wallet = async (token: string) => (await t.call('GET', '/api/v1/wallet', { token })).body;
 
   async function startCharging(token: string, pileCode: string, limits = {}) {
