@@ -17,6 +17,7 @@ import * as orderReviews from './migrations/0010-order-reviews';
 import * as driverAccounts from './migrations/0011-driver-accounts';
 import * as ocpp from './migrations/0012-ocpp';
 import * as reconciliation from './migrations/0013-reconciliation';
+import * as payscore from './migrations/0015-payscore';
 import { defineModels, type Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
@@ -34,6 +35,7 @@ const MIGRATIONS = [
   { name: '0011-driver-accounts', ...driverAccounts },
   { name: '0012-ocpp', ...ocpp },
   { name: '0013-reconciliation', ...reconciliation },
+  { name: '0015-payscore', ...payscore },
 ];
 
 export interface Database {

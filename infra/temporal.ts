@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
@@ -95,5 +95,17 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
   } catch (error) {
     // Another process registered them between our look and our add.
     if (!/already exists/i.test(String((error as Error).message))) throw error;
+  }
+}
+
+/**
+ * Starts the one workflow of a business process (a pending order's watch, a refund) unless it was started already:
+ * asking again for the same id starts nothing new.
+ */
+export async function startWorkflowOnce(client: Client, workflowType: string, options: { workflowId: string; taskQueue: string; args: unknown[]; staticSummary: string }): Promise<void> {
+  try {
+    await client.workflow.start(workflowType, { ...options, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }

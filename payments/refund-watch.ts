@@ -1,4 +1,5 @@
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startWorkflowOnce } from '../infra/temporal';
 import { REFUND_WORKFLOW, refundWorkflowId } from '../workflows/refund.messages';
 import type { RefundWatch } from './refunds';
 
@@ -6,17 +7,12 @@ import type { RefundWatch } from './refunds';
 export class TemporalRefundWatch implements RefundWatch {
   constructor(private readonly deps: { temporal: Client; taskQueue: string }) {}
 
-  async watch(outRefundNo: string): Promise<void> {
-    try {
-      await this.deps.temporal.workflow.start(REFUND_WORKFLOW, {
-        workflowId: refundWorkflowId(outRefundNo),
-        taskQueue: this.deps.taskQueue,
-        args: [outRefundNo],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `Refund ${outRefundNo}`,
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+  watch(outRefundNo: string): Promise<void> {
+    return startWorkflowOnce(this.deps.temporal, REFUND_WORKFLOW, {
+      workflowId: refundWorkflowId(outRefundNo),
+      taskQueue: this.deps.taskQueue,
+      args: [outRefundNo],
+      staticSummary: `Refund ${outRefundNo}`,
+    });
   }
 }

@@ -12,6 +12,7 @@ import { definePileCommandModels } from './pile-commands';
 import { defineSessionReviewModels } from './session-reviews';
 import { defineStatsModels } from './stats';
 import { defineOcppModels } from './ocpp';
+import { definePayscoreModels } from './payscore';
 
 export * from './alarms';
 export * from './driver-features';
@@ -26,6 +27,7 @@ export * from './pile-commands';
 export * from './session-reviews';
 export * from './stats';
 export * from './ocpp';
+export * from './payscore';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -46,6 +48,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineSessionReviewModels(sequelize),
     ...defineStatsModels(sequelize),
     ...defineOcppModels(sequelize),
+    ...definePayscoreModels(sequelize),
   };
 }
 
