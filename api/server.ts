@@ -1,4 +1,5 @@
 import http, { type IncomingMessage } from 'node:http';
+import { PAYMENT_MODES } from '../domain/payscore';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
@@ -99,7 +100,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const audit = new AuditLog(db);
   const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
   const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
-  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts });
+  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts, paymentModes: wechatPayParts?.payscore ? PAYMENT_MODES : ['wallet'] });
   return {
     db,
     hot,
@@ -123,6 +124,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,
+    payscore: wechatPayParts?.payscore,
     refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }), wechatPay: wechatPayParts?.refunds },
     reconciliation: { books: new ReconciliationBooks(db), runs: wechatPayParts && new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }) },
     topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),

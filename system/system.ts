@@ -130,6 +130,7 @@ export async function startSystem(
         temporal,
         wrapPayments: options.wrapPayments,
         pendingTopUps: wechatPay?.topUps,
+        payscore: wechatPay?.payscore,
         refunds: buildRefundDesk(db, wechatPay),
         reconciliation: wechatPay?.reconciliation,
         alarmEnv: env,

@@ -55,6 +55,7 @@ runMain('worker', async () => {
       topics: pileTopics(env.MQTT_TOPIC_PREFIX),
       temporal: client,
       pendingTopUps: wechatPay?.topUps,
+      payscore: wechatPay?.payscore,
       refunds: buildRefundDesk(db, wechatPay),
       reconciliation: wechatPay?.reconciliation,
       alarmEnv: env,

@@ -105,6 +105,7 @@ export interface SessionView {
   stationId: string;
   userId: string;
   limits: DriverLimits;
+  paymentMode: PaymentMode;
   reservedUntil?: number;
   heldFen?: Fen;
   startedAt?: number;

@@ -523,6 +523,7 @@ export class SessionState {
       stationId,
       userId,
       limits,
+      paymentMode: this.input.paymentMode ?? 'wallet',
       waitingFor,
       status: this.data.status,
       reservedUntil: this.data.reservedUntil,
