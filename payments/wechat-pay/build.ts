@@ -17,7 +17,8 @@ import { Orders } from '../../db/orders';
 import { PayscoreOrders } from '../../db/payscore-orders';
 import { DailyReconciliation } from '../reconciliation';
 import { ReconciliationBooks } from '../../db/reconciliation';
-import { RefundDesk, type RefundGateway, sandboxRefunds } from '../refunds';
+import { RefundDesk, sandboxRefunds } from '../refunds';
+import { PayscoreRefunds } from '../payscore-refunds';
 
 /**
  * WeChat Pay top-ups, refunds and (with WECHAT_PAYSCORE_SERVICE_ID) Payscore session payments when the WECHAT_PAY_ settings are given (undefined when none is), the same for the
@@ -62,6 +63,10 @@ export function buildWeChatPay(
 }
 
 /** Refunds through the provider each top-up was paid with: WeChat Pay when configured, the sandbox's at once. */
-export function buildRefundDesk(db: Database, wechatPay: { refunds: RefundGateway } | undefined): RefundDesk {
-  return new RefundDesk({ wallet: new WalletPayments(db), gateways: { sandbox: sandboxRefunds, ...(wechatPay ? { wechatpay: wechatPay.refunds } : {}) } });
+export function buildRefundDesk(db: Database, wechatPay: { refunds: WeChatPayRefunds } | undefined): RefundDesk {
+  return new RefundDesk({
+    wallet: new WalletPayments(db),
+    gateways: { sandbox: sandboxRefunds, ...(wechatPay ? { wechatpay: wechatPay.refunds } : {}) },
+    books: [new PayscoreRefunds({ orders: new PayscoreOrders(db), gateway: wechatPay?.refunds })],
+  });
 }
