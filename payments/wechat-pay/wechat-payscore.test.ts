@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Orders } from '../../db/orders';
 import { PayscoreOrders } from '../../db/payscore-orders';
 import { SequelizeSessionStore } from '../../db/session-store';
@@ -233,6 +234,48 @@ describe('WeChat Pay Score session payments', () => {
       const [notification] = pay.heldNotifications;
       const tampered = { ...notification, body: notification.body.replace('"event_type":"PAYSCORE.USER_PAID"', '"event_type":"PAYSCORE.USER_PAlD"') };
       await expect(payscore.confirm(tampered)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    });
+  });
+
+  describe('the notify route', () => {
+    const notify = (message: { headers: Record<string, string>; body: string }) =>
+      t.httpWith({ payscore }).post('/api/v1/payments/wechat-pay/payscore-notify').set(message.headers).set('content-type', 'application/json').send(message.body);
+
+    it('takes a signed notification (204) and records it', async () => {
+      const { request } = await aPayscoreSession();
+      pay.payscoreAnswer = { state: 'CREATED' };
+      await payscore.authorize(request);
+      const outOrderNo = await outOrderNoOf(request.sessionId);
+      pay.notificationKnobs.hold = true;
+      await pay.confirmServiceOrder(outOrderNo);
+      await notify(pay.heldNotifications[0]).expect(204);
+      expect((await orders.bySession(request.sessionId))!.state).toBe('doing');
+    });
+
+    it('refuses generated headers and bodies with a 4xx and records nothing', async () => {
+      const { request } = await aPayscoreSession();
+      pay.payscoreAnswer = { state: 'CREATED' };
+      await payscore.authorize(request);
+      const outOrderNo = await outOrderNoOf(request.sessionId);
+      pay.notificationKnobs.hold = true;
+      await pay.confirmServiceOrder(outOrderNo);
+      const genuine = pay.heldNotifications[0];
+      const header = fc.constantFrom('wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-serial', 'wechatpay-signature');
+      const tampered = fc.oneof(
+        fc.record({ headers: fc.dictionary(header, fc.string({ maxLength: 80 })), body: fc.string({ maxLength: 500 }) }),
+        fc.record({ headers: fc.constant(genuine.headers), body: fc.string({ maxLength: 500 }).filter((body) => body !== genuine.body) }),
+        fc.record({ headers: fc.tuple(header, fc.string({ maxLength: 80 })).map(([name, value]) => ({ ...genuine.headers, [name]: value })), body: fc.constant(genuine.body) }).filter((m) => JSON.stringify(m.headers) !== JSON.stringify(genuine.headers)),
+      );
+      await fc.assert(
+        fc.asyncProperty(tampered, async (message) => {
+          const answer = await notify(message);
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(answer.status).toBeLessThan(500);
+          expect(answer.body).toHaveProperty('error');
+        }),
+        { numRuns: 200 },
+      );
+      expect((await orders.bySession(request.sessionId))!.state).toBe('created');
     });
   });
 
