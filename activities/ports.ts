@@ -87,6 +87,17 @@ export interface CaptureRequest extends SessionIdentity {
   bill: Bill;
 }
 
+/**
+ * Refunds whose workflow may never have started: a withdrawal committed its refunds, then the API died before starting
+ * `refund-<out_refund_no>`. The sweep finds them and starts their workflow (idempotent by workflow id).
+ */
+export interface StalledRefunds {
+  /** Refunds still processing that were opened before `beforeMs`: the newest `limit` of them. */
+  processingOpenedBefore(beforeMs: number, limit: number): Promise<string[]>;
+  /** Starts the refund's workflow unless one runs or ran to its end; true when it started one. */
+  watch(outRefundNo: string): Promise<boolean>;
+}
+
 /** Pre-authorization and settlement. Every call is idempotent per session. */
 export interface PaymentProvider {
   authorize(request: AuthorizeRequest): Promise<PreauthDecision>;

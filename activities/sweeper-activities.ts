@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionStatus } from '../domain/session-state';
-import type { PaymentProvider, PileCommands, SessionHolding, SessionLiveUpdates, SessionStore, SessionWorkflows } from './ports';
+import type { PaymentProvider, PileCommands, SessionHolding, SessionLiveUpdates, SessionStore, SessionWorkflows, StalledRefunds } from './ports';
 
 export interface SweeperActivityDeps {
   sessions: SessionStore;
@@ -8,16 +8,24 @@ export interface SweeperActivityDeps {
   payments: PaymentProvider;
   pileCommands: PileCommands;
   live: SessionLiveUpdates;
+  refunds: StalledRefunds;
+  clock: () => number;
 }
+
+/** A refund opened this long ago without a workflow is stalled: the API starts one right after the commit. */
+export const STALLED_REFUND_AFTER_MS = 10 * 60_000;
+/** Refunds looked at per sweep (newest first: a refund left behind is found within a sweep or two of the crash). */
+export const STALLED_REFUNDS_PER_SWEEP = 500;
 
 /** Statuses in which the pile may be delivering energy: an orphan in one of them gets a stop command. */
 const MAY_BE_CHARGING: readonly SessionStatus[] = ['STARTING', 'CHARGING', 'STOPPING'];
 
 /**
  * What no workflow code can catch (a terminated workflow, a bug that failed it) leaves money held and piles
- * busy. The sweeper finds sessions whose workflow is closed but still hold either, and gives them back.
+ * busy. The sweeper finds sessions whose workflow is closed but still hold either, and gives them back; and refunds
+ * whose workflow never started (or was terminated), and starts it.
  */
-export function createSweeperActivities({ sessions, workflows, payments, pileCommands, live }: SweeperActivityDeps) {
+export function createSweeperActivities({ sessions, workflows, payments, pileCommands, live, refunds, clock }: SweeperActivityDeps) {
   return {
     async findOrphanedSessions(): Promise<SessionHolding[]> {
       const orphans: SessionHolding[] = [];
@@ -35,6 +43,15 @@ export function createSweeperActivities({ sessions, workflows, payments, pileCom
       await sessions.releasePile(pileId, sessionId);
       await live.pileReleased(orphan);
       await sessions.flagForReview(sessionId, `swept while ${status}: its workflow had closed; hold and pile released, nothing billed`);
+    },
+
+    /** Starts the workflow of every refund still processing without one; answers those it started. Idempotent. */
+    async restartStalledRefunds(): Promise<string[]> {
+      const started: string[] = [];
+      for (const outRefundNo of await refunds.processingOpenedBefore(clock() - STALLED_REFUND_AFTER_MS, STALLED_REFUNDS_PER_SWEEP)) {
+        if (await refunds.watch(outRefundNo)) started.push(outRefundNo);
+      }
+      return started;
     },
   };
 }

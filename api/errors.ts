@@ -21,6 +21,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   UPSTREAM_FAILED: 502,
+  LEDGER_UNBALANCED: 500,
 };
 
 /** Turns what a workflow or validation said into a DomainError; anything else is returned unchanged. */
@@ -62,7 +63,7 @@ export function errorHandler(logger: Logger) {
       }
     } catch (raw) {
       const error = toDomainError(raw);
-      if (error instanceof DomainError) {
+      if (error instanceof DomainError && HTTP_STATUS[error.code] !== 500) {
         if (typeof error.details.retryAfterSeconds === 'number') ctx.set('Retry-After', String(error.details.retryAfterSeconds));
         ctx.status = HTTP_STATUS[error.code];
         ctx.body = { error: { code: error.code, message: error.message, ...(error.details.field ? { field: error.details.field } : {}) } };

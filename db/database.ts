@@ -17,11 +17,12 @@ import * as orderReviews from './migrations/0010-order-reviews';
 import * as driverAccounts from './migrations/0011-driver-accounts';
 import * as ocpp from './migrations/0012-ocpp';
 import * as reconciliation from './migrations/0013-reconciliation';
+import * as ledger from './migrations/0014-ledger';
 import * as payscore from './migrations/0015-payscore';
 import { defineModels, type Models } from './models';
 
 /** Migrations in order. A new schema change is a new file appended here. */
-const MIGRATIONS = [
+export const MIGRATIONS = [
   { name: '0001-initial-schema', ...initialSchema },
   { name: '0002-driver-features', ...driverFeatures },
   { name: '0003-session-request-keys', ...sessionRequestKeys },
@@ -35,6 +36,7 @@ const MIGRATIONS = [
   { name: '0011-driver-accounts', ...driverAccounts },
   { name: '0012-ocpp', ...ocpp },
   { name: '0013-reconciliation', ...reconciliation },
+  { name: '0014-ledger', ...ledger },
   { name: '0015-payscore', ...payscore },
 ];
 

@@ -30,7 +30,7 @@ export class SessionReviews {
       db: Database;
       wallet: WalletPayments;
       /** A Payscore-paid order's refund goes back to WeChat Pay: written here, then handed to its workflow. */
-      payscore?: { orders: PayscoreOrders; refundWatch: { watch(outRefundNo: string): Promise<void> } };
+      payscore?: { orders: PayscoreOrders; refundWatch: { watch(outRefundNo: string): Promise<unknown> } };
     },
   ) {}
 

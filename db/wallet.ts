@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type Transaction, UniqueConstraintError } from 'sequelize';
+import { Op, type Transaction, UniqueConstraintError } from 'sequelize';
 import type { AuthorizeRequest, CaptureRequest } from '../activities/ports';
 import type { Database } from './database';
 import type { PaymentHold, Refund, RefundStatus, TopUp, Wallet, WalletEntryKind, WalletTransaction, Withdrawal } from './models';
 import { DomainError } from '../domain/errors';
 import { type PreauthDecision, decidePreauthorization } from '../domain/preauthorization';
 import { allocateWithdrawal } from '../domain/refunds';
+import { type ClearingProvider, type JournalLine, accountChange, accounts, isProviderClearing, journalLines } from '../domain/ledger';
+import { postJournalEntry } from './ledger';
 
 /** Top-ups a withdrawal can be refunded against: paid through WeChat Pay, or the sandbox's play money. */
 const REFUNDABLE_PROVIDERS = ['wechatpay', 'sandbox'];
@@ -13,16 +15,26 @@ const REFUNDABLE_PROVIDERS = ['wechatpay', 'sandbox'];
 /** WeChat Pay's out_refund_no: up to 64 of [0-9A-Za-z_-|*@]. */
 const newOutRefundNo = () => `rf${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
 
-/** One ledger write: the change to a locked wallet, its unique key, what it refers to, and the transaction it belongs to. */
-interface LedgerEntry {
+/**
+ * One movement of a locked wallet: the journal lines that record it (the wallet's balance and held amount change by
+ * what the lines post to its `wallet:` and `holds:` accounts), its unique key, what it refers to, and the transaction
+ * it belongs to.
+ */
+interface WalletMove {
   wallet: Wallet;
   kind: WalletEntryKind;
-  balanceDeltaFen: number;
-  heldDeltaFen: number;
+  lines: JournalLine[];
   idempotencyKey: string;
   sessionId?: string;
   topUpId?: string;
+  outRefundNo?: string;
   transaction: Transaction;
+}
+
+/** The provider a top-up was paid through, as a clearing account of the journal. */
+function clearingProvider(provider: string): ClearingProvider {
+  if (!isProviderClearing(provider)) throw new DomainError('VALIDATION_FAILED', `no clearing account for payment provider ${provider}`, { field: 'provider' });
+  return provider;
 }
 
 /**
@@ -45,7 +57,7 @@ export class WalletPayments {
       const decision = decidePreauthorization(wallet.balanceFen, limits, policy);
       if (!decision.approved) return decision;
       await PaymentHold.create({ sessionId, userId, amountFen: decision.holdFen, status: 'held', capturedFen: 0, releasedFen: 0 }, { transaction });
-      await this.move({ wallet, kind: 'hold', balanceDeltaFen: -decision.holdFen, heldDeltaFen: decision.holdFen, idempotencyKey: `${sessionId}:hold`, sessionId, transaction });
+      await this.move({ wallet, kind: 'hold', lines: journalLines.hold(userId, decision.holdFen), idempotencyKey: `${sessionId}:hold`, sessionId, transaction });
       return decision;
     });
   }
@@ -63,11 +75,11 @@ export class WalletPayments {
       throw new DomainError('VALIDATION_FAILED', `bill does not match the hold of ${hold.amountFen} fen`, { bill });
     }
     const wallet = await this.lockWallet(userId, transaction);
-    if (bill.capturedFen > 0) {
-      await this.move({ wallet, kind: 'capture', balanceDeltaFen: 0, heldDeltaFen: -bill.capturedFen, idempotencyKey: `${sessionId}:capture`, sessionId, transaction });
+    if (bill.totalFen > 0) {
+      await this.move({ wallet, kind: 'capture', lines: journalLines.bill(accounts.holds(userId), bill), idempotencyKey: `${sessionId}:capture`, sessionId, transaction });
     }
     if (bill.releasedFen > 0) {
-      await this.move({ wallet, kind: 'release', balanceDeltaFen: bill.releasedFen, heldDeltaFen: -bill.releasedFen, idempotencyKey: `${sessionId}:release`, sessionId, transaction });
+      await this.move({ wallet, kind: 'release', lines: journalLines.release(userId, bill.releasedFen), idempotencyKey: `${sessionId}:release`, sessionId, transaction });
     }
     await hold.update({ status: 'captured', capturedFen: bill.capturedFen, releasedFen: bill.releasedFen }, { transaction });
     return 'captured';
@@ -78,7 +90,7 @@ export class WalletPayments {
       const hold = await this.db.models.PaymentHold.findByPk(sessionId, { transaction, lock: transaction.LOCK.UPDATE });
       if (!hold || hold.status !== 'held') return;
       const wallet = await this.lockWallet(hold.userId, transaction);
-      await this.move({ wallet, kind: 'release', balanceDeltaFen: hold.amountFen, heldDeltaFen: -hold.amountFen, idempotencyKey: `${sessionId}:release`, sessionId, transaction });
+      await this.move({ wallet, kind: 'release', lines: journalLines.release(hold.userId, hold.amountFen), idempotencyKey: `${sessionId}:release`, sessionId, transaction });
       await hold.update({ status: 'released', releasedFen: hold.amountFen }, { transaction });
     });
   }
@@ -96,7 +108,7 @@ export class WalletPayments {
     const wallet = await this.lockWallet(request.userId, transaction);
     const earlier = await this.db.models.WalletTransaction.findOne({ where: { idempotencyKey }, transaction, lock: transaction.LOCK.UPDATE });
     if (earlier) return 'already_refunded';
-    await this.move({ wallet, kind: 'order_refund', balanceDeltaFen: request.amountFen, heldDeltaFen: 0, idempotencyKey, sessionId: request.sessionId, transaction });
+    await this.move({ wallet, kind: 'order_refund', lines: journalLines.orderRefund(accounts.wallet(request.userId), request.amountFen), idempotencyKey, sessionId: request.sessionId, transaction });
     return 'refunded';
   }
 
@@ -106,6 +118,7 @@ export class WalletPayments {
       throw new DomainError('VALIDATION_FAILED', 'amountFen must be a positive whole number of fen', { field: 'amountFen' });
     }
     const { TopUp } = this.db.models;
+    const provider = clearingProvider(request.provider);
     await this.ensureWallet(request.userId);
     try {
       return await this.db.transaction(async (transaction) => {
@@ -113,7 +126,8 @@ export class WalletPayments {
         if (existing) return existing;
         const topUp = await TopUp.create({ id: randomUUID(), ...request, status: 'succeeded' }, { transaction });
         const wallet = await this.lockWallet(request.userId, transaction);
-        await this.move({ wallet, kind: 'top_up', balanceDeltaFen: request.amountFen, heldDeltaFen: 0, idempotencyKey: `top-up:${topUp.id}`, topUpId: topUp.id, transaction });
+        const lines = journalLines.topUp(request.userId, provider, request.amountFen);
+        await this.move({ wallet, kind: 'top_up', lines, idempotencyKey: `top-up:${topUp.id}`, topUpId: topUp.id, transaction });
         return topUp;
       });
     } catch (error) {
@@ -167,7 +181,7 @@ export class WalletPayments {
             ),
           );
         }
-        await this.move({ wallet, kind: 'withdrawal', balanceDeltaFen: -request.amountFen, heldDeltaFen: 0, idempotencyKey: `withdrawal:${withdrawal.id}`, transaction });
+        await this.move({ wallet, kind: 'withdrawal', lines: journalLines.withdrawal(request.userId, request.amountFen), idempotencyKey: `withdrawal:${withdrawal.id}`, transaction });
         return { withdrawal, refunds };
       });
     } catch (error) {
@@ -189,7 +203,12 @@ export class WalletPayments {
       if (refund.status === outcome.status) return refund;
       if (outcome.status === 'closed') {
         const wallet = await this.lockWallet(refund.userId, transaction);
-        await this.move({ wallet, kind: 'refund_reversal', balanceDeltaFen: refund.amountFen, heldDeltaFen: 0, idempotencyKey: `refund-reversal:${outRefundNo}`, transaction });
+        const lines = journalLines.refundReturned(accounts.wallet(refund.userId), refund.amountFen);
+        await this.move({ wallet, kind: 'refund_reversal', lines, idempotencyKey: `refund-reversal:${outRefundNo}`, outRefundNo, transaction });
+      }
+      if (outcome.status === 'succeeded') {
+        const entry = { idempotencyKey: `refund-paid:${outRefundNo}`, kind: 'refund_paid' as const, outRefundNo, lines: journalLines.refundPaid(clearingProvider(refund.provider), refund.amountFen) };
+        await postJournalEntry(this.db, entry, transaction);
       }
       return refund.update({ status: outcome.status, providerRefundId: outcome.providerRefundId ?? refund.providerRefundId, settledAt: new Date(outcome.atMs) }, { transaction });
     });
@@ -201,6 +220,17 @@ export class WalletPayments {
     const withdrawals = await Withdrawal.findAll({ where: { userId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
     const refunds = await Refund.findAll({ where: { withdrawalId: withdrawals.map((w) => w.id) }, order: [['createdAt', 'ASC'], ['outRefundNo', 'ASC']] });
     return withdrawals.map((withdrawal) => ({ withdrawal, refunds: refunds.filter((r) => r.withdrawalId === withdrawal.id) }));
+  }
+
+  /** Refunds still processing that were opened before `beforeMs`, newest first. */
+  async processingRefundsOpenedBefore(beforeMs: number, limit: number): Promise<string[]> {
+    const refunds = await this.db.models.Refund.findAll({
+      where: { status: 'processing', createdAt: { [Op.lt]: new Date(beforeMs) } },
+      attributes: ['outRefundNo'],
+      order: [['createdAt', 'DESC'], ['outRefundNo', 'DESC']],
+      limit,
+    });
+    return refunds.map((r) => r.outRefundNo);
   }
 
   /** A refund and the top-up it pays back. */
@@ -254,9 +284,19 @@ export class WalletPayments {
     return wallet;
   }
 
-  /** Moves money within the locked wallet and writes the ledger entry that records it. */
-  private async move(entry: LedgerEntry) {
-    const { wallet, balanceDeltaFen, heldDeltaFen, transaction } = entry;
+  /**
+   * Posts the movement's journal entry and applies it to the locked wallet (the projection of its journal accounts),
+   * with the wallet's own record of it; a key posted before changes nothing. No movement takes a wallet below zero.
+   */
+  private async move(entry: WalletMove) {
+    const { wallet, transaction } = entry;
+    const balanceDeltaFen = accountChange(entry.lines, accounts.wallet(wallet.userId));
+    const heldDeltaFen = accountChange(entry.lines, accounts.holds(wallet.userId));
+    if (wallet.balanceFen + balanceDeltaFen < 0 || wallet.heldFen + heldDeltaFen < 0) {
+      throw new DomainError('INSUFFICIENT_BALANCE', `the balance is ${wallet.balanceFen} fen and ${wallet.heldFen} fen is held; ${entry.kind} would take it below zero`, { balanceFen: wallet.balanceFen });
+    }
+    const journal = { idempotencyKey: entry.idempotencyKey, kind: entry.kind, sessionId: entry.sessionId, topUpId: entry.topUpId, outRefundNo: entry.outRefundNo, lines: entry.lines };
+    if ((await postJournalEntry(this.db, journal, transaction)) === 'already_posted') return;
     await wallet.update({ balanceFen: wallet.balanceFen + balanceDeltaFen, heldFen: wallet.heldFen + heldDeltaFen }, { transaction });
     await this.db.models.WalletTransaction.create(
       {

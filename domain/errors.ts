@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'UPSTREAM_FAILED',
+  /** A journal entry that does not balance or names no known account: a bug, never the caller's fault (500). */
+  'LEDGER_UNBALANCED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

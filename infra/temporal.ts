@@ -100,12 +100,18 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
 
 /**
  * Starts the one workflow of a business process (a pending order's watch, a refund) unless it was started already:
- * asking again for the same id starts nothing new.
+ * asking again for the same id starts nothing new (by default not even after it ended). True when this call started it.
  */
-export async function startWorkflowOnce(client: Client, workflowType: string, options: { workflowId: string; taskQueue: string; args: unknown[]; staticSummary: string }): Promise<void> {
+export async function startWorkflowOnce(
+  client: Client,
+  workflowType: string,
+  options: { workflowId: string; taskQueue: string; args: unknown[]; staticSummary: string; workflowIdReusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY' },
+): Promise<boolean> {
   try {
-    await client.workflow.start(workflowType, { ...options, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+    await client.workflow.start(workflowType, { workflowIdReusePolicy: 'REJECT_DUPLICATE', ...options });
+    return true;
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return false;
   }
 }

@@ -19,7 +19,8 @@ export interface RefundGateway {
 
 /** Where refunds of a watch are started (a workflow per refund). */
 export interface RefundWatch {
-  watch(outRefundNo: string): Promise<void>;
+  /** True when it started the refund's workflow; false when one runs, or ran to its end, already. */
+  watch(outRefundNo: string): Promise<boolean>;
 }
 
 /** The sandbox's play money goes back at once. */

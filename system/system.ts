@@ -128,6 +128,7 @@ export async function startSystem(
         pileMasterKey: secrets.pileMasterKey,
         topics,
         temporal,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
         wrapPayments: options.wrapPayments,
         pendingTopUps: wechatPay?.topUps,
         payscore: wechatPay?.payscore,

@@ -54,6 +54,7 @@ runMain('worker', async () => {
       pileMasterKey: env.PILE_MASTER_KEY,
       topics: pileTopics(env.MQTT_TOPIC_PREFIX),
       temporal: client,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
       pendingTopUps: wechatPay?.topUps,
       payscore: wechatPay?.payscore,
       refunds: buildRefundDesk(db, wechatPay),

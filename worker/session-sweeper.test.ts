@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { STALLED_REFUND_AFTER_MS } from '../activities/sweeper-activities';
+import { refundWorkflowId } from '../workflows/refund.messages';
 import { type TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import mqtt from 'mqtt';
@@ -61,7 +63,7 @@ describe('the orphaned-session sweeper', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: buildWorkerActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics: pileTopics(), temporal: env.client }),
+      activities: buildWorkerActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics: pileTopics(), temporal: env.client, taskQueue }),
     });
     running = worker.run();
   }, 180_000);
@@ -128,6 +130,37 @@ describe('the orphaned-session sweeper', () => {
     expect(await new WalletPayments(db).hold(input.sessionId)).toMatchObject({ status: 'held' });
     expect(await new SessionRecords(db).claimOf(input.pileId)).toMatchObject({ sessionId: input.sessionId });
     await handle.terminate('test over');
+  }, 120_000);
+
+  /** A withdrawal committed with its refund, then the API died before starting the refund's workflow, `ageMs` ago. */
+  async function aRefundNobodyWatched(ageMs: number): Promise<string> {
+    const userId = uniqueId('driver');
+    const wallet = new WalletPayments(db);
+    await wallet.creditTopUp({ userId, amountFen: 3000, provider: 'sandbox', providerRef: null, idempotencyKey: uniqueId('top-up') });
+    const { refunds } = await wallet.openWithdrawal({ userId, amountFen: 1200, idempotencyKey: uniqueId('withdrawal'), nowMs: Date.now() });
+    const [{ outRefundNo }] = refunds;
+    await db.sequelize.query('UPDATE refunds SET created_at = :at WHERE out_refund_no = :outRefundNo', { replacements: { at: new Date(Date.now() - ageMs), outRefundNo } });
+    return outRefundNo;
+  }
+
+  it('starts the workflow of a refund whose withdrawal was committed but whose workflow never started, once', async () => {
+    const stalled = await aRefundNobodyWatched(STALLED_REFUND_AFTER_MS + 60_000);
+
+    const report = await sweep();
+
+    expect(report.refundsRestarted).toContain(stalled);
+    const settled = await eventually(async () => (await new WalletPayments(db).refund(stalled))?.refund.status, (status) => status === 'succeeded');
+    expect(settled).toBe('succeeded');
+    expect((await sweep()).refundsRestarted).not.toContain(stalled);
+  }, 120_000);
+
+  it('leaves a refund opened moments ago to the API that is starting its workflow', async () => {
+    const young = await aRefundNobodyWatched(0);
+
+    const report = await sweep();
+
+    expect(report.refundsRestarted).not.toContain(young);
+    await expect(env.client.workflow.getHandle(refundWorkflowId(young)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   }, 120_000);
 
   it('is scheduled once however many workers start', async () => {

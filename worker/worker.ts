@@ -39,6 +39,7 @@ import { PayscoreOrders } from '../db/payscore-orders';
 import { createPayscoreActivities } from '../activities/payscore-activities';
 import { WalletPayments } from '../db/wallet';
 import { TemporalSessionWorkflows } from './session-sweeper';
+import { TemporalRefundWatch } from '../payments/refund-watch';
 import { workflowCode } from './workflow-code';
 
 /**
@@ -49,9 +50,19 @@ export function buildSessionActivities(deps: ActivityDeps) {
   return createSessionActivities(sessionPorts(deps));
 }
 
-/** The orphaned-session sweep's activities: the session ports, and Temporal to tell closed workflows from running ones. */
-export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client }) {
-  return createSweeperActivities({ ...sessionPorts(deps), workflows: new TemporalSessionWorkflows(deps.temporal) });
+/**
+ * The sweep's activities: the session ports, Temporal to tell closed workflows from running ones, and the refunds
+ * whose workflow (on `taskQueue`) it starts when nobody did.
+ */
+export function buildSweeperActivities(deps: ActivityDeps & { temporal: Client; taskQueue: string }) {
+  const wallet = new WalletPayments(deps.db);
+  const watch = new TemporalRefundWatch({ temporal: deps.temporal, taskQueue: deps.taskQueue });
+  return createSweeperActivities({
+    ...sessionPorts(deps),
+    workflows: new TemporalSessionWorkflows(deps.temporal),
+    refunds: { processingOpenedBefore: (beforeMs, limit) => wallet.processingRefundsOpenedBefore(beforeMs, limit), watch: (outRefundNo) => watch.watch(outRefundNo) },
+    clock: Date.now,
+  });
 }
 
 /** Operators' pile commands: their records, the command publisher, and the session records a start or stop follows. */
@@ -79,7 +90,7 @@ export function buildAlarmActivities(deps: { db: Database; alarmEnv?: AlarmsEnv 
 }
 
 /** Everything the worker runs: session, sweeper, pile-command, alarm, pending top-up, Payscore order and refund activities. */
-export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds; reconciliation?: PaymentReconciliation }) {
+export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; taskQueue: string; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds; reconciliation?: PaymentReconciliation }) {
   return {
     ...buildSessionActivities(deps),
     ...buildSweeperActivities(deps),

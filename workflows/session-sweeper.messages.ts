@@ -7,4 +7,6 @@ export const SESSION_SWEEP_INTERVAL = '5 minutes';
 export interface SweepReport {
   /** Sessions whose hold or pile the sweep gave back and flagged for review. */
   swept: string[];
+  /** Refunds (out_refund_no) still processing whose workflow the sweep started. */
+  refundsRestarted: string[];
 }

@@ -7,9 +7,13 @@ const sweep = proxyActivities<SweeperActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
-/** One sweep, started by a Temporal Schedule: gives back what closed session workflows left held, flagged for review. */
+/**
+ * One sweep, started by a Temporal Schedule: gives back what closed session workflows left held, flagged for review,
+ * and starts the workflow of refunds left without one.
+ */
 export async function sweepOrphanedSessions(): Promise<SweepReport> {
   const orphans = await sweep.findOrphanedSessions();
   for (const orphan of orphans) await sweep.releaseOrphanedSession(orphan);
-  return { swept: orphans.map((o) => o.sessionId) };
+  const refundsRestarted = await sweep.restartStalledRefunds();
+  return { swept: orphans.map((o) => o.sessionId), refundsRestarted };
 }

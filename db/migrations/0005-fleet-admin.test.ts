@@ -1,6 +1,6 @@
 import { SequelizeStorage, Umzug } from 'umzug';
-import { createTestDatabase, createTestSqliteDir } from '../../test/support/services';
-import { createDatabase, type Database } from '../database';
+import { BOTH_DIALECTS } from '../../test/support/fresh-database';
+import type { Database } from '../database';
 import * as initialSchema from './0001-initial-schema';
 import * as driverFeatures from './0002-driver-features';
 import * as sessionRequestKeys from './0003-session-request-keys';
@@ -22,10 +22,7 @@ const tariff = {
   idleGraceMinutes: 0,
 };
 
-describe.each([
-  ['MariaDB', async () => createTestDatabase().then((d) => ({ db: createDatabase({ mysqlUrl: d.url, dataDir: '.unused' }), drop: d.drop }))],
-  ['SQLite', async () => createTestSqliteDir().then((d) => ({ db: createDatabase({ dataDir: d.dir }), drop: d.drop }))],
-])('migration 0005 on %s', (_dialect, fresh) => {
+describe.each(BOTH_DIALECTS)('migration 0005 on %s', (_dialect, fresh) => {
   let db: Database;
   let drop: () => Promise<void>;
 

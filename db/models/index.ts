@@ -12,6 +12,7 @@ import { definePileCommandModels } from './pile-commands';
 import { defineSessionReviewModels } from './session-reviews';
 import { defineStatsModels } from './stats';
 import { defineOcppModels } from './ocpp';
+import { defineLedgerModels } from './ledger';
 import { definePayscoreModels } from './payscore';
 
 export * from './alarms';
@@ -27,6 +28,7 @@ export * from './pile-commands';
 export * from './session-reviews';
 export * from './stats';
 export * from './ocpp';
+export * from './ledger';
 export * from './payscore';
 
 /**
@@ -48,6 +50,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineSessionReviewModels(sequelize),
     ...defineStatsModels(sequelize),
     ...defineOcppModels(sequelize),
+    ...defineLedgerModels(sequelize),
     ...definePayscoreModels(sequelize),
   };
 }

@@ -7,8 +7,8 @@ import type { PendingPayscoreWatch } from './wechat-payscore';
 export class TemporalPendingPayscoreWatch implements PendingPayscoreWatch {
   constructor(private readonly deps: { temporal: Client; taskQueue: string }) {}
 
-  watch(order: PendingPayscoreInput): Promise<void> {
-    return startWorkflowOnce(this.deps.temporal, PENDING_PAYSCORE_WORKFLOW, {
+  async watch(order: PendingPayscoreInput): Promise<void> {
+    await startWorkflowOnce(this.deps.temporal, PENDING_PAYSCORE_WORKFLOW, {
       workflowId: pendingPayscoreWorkflowId(order.outOrderNo),
       taskQueue: this.deps.taskQueue,
       args: [order],

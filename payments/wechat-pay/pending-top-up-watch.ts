@@ -7,8 +7,8 @@ import type { PendingTopUpWatch } from './wechat-pay-top-ups';
 export class TemporalPendingTopUpWatch implements PendingTopUpWatch {
   constructor(private readonly deps: { temporal: Client; taskQueue: string }) {}
 
-  watch(order: PendingTopUpInput): Promise<void> {
-    return startWorkflowOnce(this.deps.temporal, PENDING_TOP_UP_WORKFLOW, {
+  async watch(order: PendingTopUpInput): Promise<void> {
+    await startWorkflowOnce(this.deps.temporal, PENDING_TOP_UP_WORKFLOW, {
       workflowId: pendingTopUpWorkflowId(order.outTradeNo),
       taskQueue: this.deps.taskQueue,
       args: [order],
