@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Op, type Transaction, UniqueConstraintError } from 'sequelize';
 import { PAYSCORE_STATES, type PaymentMode, type PayscoreState, nextPayscoreState, payscoreHoldsMoney } from '../domain/payscore';
 import type { Database } from './database';
+import { postJournalEntry } from './ledger';
+import { accounts, journalLines } from '../domain/ledger';
 import type { PayscoreOrder, PayscoreRefund, RefundStatus } from './models';
 
 /** Payscore's out_order_no: up to 32 of [0-9A-Za-z_-|]; ours is random, fixed once per session by its row. */
@@ -87,7 +89,11 @@ export class PayscoreOrders {
     const { PayscoreRefund } = this.db.models;
     const existing = await PayscoreRefund.findOne({ where: { sessionId: request.sessionId }, transaction, lock: transaction.LOCK.UPDATE });
     if (existing) return existing;
-    return PayscoreRefund.create({ outRefundNo: newOutRefundNo(), ...request, status: 'processing', providerRefundId: null, settledAt: null }, { transaction });
+    const refund = await PayscoreRefund.create({ outRefundNo: newOutRefundNo(), ...request, status: 'processing', providerRefundId: null, settledAt: null }, { transaction });
+    // Given back from revenue, owed to the driver through WeChat Pay until WeChat Pay confirms the refund.
+    const lines = journalLines.orderRefund(accounts.refundsPayable, request.amountFen);
+    await postJournalEntry(this.db, { idempotencyKey: `order-refund:${request.sessionId}`, kind: 'order_refund', sessionId: request.sessionId, outRefundNo: refund.outRefundNo, lines }, transaction);
+    return refund;
   }
 
   refundOf(sessionId: string): Promise<PayscoreRefund | null> {
@@ -105,6 +111,15 @@ export class PayscoreOrders {
       if (!refund) throw new Error(`no Payscore refund ${outRefundNo}`);
       if (refund.status !== 'processing' && refund.status !== 'abnormal') return refund;
       if (refund.status === outcome.status) return refund;
+      if (outcome.status === 'succeeded') {
+        const lines = journalLines.refundPaid('payscore', refund.amountFen);
+        await postJournalEntry(this.db, { idempotencyKey: `refund-paid:${outRefundNo}`, kind: 'refund_paid', outRefundNo, lines }, transaction);
+      }
+      if (outcome.status === 'closed') {
+        // WeChat Pay gave up on the refund: the adjustment is undone; support decides again.
+        const lines = journalLines.refundReturned(accounts.revenueAdjustments, refund.amountFen);
+        await postJournalEntry(this.db, { idempotencyKey: `refund-reversal:${outRefundNo}`, kind: 'refund_reversal', outRefundNo, lines }, transaction);
+      }
       return refund.update({ status: outcome.status, providerRefundId: outcome.providerRefundId ?? refund.providerRefundId, settledAt: new Date(outcome.atMs) }, { transaction });
     });
   }

@@ -3,6 +3,7 @@ import { PayscoreOrders } from '../db/payscore-orders';
 import { SequelizeSessionStore } from '../db/session-store';
 import { SessionReviews } from '../db/session-reviews';
 import { settleBill } from '../domain/billing';
+import { accountChange, accounts } from '../domain/ledger';
 import { startTestApi, type TestApi } from '../test/support/api-harness';
 import { aSessionInput } from '../test/support/builders';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../test/support/fake-wechat-pay';
@@ -75,6 +76,11 @@ describe('refunds of Payscore-paid orders', () => {
     await gateway.confirm(pay.refundNotification(refund.outRefundNo), desk);
     expect((await orders.refundOf(sessionId))!.status).toBe('succeeded');
     expect(await desk.check(refund.outRefundNo)).toBe('succeeded');
+    const journal = await t.db.models.LedgerEntry.findAll({ where: { outRefundNo: refund.outRefundNo }, order: [['id', 'ASC']] });
+    const linesOf = (entryId: number) => t.db.models.LedgerLine.findAll({ where: { entryId }, raw: true });
+    expect(journal.map((e) => e.kind)).toEqual(['order_refund', 'refund_paid']);
+    expect(accountChange(await linesOf(journal[0].id), accounts.refundsPayable)).toBe(refundFen);
+    expect(accountChange(await linesOf(journal[1].id), accounts.providerClearing('payscore'))).toBe(-refundFen);
   });
 
   it('leaves the driver’s wallet alone', async () => {

@@ -3,6 +3,7 @@ import { Orders } from '../../db/orders';
 import { PayscoreOrders } from '../../db/payscore-orders';
 import { SequelizeSessionStore } from '../../db/session-store';
 import { type Bill, settleBill } from '../../domain/billing';
+import { accountChange, accounts } from '../../domain/ledger';
 import { postPaymentsOf } from '../../domain/payscore';
 import { wantedHoldFen } from '../../domain/preauthorization';
 import { startTestApi, type TestApi } from '../../test/support/api-harness';
@@ -54,6 +55,11 @@ describe('WeChat Pay Score session payments', () => {
     const request = { sessionId: input.sessionId, userId, limits: input.limits, policy: input.policy.preauth };
     const identity = { sessionId: input.sessionId, userId, pileId: input.pileId, stationId: input.stationId };
     return { input, request, identity };
+  };
+  /** The journal entries of a session, with their lines. */
+  const journalOf = async (sessionId: string) => {
+    const entries = await t.db.models.LedgerEntry.findAll({ where: { sessionId }, order: [['id', 'ASC']] });
+    return Promise.all(entries.map(async (e) => ({ kind: e.kind, lines: await t.db.models.LedgerLine.findAll({ where: { entryId: e.id }, raw: true }) })));
   };
   const outOrderNoOf = async (sessionId: string) => (await orders.bySession(sessionId))!.outOrderNo;
   /** A bill of the session's risk amount with energy and an idle fee. */
@@ -135,6 +141,27 @@ describe('WeChat Pay Score session payments', () => {
     expect(completed.postPayments).toEqual(postPaymentsOf(bill));
     expect(await new Orders(t.db).ofSession(request.sessionId)).toEqual([expect.objectContaining({ capturedFen: bill.capturedFen, releasedFen: bill.releasedFen })]);
     expect((await orders.bySession(request.sessionId))!).toMatchObject({ state: 'completed', totalFen: bill.capturedFen });
+  });
+
+  it('posts the completed bill to the journal once: WeChat Pay Score owes what it collects, revenue by component', async () => {
+    const { request, identity } = await aPayscoreSession();
+    const { holdFen } = (await payscore.authorize(request)) as { holdFen: number };
+    const bill = aBill(holdFen, holdFen + 7);
+    await payscore.capture({ ...identity, bill });
+    await payscore.capture({ ...identity, bill });
+    const entries = await journalOf(request.sessionId);
+    expect(entries.map((e) => e.kind)).toEqual(['provider_capture']);
+    const { lines } = entries[0];
+    expect(accountChange(lines, accounts.providerClearing('payscore'))).toBe(bill.capturedFen);
+    expect(accountChange(lines, accounts.uncollectedDebt)).toBe(bill.uncollectedFen);
+    expect([accounts.revenueElectricity, accounts.revenueService, accounts.revenueIdle].map((a) => accountChange(lines, a))).toEqual([bill.electricityFen, bill.serviceFen, bill.idleFeeFen]);
+  });
+
+  it('posts nothing for an order it cancelled', async () => {
+    const { request } = await aPayscoreSession();
+    await payscore.authorize(request);
+    await payscore.release(request.sessionId);
+    expect(await journalOf(request.sessionId)).toEqual([]);
   });
 
   it('takes at most the risk amount from a bill above it, leaving the rest uncollected', async () => {

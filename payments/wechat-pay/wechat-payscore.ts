@@ -5,7 +5,9 @@ import type { PayscoreOrder } from '../../db/models';
 import type { Orders } from '../../db/orders';
 import type { PayscoreFacts, PayscoreOrders } from '../../db/payscore-orders';
 import type { UserDirectory } from '../../db/users';
+import { postJournalEntry } from '../../db/ledger';
 import { DomainError } from '../../domain/errors';
+import { accounts, journalLines } from '../../domain/ledger';
 import { type PayscoreState, isPayscoreSettled, payscoreStateOf, postPaymentsOf } from '../../domain/payscore';
 import { type PreauthDecision, wantedHoldFen } from '../../domain/preauthorization';
 import type { Logger } from '../../infra/logger';
@@ -120,6 +122,10 @@ export class WeChatPayscore implements PaymentProvider {
     await db.transaction(async (transaction) => {
       const { moved } = await orders.advance(order.sessionId, reported, { totalFen: bill.capturedFen }, transaction);
       if (moved || (await sessionOrders.ofSession(order.sessionId)).length === 0) await sessionOrders.record(request, transaction);
+      if (bill.totalFen > 0) {
+        const lines = journalLines.bill(accounts.providerClearing('payscore'), bill);
+        await postJournalEntry(db, { idempotencyKey: `${order.sessionId}:payscore-capture`, kind: 'provider_capture', sessionId: order.sessionId, lines }, transaction);
+      }
     });
   }
 
