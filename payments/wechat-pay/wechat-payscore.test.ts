@@ -268,25 +268,24 @@ describe('WeChat Pay Score session payments', () => {
     const notify = (message: { headers: Record<string, string>; body: string }) =>
       t.httpWith({ payscore }).post('/api/v1/payments/wechat-pay/payscore-notify').set(message.headers).set('content-type', 'application/json').send(message.body);
 
-    it('takes a signed notification (204) and records it', async () => {
+    /** An order waiting for the driver, who confirms it in WeChat: WeChat Pay's notification of that, held back. */
+    const aHeldConfirmation = async () => {
       const { request } = await aPayscoreSession();
       pay.payscoreAnswer = { state: 'CREATED' };
       await payscore.authorize(request);
-      const outOrderNo = await outOrderNoOf(request.sessionId);
       pay.notificationKnobs.hold = true;
-      await pay.confirmServiceOrder(outOrderNo);
-      await notify(pay.heldNotifications[0]).expect(204);
-      expect((await orders.bySession(request.sessionId))!.state).toBe('doing');
+      await pay.confirmServiceOrder(await outOrderNoOf(request.sessionId));
+      return { sessionId: request.sessionId, notification: pay.heldNotifications[0] };
+    };
+
+    it('takes a signed notification (204) and records it', async () => {
+      const { sessionId, notification } = await aHeldConfirmation();
+      await notify(notification).expect(204);
+      expect((await orders.bySession(sessionId))!.state).toBe('doing');
     });
 
     it('refuses generated headers and bodies with a 4xx and records nothing', async () => {
-      const { request } = await aPayscoreSession();
-      pay.payscoreAnswer = { state: 'CREATED' };
-      await payscore.authorize(request);
-      const outOrderNo = await outOrderNoOf(request.sessionId);
-      pay.notificationKnobs.hold = true;
-      await pay.confirmServiceOrder(outOrderNo);
-      const genuine = pay.heldNotifications[0];
+      const { sessionId, notification: genuine } = await aHeldConfirmation();
       const header = fc.constantFrom('wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-serial', 'wechatpay-signature');
       const tampered = fc.oneof(
         fc.record({ headers: fc.dictionary(header, fc.string({ maxLength: 80 })), body: fc.string({ maxLength: 500 }) }),
@@ -302,7 +301,7 @@ describe('WeChat Pay Score session payments', () => {
         }),
         { numRuns: 200 },
       );
-      expect((await orders.bySession(request.sessionId))!.state).toBe('created');
+      expect((await orders.bySession(sessionId))!.state).toBe('created');
     });
   });
 
