@@ -101,6 +101,18 @@ describe('refunds of Payscore-paid orders', () => {
     expect(await desk.submit(refund.outRefundNo)).toBe('processing');
   });
 
+  it('shows support the order and its refund on the session page', async () => {
+    const { sessionId, bill, outOrderNo } = await aSettledPayscoreSession({ collected: true });
+    await adjust(sessionId, 5);
+    const { token } = await t.staffLogin(uniqueId('support'), 'support');
+    const { body } = await t.http.get(`/api/v1/admin/sessions/${sessionId}`).set('authorization', `Bearer ${token}`).expect(200);
+    expect(body.payment).toMatchObject({
+      mode: 'payscore',
+      hold: null,
+      payscore: { outOrderNo, state: 'paid', totalFen: bill.capturedFen, refund: { outRefundNo: (await orders.refundOf(sessionId))!.outRefundNo, amountFen: 5, status: 'processing' } },
+    });
+  });
+
   it('refuses a second refund of another amount', async () => {
     const { sessionId } = await aSettledPayscoreSession({ collected: true });
     await adjust(sessionId, 2);
