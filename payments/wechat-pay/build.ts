@@ -52,7 +52,6 @@ export function buildWeChatPay(
             users: new UserDirectory(db),
             config: { ...config, payscoreServiceId },
             watch: new TemporalPendingPayscoreWatch({ temporal, taskQueue }),
-            logger,
           }),
         }
       : {}),

@@ -10,7 +10,6 @@ import { DomainError } from '../../domain/errors';
 import { accounts, journalLines } from '../../domain/ledger';
 import { type PayscoreState, isPayscoreSettled, payscoreStateOf, postPaymentsOf } from '../../domain/payscore';
 import { type PreauthDecision, wantedHoldFen } from '../../domain/preauthorization';
-import type { Logger } from '../../infra/logger';
 import { type SignedMessage, WeChatPayClient, errorCode, parseJson } from './client';
 import type { WeChatPayConfig } from './config';
 
@@ -65,7 +64,6 @@ export class WeChatPayscore implements PaymentProvider {
       config: WeChatPayConfig & { payscoreServiceId: string };
       watch?: PendingPayscoreWatch;
       now?: () => number;
-      logger?: Pick<Logger, 'error'>;
     },
   ) {
     this.client = new WeChatPayClient(options.config, options.now);
