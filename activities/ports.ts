@@ -1,4 +1,5 @@
 import type { Bill } from '../domain/billing';
+import type { PaymentMode } from '../domain/payscore';
 import type { PreauthDecision, PreauthPolicy } from '../domain/preauthorization';
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
@@ -16,6 +17,8 @@ export interface SessionIdentity {
 
 export interface OpenSessionRequest extends SessionIdentity {
   workflowId: string;
+  /** How the session pays; absent in sessions started before the driver could choose: the wallet. */
+  paymentMode?: PaymentMode;
   status: 'RESERVED' | 'AUTHORIZING';
   limits: DriverLimits;
   tariff: Tariff;
@@ -117,6 +120,12 @@ export interface SessionLiveUpdates {
 export interface PendingTopUps {
   /** 'paid' | 'failed' | 'closed' once settled, 'pending' while the driver may still pay. */
   settlePending(outTradeNo: string, options: { closeIfUnpaid: boolean }): Promise<string>;
+}
+
+/** WeChat Pay Score orders no notification settled: asked about, cancelled once the driver never confirmed them. */
+export interface PendingPayscoreOrders {
+  /** The order's state once settled ('paid' | 'cancelled' | 'expired' | 'declined'), 'pending' while it may still move. */
+  settlePending(outOrderNo: string, options: { cancelIfUnconfirmed: boolean }): Promise<string>;
 }
 
 /** Refunds to the payer: submitted to the provider their top-up was paid through, then checked until they end. */

@@ -1,4 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
+import { PAYMENT_MODES } from '../domain/payscore';
+import { PayscoreOrders } from '../db/payscore-orders';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
@@ -99,9 +101,10 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const wechatPayParts = buildWeChatPay(env, { db, temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger });
   const wechatPay = wechatPayParts?.topUps;
   const audit = new AuditLog(db);
+  const refundWatch = new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE });
   const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
   const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
-  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts });
+  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts, paymentModes: wechatPayParts?.payscore ? PAYMENT_MODES : ['wallet'] });
   return {
     db,
     hot,
@@ -125,7 +128,8 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wallet,
     wechat: wechatConfigFrom(env),
     wechatPay,
-    refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }), wechatPay: wechatPayParts?.refunds },
+    payscore: wechatPayParts?.payscore,
+    refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: refundWatch, wechatPay: wechatPayParts?.refunds },
     reconciliation: { books: new ReconciliationBooks(db), runs: wechatPayParts && new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }) },
     topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
     alarms,
@@ -142,7 +146,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     rateLimits: { loginsPerMinute: env.LOGIN_RATE_LIMIT_PER_MINUTE, topUpsPerMinute: env.TOP_UP_RATE_LIMIT_PER_MINUTE },
     alertWebhookToken: env.ALERT_WEBHOOK_TOKEN,
     sessionDossiers: new SessionDossiers(db),
-    sessionReviews: new SessionReviews({ db, wallet }),
+    sessionReviews: new SessionReviews({ db, wallet, payscore: { orders: new PayscoreOrders(db), refundWatch } }),
     temporalUi: { url: env.TEMPORAL_UI_URL ?? resolved.temporalUiUrl, namespace: env.TEMPORAL_NAMESPACE },
     statsReports: new StatsReports({ queries: new StatsQueries(db), timeZone: env.OPERATOR_TIME_ZONE, clock: Date.now }),
     edge: {

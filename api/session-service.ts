@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors';
 import { pileDisplayStatus } from '../domain/pile-status';
 import { isFinal } from '../domain/session-state';
 import { admitSession } from '../infra/session-admission';
+import type { PaymentMode } from '../domain/payscore';
 import type { DriverLimits } from '../domain/stop-conditions';
 import type { LiveProgress, LiveState } from '../live/live-state';
 import {
@@ -33,6 +34,8 @@ export interface SessionRequest {
   pileCode: string;
   reserve: boolean;
   limits: DriverLimits;
+  /** How the driver pays; unset: the wallet. */
+  paymentMode?: PaymentMode;
 }
 
 /** The API's use cases for charging sessions: each starts, messages or reads a session workflow. */
@@ -51,6 +54,8 @@ export class SessionService {
       audit: Pick<AuditLog, 'witness'>;
       /** Frozen driver accounts start and reserve nothing (ACCOUNT_FROZEN). */
       accounts: Pick<DriverAccounts, 'assertNotFrozen'>;
+      /** The ways a driver may pay here: the wallet, and WeChat Pay Score when configured. */
+      paymentModes: readonly PaymentMode[];
     },
   ) {}
 
@@ -61,6 +66,8 @@ export class SessionService {
    */
   async request(user: AuthUser, request: SessionRequest, idempotencyKey?: string): Promise<SessionResource> {
     await this.deps.accounts.assertNotFrozen(user.id);
+    const paymentMode = request.paymentMode ?? 'wallet';
+    if (!this.deps.paymentModes.includes(paymentMode)) throw new DomainError('VALIDATION_FAILED', `paymentMode: ${paymentMode} is not offered here`, { field: 'paymentMode' });
     const found = await this.deps.stations.pileByCode(request.pileCode);
     if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${request.pileCode}`, { field: 'pileCode' });
     const { pile, station, tariff } = found;
@@ -79,6 +86,7 @@ export class SessionService {
       reserve: request.reserve,
       policy: this.deps.policy,
       pileRatedPowerW: pile.maxPowerW,
+      paymentMode,
     };
     try {
       return sessionResource(await admitSession(this.deps.temporal, this.deps.taskQueue, input, `Charging session on pile ${pile.code} (${station.name})`));
@@ -96,6 +104,11 @@ export class SessionService {
     const record = await this.record(user, sessionId);
     await this.deps.accounts.assertNotFrozen(record.userId);
     return this.update(user, sessionId, startReservedUpdate);
+  }
+
+  /** The ways a driver may pay for a session here. */
+  get paymentModes(): readonly PaymentMode[] {
+    return this.deps.paymentModes;
   }
 
   cancelReservation = (user: AuthUser, sessionId: string) => this.update(user, sessionId, cancelReservationUpdate);
@@ -211,6 +224,7 @@ export function viewOfRecord(r: ChargingSession): SessionResource {
     stationId: r.stationId,
     userId: r.userId,
     limits: r.limits,
+    paymentMode: r.paymentMode,
     reservedUntil: ms(r.reservedUntil),
     heldFen: r.heldFen ?? undefined,
     startedAt: ms(r.startedAt),

@@ -18,6 +18,7 @@ import * as driverAccounts from './migrations/0011-driver-accounts';
 import * as ocpp from './migrations/0012-ocpp';
 import * as reconciliation from './migrations/0013-reconciliation';
 import * as ledger from './migrations/0014-ledger';
+import * as payscore from './migrations/0015-payscore';
 import * as ocppConnectors from './migrations/0017-ocpp-connectors';
 import * as idTags from './migrations/0019-id-tags';
 import { defineModels, type Models } from './models';
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   { name: '0012-ocpp', ...ocpp },
   { name: '0013-reconciliation', ...reconciliation },
   { name: '0014-ledger', ...ledger },
+  { name: '0015-payscore', ...payscore },
   { name: '0017-ocpp-connectors', ...ocppConnectors },
   { name: '0019-id-tags', ...idTags },
 ];

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors';
 import { isFinal } from '../domain/session-state';
 import type { Database } from './database';
 import type { ReviewDecision, SessionReview } from './models';
+import type { PayscoreOrders } from './payscore-orders';
 import type { WalletPayments } from './wallet';
 
 export interface ReviewRequest {
@@ -24,9 +25,31 @@ export interface ReviewRequest {
  * the first decision.
  */
 export class SessionReviews {
-  constructor(private readonly deps: { db: Database; wallet: WalletPayments }) {}
+  constructor(
+    private readonly deps: {
+      db: Database;
+      wallet: WalletPayments;
+      /** A Payscore-paid order's refund goes back to WeChat Pay: written here, then handed to its workflow. */
+      payscore?: { orders: PayscoreOrders; refundWatch: { watch(outRefundNo: string): Promise<unknown> } };
+    },
+  ) {}
 
   async decide(request: ReviewRequest): Promise<{ review: SessionReview; created: boolean }> {
+    const decided = await this.record(request);
+    if (decided.review.refundSessionId) await this.payscoreRefundStarted(decided.review.refundSessionId);
+    return decided;
+  }
+
+  /**
+   * Hands a Payscore order's refund to its workflow, after every decision that refunds it (a retried request too,
+   * so a refund written before a crash is not left alone); the workflow refunds it exactly once.
+   */
+  private async payscoreRefundStarted(sessionId: string): Promise<void> {
+    const refund = await this.deps.payscore?.orders.refundOf(sessionId);
+    if (refund) await this.deps.payscore!.refundWatch.watch(refund.outRefundNo);
+  }
+
+  private async record(request: ReviewRequest): Promise<{ review: SessionReview; created: boolean }> {
     const { db } = this.deps;
     const session = await db.models.ChargingSession.findByPk(request.sessionId);
     if (!session) throw new DomainError('NOT_FOUND', `no session ${request.sessionId}`);
@@ -47,7 +70,13 @@ export class SessionReviews {
             throw new DomainError('VALIDATION_FAILED', `refundFen: at most the ${capturedFen} fen paid for this order`, { field: 'refundFen' });
           }
           refundSessionId = locked.id;
-          await this.deps.wallet.refundOrder({ sessionId: locked.id, userId: locked.userId, amountFen: request.refundFen! }, transaction);
+          const refund = { sessionId: locked.id, userId: locked.userId, amountFen: request.refundFen! };
+          if (locked.paymentMode === 'payscore') {
+            if (!this.deps.payscore) throw new DomainError('CONFLICT', `session ${locked.id} was paid with WeChat Pay Score, which is not configured here`);
+            await this.deps.payscore.orders.openRefund(refund, transaction);
+          } else {
+            await this.deps.wallet.refundOrder(refund, transaction);
+          }
         }
         const review = await SessionReview.create(
           {

@@ -2,6 +2,7 @@ import { UniqueConstraintError } from 'sequelize';
 import type { OpenSessionRequest, SessionHolding, SessionStore, TransitionRecord } from '../activities/ports';
 import { isFinal } from '../domain/session-state';
 import type { Database } from './database';
+import { PayscoreOrders } from './payscore-orders';
 
 const toDate = (ms: number | undefined) => (ms === undefined ? null : new Date(ms));
 
@@ -39,6 +40,7 @@ export class SequelizeSessionStore implements SessionStore {
             endReason: null,
             reviewReason: null,
             bill: null,
+            paymentMode: request.paymentMode ?? 'wallet',
             // When the workflow opened it, the same on every retry of the activity.
             createdAt: new Date(request.at),
           },
@@ -96,11 +98,12 @@ export class SequelizeSessionStore implements SessionStore {
 
   async holdings(): Promise<SessionHolding[]> {
     const { ChargingSession, PaymentHold, PileClaim } = this.db.models;
-    const [holds, claims] = await Promise.all([
+    const [holds, payscoreHolds, claims] = await Promise.all([
       PaymentHold.findAll({ where: { status: 'held' }, attributes: ['sessionId'] }),
+      new PayscoreOrders(this.db).holdingSessionIds(),
       PileClaim.findAll({ attributes: ['sessionId'] }),
     ]);
-    const holding = new Set(holds.map((h) => h.sessionId));
+    const holding = new Set([...holds.map((h) => h.sessionId), ...payscoreHolds]);
     const claiming = new Set(claims.map((c) => c.sessionId));
     const sessions = await ChargingSession.findAll({ where: { id: [...new Set([...holding, ...claiming])] } });
     return sessions.map((s) => ({

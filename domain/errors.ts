@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'PILE_BUSY',
   'PILE_UNAVAILABLE',
   'INSUFFICIENT_BALANCE',
+  /** WeChat Pay Score refused to create the session's order (402, like a balance too low). */
+  'PAYMENT_DECLINED',
   'SESSION_STATE_CONFLICT',
   'CONFLICT',
   'RATE_LIMITED',

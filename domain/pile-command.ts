@@ -236,7 +236,7 @@ export interface SessionProgress {
 }
 
 /** Refusals by the pile or the platform: the answer was no. Anything else that ends a start without charging failed. */
-const START_REFUSALS: readonly string[] = ['START_REFUSED', 'INSUFFICIENT_BALANCE', 'PILE_BUSY'];
+const START_REFUSALS: readonly string[] = ['START_REFUSED', 'INSUFFICIENT_BALANCE', 'PAYMENT_DECLINED', 'PILE_BUSY'];
 
 /**
  * The outcome of an operator's start or stop, read from the session it started or stopped (undefined: not decided

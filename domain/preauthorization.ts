@@ -8,12 +8,20 @@ export interface PreauthPolicy {
   maxHoldFen: Fen;
 }
 
-export type PreauthDecision = { approved: true; holdFen: Fen } | { approved: false; availableFen: Fen; requiredFen: Fen };
+export type PreauthDecision =
+  | { approved: true; holdFen: Fen }
+  | { approved: false; availableFen: Fen; requiredFen: Fen }
+  /** The payment provider refused (a WeChat Pay Score order it would not create), in its words. */
+  | { approved: false; refusedBy: 'payscore'; reason: string };
 
 /** How much to hold from the wallet for a session: as much as the session could cost, within the policy. */
 export function decidePreauthorization(availableFen: Fen, limits: DriverLimits, policy: PreauthPolicy): PreauthDecision {
   const requiredFen = Math.min(policy.minHoldFen, limits.maxAmountFen ?? policy.minHoldFen);
   if (availableFen < requiredFen || availableFen <= 0) return { approved: false, availableFen, requiredFen };
-  const wanted = Math.min(policy.maxHoldFen, limits.maxAmountFen ?? policy.maxHoldFen);
-  return { approved: true, holdFen: Math.min(wanted, availableFen) };
+  return { approved: true, holdFen: Math.min(wantedHoldFen(limits, policy), availableFen) };
+}
+
+/** As much as the session could cost, within the policy: the hold from a rich wallet, and a Payscore order's risk amount. */
+export function wantedHoldFen(limits: DriverLimits, policy: PreauthPolicy): Fen {
+  return Math.min(policy.maxHoldFen, limits.maxAmountFen ?? policy.maxHoldFen);
 }

@@ -87,6 +87,8 @@ export const END_REASONS = [
   'START_REFUSED',
   'START_NOT_ACKNOWLEDGED',
   'INSUFFICIENT_BALANCE',
+  /** The payment provider refused the pre-authorization (WeChat Pay Score would not create the order). */
+  'PAYMENT_DECLINED',
   'RESERVATION_CANCELLED',
   'RESERVATION_EXPIRED',
   'PILE_BUSY',

@@ -214,6 +214,11 @@ export const fragments = {
     WECHAT_PAY_NOTIFY_URL: url(['https']).optional(),
     /** How long a driver has to pay a top-up order; a pending order is queried meanwhile and closed after it. */
     WECHAT_PAY_ORDER_EXPIRY_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+    /**
+     * The WeChat Pay Score (支付分) service id of the charging scene, from the merchant platform; needs the WECHAT_PAY_
+     * settings. Set: drivers may charge pay-as-you-go on a Payscore order; unset: the wallet only.
+     */
+    WECHAT_PAYSCORE_SERVICE_ID: z.string().regex(/^\d{32}$/, 'must be the 32-digit Payscore service id').optional(),
     /** Subscribe-message template of the bill sent when a session settles; unset: drivers are not sent their bill. */
     WECHAT_BILL_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/, 'must be a subscribe-message template id').optional(),
     /** The template's keywords, as JSON {"amount","energy","station","time"}; defaults to amount1, character_string2, thing3, time4. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type TLSConfig, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
@@ -111,5 +111,23 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
   } catch (error) {
     // Another process registered them between our look and our add.
     if (!/already exists/i.test(String((error as Error).message))) throw error;
+  }
+}
+
+/**
+ * Starts the one workflow of a business process (a pending order's watch, a refund) unless it was started already:
+ * asking again for the same id starts nothing new (by default not even after it ended). True when this call started it.
+ */
+export async function startWorkflowOnce(
+  client: Client,
+  workflowType: string,
+  options: { workflowId: string; taskQueue: string; args: unknown[]; staticSummary: string; workflowIdReusePolicy?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE_FAILED_ONLY' },
+): Promise<boolean> {
+  try {
+    await client.workflow.start(workflowType, { workflowIdReusePolicy: 'REJECT_DUPLICATE', ...options });
+    return true;
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return false;
   }
 }

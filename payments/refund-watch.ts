@@ -1,4 +1,5 @@
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startWorkflowOnce } from '../infra/temporal';
 import { REFUND_WORKFLOW, refundWorkflowId } from '../workflows/refund.messages';
 import type { RefundWatch } from './refunds';
 
@@ -9,19 +10,13 @@ import type { RefundWatch } from './refunds';
 export class TemporalRefundWatch implements RefundWatch {
   constructor(private readonly deps: { temporal: Client; taskQueue: string }) {}
 
-  async watch(outRefundNo: string): Promise<boolean> {
-    try {
-      await this.deps.temporal.workflow.start(REFUND_WORKFLOW, {
-        workflowId: refundWorkflowId(outRefundNo),
-        taskQueue: this.deps.taskQueue,
-        args: [outRefundNo],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        staticSummary: `Refund ${outRefundNo}`,
-      });
-      return true;
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      return false;
-    }
+  watch(outRefundNo: string): Promise<boolean> {
+    return startWorkflowOnce(this.deps.temporal, REFUND_WORKFLOW, {
+      workflowId: refundWorkflowId(outRefundNo),
+      taskQueue: this.deps.taskQueue,
+      args: [outRefundNo],
+      staticSummary: `Refund ${outRefundNo}`,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
   }
 }

@@ -132,6 +132,7 @@ export async function startSystem(
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         wrapPayments: options.wrapPayments,
         pendingTopUps: wechatPay?.topUps,
+        payscore: wechatPay?.payscore,
         refunds: buildRefundDesk(db, wechatPay),
         reconciliation: wechatPay?.reconciliation,
         alarmEnv: env,

@@ -57,6 +57,7 @@ runMain('worker', async () => {
       temporal: client,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       pendingTopUps: wechatPay?.topUps,
+      payscore: wechatPay?.payscore,
       refunds: buildRefundDesk(db, wechatPay),
       reconciliation: wechatPay?.reconciliation,
       alarmEnv: env,

@@ -32,6 +32,13 @@ import { SESSION_SWEEPER_SCHEDULE_ID, SESSION_SWEEPER_WORKFLOW } from '../workfl
 import { sweepOrphanedSessions } from '../workflows/session-sweeper';
 import { ensureSweeperSchedule } from './session-sweeper';
 import { buildWorkerActivities } from './worker';
+import { Orders } from '../db/orders';
+import { PayscoreOrders } from '../db/payscore-orders';
+import { UserDirectory } from '../db/users';
+import { WeChatUsers } from '../db/wechat-users';
+import type { PaymentMode } from '../domain/payscore';
+import { WeChatPayscore } from '../payments/wechat-pay/wechat-payscore';
+import { type FakeWeChatPay, startFakeWeChatPay } from '../test/support/fake-wechat-pay';
 
 installTemporalRuntime('error');
 
@@ -48,6 +55,7 @@ describe('the orphaned-session sweeper', () => {
   let running: Promise<void>;
   const taskQueue = `sweeper-test-${randomUUID()}`;
   const commandsReceived: { pileId: string; cmd: string; jti: string }[] = [];
+  let pay: FakeWeChatPay;
 
   beforeAll(async () => {
     env = await createLocalEnv();
@@ -59,11 +67,13 @@ describe('the orphaned-session sweeper', () => {
     broker = await connectMqtt(TEST_MQTT_URL, mqttCredentials(masterKey, { role: 'commands', name: uniqueId('sweeper-test') }));
     piles = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     piles.on('message', (topic, payload) => void playThePile(topic, payload.toString()));
+    pay = await startFakeWeChatPay();
+    const payscore = new WeChatPayscore({ db, orders: new PayscoreOrders(db), sessionOrders: new Orders(db), users: new UserDirectory(db), config: pay.config });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: buildWorkerActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics: pileTopics(), temporal: env.client, taskQueue }),
+      activities: buildWorkerActivities({ db, hot, mqtt: broker, pileMasterKey: masterKey, topics: pileTopics(), temporal: env.client, taskQueue, payscore }),
     });
     running = worker.run();
   }, 180_000);
@@ -71,6 +81,7 @@ describe('the orphaned-session sweeper', () => {
   afterAll(async () => {
     worker?.shutdown();
     await running;
+    await pay?.close();
     await piles?.endAsync();
     await broker?.endAsync();
     await hot?.close();
@@ -92,9 +103,10 @@ describe('the orphaned-session sweeper', () => {
     await handle.signal(chargingStartedSignal, { at: Date.now(), meterStartWh: 100_000 });
   }
 
-  async function aChargingSession(): Promise<{ input: ChargingSessionInput; handle: WorkflowHandle<typeof chargingSession> }> {
-    const input = aSessionInput({ userId: uniqueId('driver') });
-    await new WalletPayments(db).creditTopUp({ userId: input.userId, amountFen: 5000, provider: 'sandbox', providerRef: null, idempotencyKey: uniqueId('top-up') });
+  async function aChargingSession(paymentMode: PaymentMode = 'wallet'): Promise<{ input: ChargingSessionInput; handle: WorkflowHandle<typeof chargingSession> }> {
+    const userId = paymentMode === 'payscore' ? (await new WeChatUsers(db).userFor(uniqueId('openid'))).id : uniqueId('driver');
+    const input = aSessionInput({ userId, paymentMode });
+    if (paymentMode === 'wallet') await new WalletPayments(db).creditTopUp({ userId: input.userId, amountFen: 5000, provider: 'sandbox', providerRef: null, idempotencyKey: uniqueId('top-up') });
     await piles.subscribeAsync(pileTopics().command(input.pileId), { qos: 1 });
     const handle = await env.client.workflow.start(chargingSession, { args: [input], taskQueue, workflowId: sessionWorkflowId(input.sessionId) });
     await handle.executeUpdate(admissionUpdate);
@@ -119,6 +131,21 @@ describe('the orphaned-session sweeper', () => {
     expect(await new SessionRecords(db).byId(input.sessionId)).toMatchObject({ needsReview: true, reviewReason: expect.stringContaining('swept while CHARGING') });
     const stop = { pileId: input.pileId, cmd: 'stop', jti: `${input.sessionId}:sweep-stop` };
     expect(await eventually(async () => commandsReceived, (received) => received.some((c) => c.jti === stop.jti))).toContainEqual(stop);
+  }, 120_000);
+
+  it('cancels the WeChat Pay Score order of a charging session whose workflow was terminated', async () => {
+    const { input, handle } = await aChargingSession('payscore');
+    await handle.terminate('an operator terminated it');
+    const orders = new PayscoreOrders(db);
+    expect(await orders.bySession(input.sessionId)).toMatchObject({ state: 'doing' });
+
+    const report = await sweep();
+
+    expect(report.swept).toContain(input.sessionId);
+    const order = (await orders.bySession(input.sessionId))!;
+    expect(order.state).toBe('cancelled');
+    expect(pay.serviceOrders.get(order.outOrderNo)).toMatchObject({ state: 'REVOKED' });
+    expect(await new SessionRecords(db).claimOf(input.pileId)).toBeNull();
   }, 120_000);
 
   it('leaves alone a session whose workflow still runs', async () => {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import type { BillNoticeQueue, BillNotices, PayerRefunds, PaymentProvider, PaymentReconciliation, PendingTopUps } from '../activities/ports';
+import type { BillNoticeQueue, BillNotices, PayerRefunds, PaymentProvider, PaymentReconciliation, PendingPayscoreOrders, PendingTopUps } from '../activities/ports';
 import { createReconciliationActivities } from '../activities/reconciliation-activities';
 import { createBillNoticeActivities } from '../activities/bill-notice-activities';
 import { TemporalBillNoticeQueue, WeChatBillNotices } from '../payments/bill-notices';
@@ -34,7 +34,9 @@ import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../live/live-state';
 import type { MqttClient } from '../infra/mqtt';
 import type { PileTopics } from '../device-protocol/topics';
-import { WalletSessionPayments } from '../payments/session-payments';
+import { SessionPaymentsByMode, WalletSessionPayments } from '../payments/session-payments';
+import { PayscoreOrders } from '../db/payscore-orders';
+import { createPayscoreActivities } from '../activities/payscore-activities';
 import { WalletPayments } from '../db/wallet';
 import { TemporalSessionWorkflows } from './session-sweeper';
 import { TemporalRefundWatch } from '../payments/refund-watch';
@@ -87,7 +89,7 @@ export function buildAlarmActivities(deps: { db: Database; alarmEnv?: AlarmsEnv 
   });
 }
 
-/** Everything the worker runs: session, sweeper, pile-command, alarm, pending top-up and refund activities. */
+/** Everything the worker runs: session, sweeper, pile-command, alarm, pending top-up, Payscore order and refund activities. */
 export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; taskQueue: string; pendingTopUps?: PendingTopUps; refunds?: PayerRefunds; reconciliation?: PaymentReconciliation }) {
   return {
     ...buildSessionActivities(deps),
@@ -95,6 +97,7 @@ export function buildWorkerActivities(deps: ActivityDeps & { temporal: Client; t
     ...buildPileCommandActivities(deps),
     ...buildAlarmActivities(deps),
     ...createTopUpActivities({ topUps: deps.pendingTopUps ?? topUpsNotConfigured }),
+    ...createPayscoreActivities({ payscore: deps.payscore ?? payscoreNotConfigured }),
     ...createRefundActivities({ refunds: deps.refunds ?? buildRefundDesk(deps.db, undefined) }),
     ...createBillNoticeActivities({ bills: deps.billNotices?.sender ?? billsNotConfigured }),
     ...createReconciliationActivities({ reconciliation: deps.reconciliation ?? reconciliationNotConfigured }),
@@ -133,6 +136,11 @@ const topUpsNotConfigured: PendingTopUps = {
   settlePending: () => Promise.reject(new Error('WeChat Pay is not configured on this worker: give it the same WECHAT_PAY_ settings as the API')),
 };
 
+/** A worker without WECHAT_PAYSCORE_SERVICE_ID: a Payscore watch it picks up fails (and retries) until a configured worker takes it. */
+const payscoreNotConfigured: PendingPayscoreOrders = {
+  settlePending: () => Promise.reject(new Error('WeChat Pay Score is not configured on this worker: give it the same WECHAT_PAY_ and WECHAT_PAYSCORE_ settings as the API')),
+};
+
 interface ActivityDeps {
   /** Settled bills told to drivers (WECHAT_BILL_TEMPLATE_ID); unset: nobody is told. */
   billNotices?: { queue: BillNoticeQueue; sender: BillNotices };
@@ -142,6 +150,8 @@ interface ActivityDeps {
   pileMasterKey: string;
   topics: PileTopics;
   wrapPayments?: (payments: PaymentProvider) => PaymentProvider;
+  /** Sessions paid with WeChat Pay Score and their orders' watches (WECHAT_PAYSCORE_SERVICE_ID); unset: the wallet only. */
+  payscore?: PaymentProvider & PendingPayscoreOrders;
   /** Escalation, quiet period and notification channels; unset: defaults, and nobody told by SMS or WeChat. */
   alarmEnv?: AlarmsEnv & Partial<WeChatEnv>;
   /** The operator's time zone and how many recent days the rollup refresh recomputes; unset: Asia/Shanghai, 3. */
@@ -149,7 +159,8 @@ interface ActivityDeps {
 }
 
 function sessionPorts(deps: ActivityDeps) {
-  const payments = new WalletSessionPayments({ db: deps.db, wallet: new WalletPayments(deps.db), orders: new Orders(deps.db) });
+  const wallet = new WalletSessionPayments({ db: deps.db, wallet: new WalletPayments(deps.db), orders: new Orders(deps.db) });
+  const payments = new SessionPaymentsByMode({ modes: new PayscoreOrders(deps.db), wallet, payscore: deps.payscore });
   return {
     sessions: new SequelizeSessionStore(deps.db),
     payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Bill } from '../domain/billing';
 import type { Fen, Wh } from '../domain/money';
+import type { PaymentMode } from '../domain/payscore';
 import type { PreauthPolicy } from '../domain/preauthorization';
 import type { EndReason, SessionStatus } from '../domain/session-state';
 import type { DriverLimits } from '../domain/stop-conditions';
@@ -45,6 +46,8 @@ export interface ChargingSessionInput {
   policy: SessionPolicy;
   /** The pile's rated power: meter readings rising faster are not billed. Absent in sessions started before it was recorded. */
   pileRatedPowerW?: number;
+  /** How the driver pays; absent in sessions started before the choice existed: the wallet. Recorded when the session opens. */
+  paymentMode?: PaymentMode;
 }
 
 // Facts from the pile, relayed by the device gateway.
@@ -102,6 +105,7 @@ export interface SessionView {
   stationId: string;
   userId: string;
   limits: DriverLimits;
+  paymentMode: PaymentMode;
   reservedUntil?: number;
   heldFen?: Fen;
   startedAt?: number;

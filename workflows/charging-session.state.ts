@@ -4,6 +4,7 @@ import { implausibleMeter } from '../domain/meter-plausibility';
 import { type EndReason, type SessionStatus, assertTransition } from '../domain/session-state';
 import { stopReasonFor } from '../domain/stop-conditions';
 import { highestPriceBetween } from '../domain/tariff';
+import type { PreauthDecision } from '../domain/preauthorization';
 import type {
   ChargingSessionInput,
   ChargingStarted,
@@ -237,13 +238,18 @@ export class SessionState {
     this.data.endReason = reason;
   }
 
-  /** The wallet cannot cover the hold the session needs: the driver is told why. */
-  declined(decision: { availableFen: number; requiredFen: number }) {
+  /** The wallet cannot cover the hold the session needs, or the payment provider refused: the driver is told why. */
+  declined(decision: Extract<PreauthDecision, { approved: false }>): EndReason {
+    if ('refusedBy' in decision) {
+      this.data.admission = { ok: false, code: 'PAYMENT_DECLINED', message: `WeChat Pay Score declined the order: ${decision.reason}` };
+      return 'PAYMENT_DECLINED';
+    }
     this.data.admission = {
       ok: false,
       code: 'INSUFFICIENT_BALANCE',
       message: `wallet balance ${decision.availableFen} fen is below the ${decision.requiredFen} fen needed to start`,
     };
+    return 'INSUFFICIENT_BALANCE';
   }
 
   preauthorized(holdFen: number) {
@@ -517,6 +523,7 @@ export class SessionState {
       stationId,
       userId,
       limits,
+      paymentMode: this.input.paymentMode ?? 'wallet',
       waitingFor,
       status: this.data.status,
       reservedUntil: this.data.reservedUntil,

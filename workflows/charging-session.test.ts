@@ -8,6 +8,13 @@ import { Worker } from '@temporalio/worker';
 import { addMeteredSegment, priceEnergyByBand } from '../domain/billing';
 import { aSessionInput, aSessionPolicy, aTariff } from '../test/support/builders';
 import { ScriptedSessionWorld } from '../test/support/scripted-session-world';
+import { startTestApi, type TestApi } from '../test/support/api-harness';
+import { type FakeWeChatPay, startFakeWeChatPay } from '../test/support/fake-wechat-pay';
+import { Orders } from '../db/orders';
+import { PayscoreOrders } from '../db/payscore-orders';
+import { postPaymentsOf } from '../domain/payscore';
+import { wantedHoldFen } from '../domain/preauthorization';
+import { WeChatPayscore } from '../payments/wechat-pay/wechat-payscore';
 import { createLocalEnv, createTimeSkippingEnv, workflowBundle } from '../test/support/temporal';
 import { ensureSearchAttributes } from '../infra/temporal';
 import { chargingSession } from './charging-session';
@@ -730,6 +737,140 @@ describe('charging session workflow on a real Temporal server', () => {
       expect(world.holds.get(input.sessionId)?.status).toBe('captured');
       expect(world.releasedPiles).toHaveLength(1);
     });
+  });
+});
+
+/**
+ * The same branches paid by WeChat Pay Score: the workflow sees the same payment port, here the real Payscore
+ * provider against the fake WeChat Pay (and MariaDB for its orders). Each branch completes or cancels the order.
+ */
+describe('paid with WeChat Pay Score', () => {
+  let api: TestApi;
+  let pay: FakeWeChatPay;
+  let payscore: WeChatPayscore;
+  let orders: PayscoreOrders;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    pay = await startFakeWeChatPay();
+    orders = new PayscoreOrders(api.db);
+    payscore = new WeChatPayscore({ db: api.db, orders, sessionOrders: new Orders(api.db), users: api.deps.users, config: pay.config });
+  }, 60_000);
+
+  afterAll(async () => {
+    await pay?.close();
+    await api?.stop();
+  });
+
+  afterEach(() => {
+    pay.payscoreAnswer = { state: 'DOING' };
+    pay.payscoreFailures = { create: 0, complete: 0, cancel: 0 };
+  });
+
+  /** A session of a driver signed in with WeChat, paid through Payscore. */
+  async function setUpPayscore(overrides: Partial<ChargingSessionInput> = {}) {
+    const userId = (await api.deps.wechatUsers.userFor(`openid-${randomUUID()}`)).id;
+    const scenario = setUp({ userId, paymentMode: 'payscore', ...overrides });
+    scenario.world.payments = payscore;
+    return scenario;
+  }
+  const wechatOrderOf = async (sessionId: string) => pay.serviceOrders.get((await orders.bySession(sessionId))!.outOrderNo)!;
+
+  it('completes the order with the exact bill when the driver stops', async () => {
+    const { input, world, pile } = await setUpPayscore();
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      expect((await handle.executeUpdate(admissionUpdate)).heldFen).toBe(wantedHoldFen(input.limits, input.policy.preauth));
+      await pile.charge(handle, 30, 30_000);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'DRIVER_STOPPED' });
+    expect(await wechatOrderOf(input.sessionId)).toMatchObject({ stateDescription: 'MCH_COMPLETE', totalFen: result.bill!.capturedFen, postPayments: postPaymentsOf(result.bill!) });
+    expect((await orders.bySession(input.sessionId))!.state).toBe('completed');
+  });
+
+  it('declines, with the reason, when WeChat Pay Score refuses the order', async () => {
+    const { input, world } = await setUpPayscore();
+    pay.payscoreAnswer = { refuse: 'USER_SCORE_NOT_ENOUGH' };
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      expect(await refusalOf(handle.executeUpdate(admissionUpdate))).toBe('PAYMENT_DECLINED');
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'DECLINED', endReason: 'PAYMENT_DECLINED' });
+    expect(world.commands).toHaveLength(0);
+    expect((await orders.bySession(input.sessionId))!.state).toBe('declined');
+  });
+
+  it('cancels the order when the pile refuses to start', async () => {
+    const { input, world, pile } = await setUpPayscore();
+    pile.answersStart = 'refuse';
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'START_FAILED', endReason: 'START_REFUSED' });
+    expect((await wechatOrderOf(input.sessionId)).state).toBe('REVOKED');
+    expect((await orders.bySession(input.sessionId))!.state).toBe('cancelled');
+  });
+
+  it('completes the order with the last checkpoint when the pile goes silent', async () => {
+    const { input, world, pile } = await setUpPayscore({ policy: aSessionPolicy({ pileSilenceTimeoutMs: 5 * MINUTE }) });
+    pile.answersStop = 'ignore';
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      return handle.result();
+    });
+    expect(result).toMatchObject({ status: 'COMPLETED', endReason: 'PILE_SILENT' });
+    expect((await wechatOrderOf(input.sessionId)).totalFen).toBe(result.bill!.capturedFen);
+  });
+
+  it('waits in SETTLEMENT_FAILED while WeChat Pay fails the completion, and completes once when support retries', async () => {
+    const { input, world, pile } = await setUpPayscore();
+    pay.payscoreFailures.complete = 4;
+    const result = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+      await waitForStatus(handle, 'SETTLEMENT_FAILED');
+      expect((await orders.bySession(input.sessionId))!.state).toBe('doing');
+      await handle.executeUpdate(retrySettlementUpdate, { args: [{ requestedBy: 'support-1' }] });
+      return handle.result();
+    });
+    expect(result.status).toBe('COMPLETED');
+    expect(await wechatOrderOf(input.sessionId)).toMatchObject({ totalFen: result.bill!.capturedFen, requests: expect.objectContaining({ complete: 5 }) });
+    expect(await new Orders(api.db).ofSession(input.sessionId)).toHaveLength(1);
+  });
+
+  it('cancels the order when an operator cancels the session before the pile started', async () => {
+    const { input, world, pile } = await setUpPayscore();
+    pile.answersStart = 'ignore';
+    const last = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await eventually(async () => expect(world.commands.map((c) => c.type)).toEqual(['start']));
+      return cancelAsAnOperator(handle, world);
+    });
+    expect(last).toMatchObject({ to: 'CANCELLED', record: { endReason: 'OPERATOR_CANCELLED' } });
+    expect((await wechatOrderOf(input.sessionId)).state).toBe('REVOKED');
+  });
+
+  it('completes the order with the metered bill when an operator cancels a charging session', async () => {
+    const { input, world, pile } = await setUpPayscore();
+    const last = await withWorker(world, async () => {
+      const handle = await startSession(input);
+      await handle.executeUpdate(admissionUpdate);
+      await pile.charge(handle, 10, 30_000);
+      await eventually(async () => expect((await handle.describe()).raw.pendingActivities ?? []).toHaveLength(0));
+      return cancelAsAnOperator(handle, world);
+    });
+    expect(last).toMatchObject({ to: 'COMPLETED', record: { endReason: 'OPERATOR_CANCELLED' } });
+    expect((await wechatOrderOf(input.sessionId)).totalFen).toBe(last.record.bill!.capturedFen);
   });
 });
 

@@ -83,6 +83,7 @@ async function open(s: SessionState) {
   const opened = await io.openSession({
     ...s.identity,
     workflowId: workflowInfo().workflowId,
+    paymentMode: input.paymentMode,
     status: s.status as 'RESERVED' | 'AUTHORIZING',
     limits: input.limits,
     tariff: input.tariff,
@@ -166,8 +167,7 @@ const PHASES = {
     setCurrentDetails('Pre-authorizing payment');
     const decision = await io.authorizePayment({ sessionId: s.input.sessionId, userId: s.input.userId, limits: s.input.limits, policy: s.input.policy.preauth });
     if (!decision.approved) {
-      s.declined(decision);
-      return endWithoutCharging(s, 'DECLINED', 'INSUFFICIENT_BALANCE');
+      return endWithoutCharging(s, 'DECLINED', s.declined(decision));
     }
     s.preauthorized(decision.holdFen);
     await transition(s, 'STARTING', `held ${decision.holdFen} fen`);

@@ -1,6 +1,7 @@
 export { chargingSession } from './charging-session';
 export { sweepOrphanedSessions } from './session-sweeper';
 export { watchPendingTopUp } from './pending-top-up';
+export { watchPendingPayscoreOrder } from './pending-payscore';
 export { refundToPayer } from './refund';
 export { pileCommand } from './pile-command';
 export { alarmWorkflow } from './alarm';

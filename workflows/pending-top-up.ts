@@ -1,5 +1,6 @@
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { TopUpActivities } from '../activities/top-up-activities';
+import { watchUntilSettled } from './pending-order';
 import { CLOSE_GRACE_MS, type PendingTopUpInput, queryDelayMs } from './pending-top-up.messages';
 
 const payments = proxyActivities<TopUpActivities>({
@@ -13,10 +14,9 @@ const payments = proxyActivities<TopUpActivities>({
  * once expired. Ends as soon as the order is settled either way (a notification that arrived meanwhile included).
  */
 export async function watchPendingTopUp({ outTradeNo, expiresAtMs }: PendingTopUpInput): Promise<string> {
-  const closeAt = expiresAtMs + CLOSE_GRACE_MS;
-  for (let attempt = 0; ; attempt++) {
-    await sleep(Math.max(0, Math.min(queryDelayMs(attempt), closeAt - Date.now())));
-    const outcome = await payments.settlePendingTopUp({ outTradeNo, closeIfUnpaid: Date.now() >= closeAt });
-    if (outcome !== 'pending') return outcome;
-  }
+  return watchUntilSettled({
+    closeAt: expiresAtMs + CLOSE_GRACE_MS,
+    delayMs: queryDelayMs,
+    settle: (closeIfUnpaid) => payments.settlePendingTopUp({ outTradeNo, closeIfUnpaid }),
+  });
 }

@@ -144,6 +144,14 @@ export function adminRoutes({ sessions, sessionRecords, audit, db, places: place
         stoppedAt: s.stoppedAt?.toISOString() ?? null,
       },
       payment: {
+        mode: s.paymentMode,
+        payscore: dossier.payscore && {
+          outOrderNo: dossier.payscore.order.outOrderNo,
+          state: dossier.payscore.order.state,
+          riskFen: dossier.payscore.order.riskFen,
+          totalFen: dossier.payscore.order.totalFen,
+          refund: dossier.payscore.refund && { outRefundNo: dossier.payscore.refund.outRefundNo, amountFen: dossier.payscore.refund.amountFen, status: dossier.payscore.refund.status },
+        },
         hold: hold && { amountFen: hold.amountFen, status: hold.status, capturedFen: hold.capturedFen, releasedFen: hold.releasedFen },
         order: order && { id: order.id, totalFen: order.totalFen, capturedFen: order.capturedFen, releasedFen: order.releasedFen, uncollectedFen: order.uncollectedFen, createdAt: order.createdAt.toISOString() },
         refundedFen: refund?.refundFen ?? 0,

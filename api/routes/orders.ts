@@ -33,6 +33,8 @@ function orderView(s: ChargingSession, places: Places, reviewRefund?: { refundFe
     paidFen: paid ? bill.capturedFen : 0,
     refundFen: paid ? bill.releasedFen : 0,
     uncollectedFen: bill.uncollectedFen,
+    /** `wallet`, or `payscore`: paid through WeChat Pay Score, and a review refund goes back to WeChat Pay. */
+    paymentMode: s.paymentMode,
     reviewRefundFen: reviewRefund?.refundFen ?? 0,
     reviewRefundedAt: reviewRefund?.at.toISOString() ?? null,
   };

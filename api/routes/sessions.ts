@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import { PAYMENT_MODES } from '../../domain/payscore';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../context';
 import { fenAmount, idempotencyKey, parseBody, parseQuery } from '../validation';
@@ -15,6 +16,7 @@ const sessionBody = z.object({
     })
     .strict()
     .default({}),
+  paymentMode: z.enum(PAYMENT_MODES).default('wallet'),
 });
 
 /** A driver stops their own session with no body; staff stopping someone else's must say why. */
@@ -38,6 +40,10 @@ export function sessionRoutes({ sessions }: ApiDeps): Router {
   router.get('/', async (ctx) => {
     const q = parseQuery(ctx, listQuery);
     ctx.body = { sessions: await sessions.list({ userId: currentUser(ctx).id, before: q.before, limit: q.limit }) };
+  });
+
+  router.get('/payment-modes', async (ctx) => {
+    ctx.body = { paymentModes: sessions.paymentModes };
   });
 
   router.get('/:id', async (ctx) => {

@@ -475,6 +475,9 @@ export interface SessionPage {
   bill: SessionBill | null;
   meter: { startWh: number | null; stopWh: number | null; energyWh: number | null; startedAt: string | null; stoppedAt: string | null };
   payment: {
+    mode: 'wallet' | 'payscore';
+    /** The WeChat Pay Score order of a session paid with it. */
+    payscore: { outOrderNo: string; state: string; riskFen: number; totalFen: number | null; refund: { outRefundNo: string; amountFen: number; status: string } | null } | null;
     hold: { amountFen: number; status: string; capturedFen: number; releasedFen: number } | null;
     order: { id: string; totalFen: number; capturedFen: number; releasedFen: number; uncollectedFen: number; createdAt: string } | null;
     refundedFen: number;

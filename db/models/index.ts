@@ -13,6 +13,7 @@ import { defineSessionReviewModels } from './session-reviews';
 import { defineStatsModels } from './stats';
 import { defineOcppModels } from './ocpp';
 import { defineLedgerModels } from './ledger';
+import { definePayscoreModels } from './payscore';
 
 export * from './alarms';
 export * from './driver-features';
@@ -28,6 +29,7 @@ export * from './session-reviews';
 export * from './stats';
 export * from './ocpp';
 export * from './ledger';
+export * from './payscore';
 
 /**
  * Every model, defined for this Sequelize instance only: two databases can live in one process, and a model
@@ -49,6 +51,7 @@ export function defineModels(sequelize: Sequelize) {
     ...defineStatsModels(sequelize),
     ...defineOcppModels(sequelize),
     ...defineLedgerModels(sequelize),
+    ...definePayscoreModels(sequelize),
   };
 }
 

@@ -1,5 +1,6 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import type { Bill } from '../../domain/billing';
+import type { PaymentMode } from '../../domain/payscore';
 import type { EndReason, SessionStatus } from '../../domain/session-state';
 import type { DriverLimits } from '../../domain/stop-conditions';
 import type { Tariff } from '../../domain/tariff';
@@ -40,6 +41,8 @@ class ChargingSessionRow extends Model<InferAttributes<ChargingSessionRow>, Infe
   /** Where staff's review stands (migration 0010): null until decided, `resolved` or `escalated`. */
   declare reviewState: CreationOptional<ReviewState | null>;
   declare bill: Bill | null;
+  /** How the session pays (migration 0015), recorded when it opens: the wallet's hold or a WeChat Pay Score order. */
+  declare paymentMode: PaymentMode;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -120,6 +123,7 @@ export function defineSessionModels(sequelize: Sequelize) {
       reviewReason: { type: DataTypes.STRING(200), allowNull: true },
       reviewState: { type: DataTypes.STRING(16), allowNull: true },
       bill: jsonColumn<Bill>('bill', { allowNull: true }),
+      paymentMode: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'wallet' },
       createdAt: timestamp(),
       updatedAt: timestamp(),
     },

@@ -18,6 +18,7 @@ function presentOrder(order) {
     refund: yuan(order.refundFen),
     /** What staff gave back of the paid amount after reviewing the order; '' when nothing. */
     reviewRefund: order.reviewRefundFen > 0 ? yuan(order.reviewRefundFen) : '',
+    reviewRefundTo: order.paymentMode === 'payscore' ? '微信支付' : '余额',
     reviewRefundedAt: order.reviewRefundedAt ? dateTime(order.reviewRefundedAt) : '',
     endReason: END_REASON[order.endReason] || '',
   };

@@ -23,6 +23,7 @@ function presentCharging(session, now) {
     soc: session.socPercent === undefined || session.socPercent === null ? '' : `${session.socPercent}%`,
     socPercent: session.socPercent || 0,
     held: session.heldFen ? yuan(session.heldFen) : '',
+    payscore: session.paymentMode === 'payscore',
     reservedUntil: session.reservedUntil ? clock(session.reservedUntil) : '',
     endReason: END_REASON[session.endReason] || '',
     canStop: session.status === 'CHARGING' || session.status === 'STARTING',

@@ -55,6 +55,7 @@ const END_REASON = {
   START_REFUSED: '充电桩拒绝启动',
   START_NOT_ACKNOWLEDGED: '充电桩未响应',
   INSUFFICIENT_BALANCE: '余额不足',
+  PAYMENT_DECLINED: '微信支付分未通过',
   RESERVATION_CANCELLED: '已取消预约',
   RESERVATION_EXPIRED: '预约已过期',
   PILE_BUSY: '充电桩已被占用',

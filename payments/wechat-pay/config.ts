@@ -11,6 +11,8 @@ export interface WeChatPayConfig {
   platformPublicKeyPem: string;
   apiV3Key: string;
   notifyUrl: string;
+  /** WeChat Pay Score's service id; unset: no Payscore orders. */
+  payscoreServiceId?: string;
 }
 
 const PAY_SETTINGS = [
@@ -25,7 +27,10 @@ const PAY_SETTINGS = [
 
 /** WeChat Pay's settings, or undefined when none is set (top-ups stay with the sandbox); some but not all is an error. */
 export function wechatPayConfigFrom(env: WeChatEnv): WeChatPayConfig | undefined {
-  if (PAY_SETTINGS.every((name) => env[name] === undefined)) return undefined;
+  if (PAY_SETTINGS.every((name) => env[name] === undefined)) {
+    if (env.WECHAT_PAYSCORE_SERVICE_ID !== undefined) throw new ConfigError(['WECHAT_PAYSCORE_SERVICE_ID: needs the WECHAT_PAY_ settings of the merchant it belongs to']);
+    return undefined;
+  }
   const missing = (['WECHAT_APP_ID', ...PAY_SETTINGS] as const).filter((name) => env[name] === undefined);
   if (missing.length) throw new ConfigError(missing.map((name) => `${name}: is required once any WECHAT_PAY_ setting is given`));
   const given = env as Required<WeChatEnv>;
@@ -46,5 +51,6 @@ export function wechatPayConfigFrom(env: WeChatEnv): WeChatPayConfig | undefined
     platformPublicKeyPem: read('WECHAT_PAY_PUBLIC_KEY_FILE'),
     apiV3Key: given.WECHAT_PAY_API_V3_KEY,
     notifyUrl: given.WECHAT_PAY_NOTIFY_URL,
+    payscoreServiceId: env.WECHAT_PAYSCORE_SERVICE_ID,
   };
 }

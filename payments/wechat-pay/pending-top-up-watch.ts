@@ -1,4 +1,5 @@
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { startWorkflowOnce } from '../../infra/temporal';
 import { PENDING_TOP_UP_WORKFLOW, type PendingTopUpInput, pendingTopUpWorkflowId } from '../../workflows/pending-top-up.messages';
 import type { PendingTopUpWatch } from './wechat-pay-top-ups';
 
@@ -7,16 +8,11 @@ export class TemporalPendingTopUpWatch implements PendingTopUpWatch {
   constructor(private readonly deps: { temporal: Client; taskQueue: string }) {}
 
   async watch(order: PendingTopUpInput): Promise<void> {
-    try {
-      await this.deps.temporal.workflow.start(PENDING_TOP_UP_WORKFLOW, {
-        workflowId: pendingTopUpWorkflowId(order.outTradeNo),
-        taskQueue: this.deps.taskQueue,
-        args: [order],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: `WeChat Pay top-up ${order.outTradeNo}: query, credit or close`,
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
+    await startWorkflowOnce(this.deps.temporal, PENDING_TOP_UP_WORKFLOW, {
+      workflowId: pendingTopUpWorkflowId(order.outTradeNo),
+      taskQueue: this.deps.taskQueue,
+      args: [order],
+      staticSummary: `WeChat Pay top-up ${order.outTradeNo}: query, credit or close`,
+    });
   }
 }

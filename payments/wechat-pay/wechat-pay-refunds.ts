@@ -23,6 +23,16 @@ const refundNotice = z.object({
   amount: z.object({ refund: z.number().int(), total: z.number().int() }),
 });
 
+/** A refund as WeChat Pay knows it: our out_refund_no and its amount. */
+type RefundKey = Pick<Refund, 'outRefundNo' | 'amountFen'>;
+
+export interface PaymentRefund extends RefundKey {
+  transactionId: string;
+  /** What the payment being refunded was of. */
+  paidFen: number;
+  reason: string;
+}
+
 /**
  * Refunds through WeChat Pay API v3 (/v3/refund/domestic/refunds): one request per out_refund_no — WeChat Pay
  * answers a repeat with the same refund — then queried until it ends; its notifications are verified like payments'.
@@ -32,22 +42,27 @@ export class WeChatPayRefunds implements RefundGateway {
 
   async submit(refund: Refund, topUp: TopUp): Promise<RefundAnswer> {
     if (!topUp.providerRef) throw new DomainError('VALIDATION_FAILED', `top-up ${topUp.id} has no WeChat Pay transaction to refund`);
-    const body = JSON.stringify({
-      transaction_id: topUp.providerRef,
-      out_refund_no: refund.outRefundNo,
-      reason: '余额退款',
-      notify_url: new URL('refund-notify', this.client.config.notifyUrl).toString(),
-      amount: { refund: refund.amountFen, total: refund.topUpAmountFen, currency: 'CNY' },
-    });
-    return this.answerOf(refund, await this.client.call('POST', '/v3/refund/domestic/refunds', body), 'refund');
+    return this.refundPayment({ ...refund.get(), transactionId: topUp.providerRef, paidFen: refund.topUpAmountFen, reason: '余额退款' });
   }
 
-  async query(refund: Refund): Promise<RefundAnswer> {
+  /** Refunds `amountFen` of the WeChat Pay payment `transactionId` (of `paidFen`), under our out_refund_no. */
+  async refundPayment(request: PaymentRefund): Promise<RefundAnswer> {
+    const body = JSON.stringify({
+      transaction_id: request.transactionId,
+      out_refund_no: request.outRefundNo,
+      reason: request.reason,
+      notify_url: new URL('refund-notify', this.client.config.notifyUrl).toString(),
+      amount: { refund: request.amountFen, total: request.paidFen, currency: 'CNY' },
+    });
+    return this.answerOf(request, await this.client.call('POST', '/v3/refund/domestic/refunds', body), 'refund');
+  }
+
+  async query(refund: RefundKey): Promise<RefundAnswer> {
     return this.answerOf(refund, await this.client.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(refund.outRefundNo)}`), 'refund query');
   }
 
   /** A refund notification: authenticated, for our merchant, for the amount we asked; recorded through the desk. */
-  async confirm(message: SignedMessage, desk: RefundDesk): Promise<void> {
+  async confirm(message: SignedMessage, desk: Pick<RefundDesk, 'notified'>): Promise<void> {
     const { resource } = this.client.openNotification(message, refundNotice);
     if (resource.mchid !== this.client.config.mchId) throw new DomainError('VALIDATION_FAILED', 'the notification is for another merchant');
     const status = STATUS[resource.refund_status];
@@ -55,7 +70,7 @@ export class WeChatPayRefunds implements RefundGateway {
     await desk.notified(resource.out_refund_no, { status, providerRefundId: resource.refund_id, endedAtMs: instant(resource.success_time) }, resource.amount.refund);
   }
 
-  private answerOf(refund: Refund, answer: { ok: boolean; status: number; text: string }, what: string): RefundAnswer {
+  private answerOf(refund: RefundKey, answer: { ok: boolean; status: number; text: string }, what: string): RefundAnswer {
     if (!answer.ok) throw new DomainError('UPSTREAM_FAILED', `WeChat Pay refused the ${what} (${answer.status} ${errorCode(answer.text)})`);
     const parsed = parseJson(refundAnswer, answer.text, `${what} answer`);
     if (parsed.out_refund_no !== refund.outRefundNo || parsed.amount.refund !== refund.amountFen) {

@@ -11,7 +11,7 @@ const keyPair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKe
 
 export interface FakeWeChatPay {
   /** What our provider is configured with: this fake's address, the merchant's keys, WeChat Pay's public key. */
-  config: WeChatPayConfig;
+  config: WeChatPayConfig & { payscoreServiceId: string };
   merchantPublicKeyPem: string;
   /** Orders placed and accepted (their Authorization signature verified), by out_trade_no. */
   orders: Map<string, FakeOrder>;
@@ -37,7 +37,46 @@ export interface FakeWeChatPay {
   pay(outTradeNo: string): void;
   /** The notification WeChat Pay would send once the driver paid (or not) for this order. */
   notification(outTradeNo: string, change?: { tradeState?: string; total?: number; timestampMs?: number; forged?: boolean }): { headers: Record<string, string>; body: string };
+  /** WeChat Pay Score service orders created (signature verified), by out_order_no. */
+  serviceOrders: Map<string, FakeServiceOrder>;
+  /** How the next creations answer: in service at once (DOING, the driver enabled Payscore), waiting for the driver (CREATED), or refused with a code. */
+  payscoreAnswer: { state: 'DOING' | 'CREATED' } | { refuse: string };
+  /** How many of the next Payscore requests of each kind fail with 500 SYSTEM_ERROR before one goes through. */
+  payscoreFailures: { create: number; complete: number; cancel: number };
+  /** The driver confirms a created order in WeChat (it goes into service); its notification follows. */
+  confirmServiceOrder(outOrderNo: string): Promise<void>;
+  /** WeChat Pay collects a completed order from the driver; its notification follows. */
+  collectServiceOrder(outOrderNo: string): Promise<void>;
+  /**
+   * Where notifications the fake sends go (a test posts them to the API's notify route); unset: they are held.
+   * WeChat Pay sends Payscore notifications by itself, signed, the resource sealed with the APIv3 key.
+   */
+  deliver?: (notification: { headers: Record<string, string>; body: string }) => Promise<void>;
+  /**
+   * What goes wrong with notifications, as it does with WeChat Pay's: held back until `flushNotifications()` (delay),
+   * each sent twice (duplicate), held ones sent newest first (reorder), or lost on the way (fail).
+   */
+  notificationKnobs: { hold: boolean; duplicate: boolean; reverse: boolean; drop: boolean };
+  /** Notifications held back (or with nowhere to go yet). */
+  heldNotifications: { headers: Record<string, string>; body: string }[];
+  /** Sends the held notifications (in reverse order when `reverse`). */
+  flushNotifications(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface FakeServiceOrder {
+  riskFen: number;
+  openid: string;
+  orderId: string;
+  notifyUrl: string;
+  state: 'CREATED' | 'DOING' | 'DONE' | 'REVOKED';
+  stateDescription?: 'USER_CONFIRM' | 'MCH_COMPLETE';
+  totalFen?: number;
+  postPayments?: { name: string; amount: number }[];
+  transactionId?: string;
+  paidTime?: string;
+  /** Requests received for this order (signature verified), by kind. */
+  requests: { create: number; complete: number; cancel: number; query: number };
 }
 
 export interface FakeOrder {
@@ -79,7 +118,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
   const platform = keyPair();
   const forger = keyPair();
   const orders: FakeWeChatPay['orders'] = new Map();
-  const config: Omit<WeChatPayConfig, 'apiBase'> = {
+  const config: Omit<WeChatPayConfig, 'apiBase'> & { payscoreServiceId: string } = {
     appId: FAKE_APP_ID,
     mchId: '1900000109',
     serialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
@@ -88,6 +127,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     platformPublicKeyPem: platform.publicKey,
     apiV3Key: randomBytes(16).toString('hex'),
     notifyUrl: 'https://evcp.example.com/api/v1/payments/wechat-pay/notify',
+    payscoreServiceId: '50000000000000000000000000000001',
   };
   const signed = (body: string, timestampMs = Date.now(), key = platform.privateKey) => {
     const timestamp = String(Math.floor(timestampMs / 1000));
@@ -156,6 +196,122 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     return { algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: associatedData, nonce: resourceNonce };
   };
 
+  const serviceOrders: FakeWeChatPay['serviceOrders'] = new Map();
+  const serviceOrderOf = (outOrderNo: string, o: FakeServiceOrder) => ({
+    appid: config.appId,
+    mchid: config.mchId,
+    service_id: config.payscoreServiceId,
+    out_order_no: outOrderNo,
+    service_introduction: '充电服务',
+    state: o.state,
+    ...(o.stateDescription ? { state_description: o.stateDescription } : {}),
+    ...(o.totalFen !== undefined ? { total_amount: o.totalFen } : {}),
+    risk_fund: { name: 'ESTIMATE_ORDER_COST', amount: o.riskFen },
+    ...(o.postPayments ? { post_payments: o.postPayments } : {}),
+    order_id: o.orderId,
+    notify_url: o.notifyUrl,
+    openid: o.openid,
+    ...(o.state === 'DONE'
+      ? { collection: { state: 'USER_PAID', total_amount: o.totalFen, paying_amount: 0, paid_amount: o.totalFen, details: [{ seq: 1, amount: o.totalFen, paid_type: 'NEWTON', paid_time: o.paidTime, transaction_id: o.transactionId }] } }
+      : {}),
+  });
+  const failing = (kind: keyof FakeWeChatPay['payscoreFailures']) => {
+    if (fake.payscoreFailures[kind] <= 0) return false;
+    fake.payscoreFailures[kind] -= 1;
+    return true;
+  };
+  const servePayscore = (method: string, url: string, raw: string, res: http.ServerResponse) => {
+    const asked = raw ? JSON.parse(raw) : {};
+    const query = /^\/v3\/payscore\/serviceorder\?(.+)$/.exec(url);
+    if (method === 'GET' && query) {
+      const params = new URLSearchParams(query[1]);
+      if (params.get('service_id') !== config.payscoreServiceId || params.get('appid') !== config.appId) return refuse(res, 400, 'PARAM_ERROR', 'service_id and appid are required');
+      const order = serviceOrders.get(params.get('out_order_no') ?? '');
+      if (!order) return refuse(res, 404, 'ORDER_NOT_EXIST', 'no such order');
+      order.requests.query += 1;
+      return answer(res, 200, serviceOrderOf(params.get('out_order_no')!, order));
+    }
+    if (method !== 'POST') return refuse(res, 404, 'NOT_FOUND', 'no such API');
+    if (asked.appid !== config.appId || asked.service_id !== config.payscoreServiceId) return refuse(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid and service_id do not match');
+    if (url === '/v3/payscore/serviceorder') {
+      if (!/^[0-9A-Za-z_|-]{1,32}$/.test(asked.out_order_no ?? '')) return refuse(res, 400, 'PARAM_ERROR', 'out_order_no is malformed');
+      const risk = asked.risk_fund;
+      if (!['DEPOSIT', 'ADVANCE', 'CASH_DEPOSIT', 'ESTIMATE_ORDER_COST'].includes(risk?.name) || !Number.isInteger(risk?.amount) || risk.amount <= 0) return refuse(res, 400, 'PARAM_ERROR', 'risk_fund is malformed');
+      if (!asked.openid || !asked.notify_url || asked.time_range?.start_time === undefined) return refuse(res, 400, 'PARAM_ERROR', 'openid, notify_url and time_range.start_time are required');
+      if (failing('create')) return refuse(res, 500, 'SYSTEM_ERROR', 'try again');
+      const existing = serviceOrders.get(asked.out_order_no);
+      if (existing) {
+        existing.requests.create += 1;
+        if (existing.riskFen !== risk.amount || existing.openid !== asked.openid) return refuse(res, 400, 'INVALID_REQUEST', 'out_order_no reused with other parameters');
+        return answer(res, 200, serviceOrderOf(asked.out_order_no, existing));
+      }
+      if ('refuse' in fake.payscoreAnswer) return refuse(res, 403, fake.payscoreAnswer.refuse, 'WeChat Pay Score refused the order');
+      const created: FakeServiceOrder = {
+        riskFen: risk.amount,
+        openid: asked.openid,
+        orderId: `1000${randomBytes(12).toString('hex')}`,
+        notifyUrl: asked.notify_url,
+        state: asked.need_user_confirm === false && fake.payscoreAnswer.state === 'DOING' ? 'DOING' : 'CREATED',
+        requests: { create: 1, complete: 0, cancel: 0, query: 0 },
+      };
+      if (created.state === 'DOING') created.stateDescription = 'USER_CONFIRM';
+      serviceOrders.set(asked.out_order_no, created);
+      return answer(res, 200, { ...serviceOrderOf(asked.out_order_no, created), ...(created.state === 'CREATED' ? { package: `DJIOSQPYWDxsjdldeskdfdsk${created.orderId}` } : {}) });
+    }
+    const action = /^\/v3\/payscore\/serviceorder\/([0-9A-Za-z_|-]{1,32})\/(complete|cancel)$/.exec(url);
+    if (!action) return refuse(res, 404, 'NOT_FOUND', 'no such API');
+    const [, outOrderNo, verb] = action;
+    const order = serviceOrders.get(outOrderNo);
+    if (!order) return refuse(res, 404, 'ORDER_NOT_EXIST', 'no such order');
+    if (verb === 'cancel') {
+      order.requests.cancel += 1;
+      if (typeof asked.reason !== 'string' || asked.reason.length === 0 || asked.reason.length > 50) return refuse(res, 400, 'PARAM_ERROR', 'reason is required');
+      if (failing('cancel')) return refuse(res, 500, 'SYSTEM_ERROR', 'try again');
+      if (order.state === 'REVOKED') return refuse(res, 400, 'ORDER_CANCELED', 'the order is cancelled already');
+      if (order.state === 'DONE' || order.stateDescription === 'MCH_COMPLETE') return refuse(res, 400, 'ORDER_DONE', 'a completed order cannot be cancelled');
+      order.state = 'REVOKED';
+      order.stateDescription = undefined;
+      return answer(res, 200, { appid: config.appId, mchid: config.mchId, service_id: config.payscoreServiceId, out_order_no: outOrderNo, order_id: order.orderId });
+    }
+    order.requests.complete += 1;
+    const payments: { name: string; amount: number }[] = Array.isArray(asked.post_payments) ? asked.post_payments : [];
+    if (!Number.isInteger(asked.total_amount) || asked.total_amount < 0) return refuse(res, 400, 'PARAM_ERROR', 'total_amount must be whole fen');
+    if (asked.total_amount > order.riskFen) return refuse(res, 400, 'PARAM_ERROR', 'total_amount exceeds the risk amount');
+    if (payments.reduce((sum, p) => sum + p.amount, 0) !== asked.total_amount || payments.some((p) => !Number.isInteger(p.amount) || p.amount <= 0 || !p.name)) {
+      return refuse(res, 400, 'PARAM_ERROR', 'post_payments must add up to total_amount');
+    }
+    if (failing('complete')) return refuse(res, 500, 'SYSTEM_ERROR', 'try again');
+    if (order.stateDescription === 'MCH_COMPLETE' || order.state === 'DONE') {
+      if (order.totalFen !== asked.total_amount) return refuse(res, 400, 'INVALID_REQUEST', 'the order was completed with another amount');
+      return answer(res, 200, serviceOrderOf(outOrderNo, order));
+    }
+    if (order.state !== 'DOING') return refuse(res, 400, 'INVALID_ORDER_STATE', `the order is ${order.state}`);
+    order.stateDescription = 'MCH_COMPLETE';
+    order.totalFen = asked.total_amount;
+    order.postPayments = payments;
+    return answer(res, 200, serviceOrderOf(outOrderNo, order));
+  };
+  const payscoreNotification = (outOrderNo: string, eventType: string) => {
+    const body = JSON.stringify({
+      id: randomBytes(8).toString('hex'),
+      create_time: new Date(fake.now()).toISOString(),
+      resource_type: 'encrypt-resource',
+      event_type: eventType,
+      summary: '微信支付分服务订单状态变化',
+      resource: { original_type: 'payscore', ...sealed(JSON.stringify(serviceOrderOf(outOrderNo, serviceOrders.get(outOrderNo)!)), 'payscore') },
+    });
+    return { headers: signed(body), body };
+  };
+  const send = async (notification: { headers: Record<string, string>; body: string }) => {
+    const knobs = fake.notificationKnobs;
+    if (knobs.drop) return;
+    if (knobs.hold || !fake.deliver) {
+      fake.heldNotifications.push(notification);
+      return;
+    }
+    for (let copy = knobs.duplicate ? 2 : 1; copy > 0; copy--) await fake.deliver(notification);
+  };
+
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -208,7 +364,9 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
           existing.requests += 1;
           return answer(res, 200, refundOf(asked.out_refund_no, existing));
         }
-        const paid = [...orders.entries()].find(([, o]) => o.transactionId === asked.transaction_id && o.tradeState === 'SUCCESS');
+        const collected = [...serviceOrders.entries()].find(([, o]) => o.transactionId === asked.transaction_id && o.state === 'DONE');
+        const paid: [string, { total: number }] | undefined =
+          [...orders.entries()].find(([, o]) => o.transactionId === asked.transaction_id && o.tradeState === 'SUCCESS') ?? (collected && [collected[0], { total: collected[1].totalFen! }]);
         if (!paid) return refuse(res, 404, 'RESOURCE_NOT_EXISTS', 'no paid order with this transaction_id');
         const [outTradeNo, order] = paid;
         if (!/^[0-9A-Za-z_|*@-]{1,64}$/.test(asked.out_refund_no ?? '')) return refuse(res, 400, 'PARAM_ERROR', 'out_refund_no is malformed');
@@ -226,6 +384,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         if (!refund) return refuse(res, 404, 'RESOURCE_NOT_EXISTS', 'no such refund');
         return answer(res, 200, refundOf(refundQuery[1], refund));
       }
+      if (url.startsWith('/v3/payscore/serviceorder')) return servePayscore(req.method ?? '', url, raw, res);
       if (req.method !== 'POST' || url !== '/v3/pay/transactions/jsapi') return refuse(res, 404, 'NOT_FOUND', 'no such API');
       const order = JSON.parse(raw);
       if (order.appid !== config.appId || order.mchid !== config.mchId) return refuse(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid and mchid do not match');
@@ -313,6 +472,38 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'transaction', nonce: resourceNonce },
       });
       return { headers: signed(body, change.timestampMs, change.forged ? forger.privateKey : platform.privateKey), body };
+    },
+    serviceOrders,
+    payscoreAnswer: { state: 'DOING' },
+    payscoreFailures: { create: 0, complete: 0, cancel: 0 },
+    async confirmServiceOrder(outOrderNo) {
+      const order = serviceOrders.get(outOrderNo);
+      if (order?.state !== 'CREATED') throw new Error(`order ${outOrderNo} is not waiting for the driver`);
+      order.state = 'DOING';
+      order.stateDescription = 'USER_CONFIRM';
+      await send(payscoreNotification(outOrderNo, 'PAYSCORE.USER_CONFIRM'));
+    },
+    async collectServiceOrder(outOrderNo) {
+      const order = serviceOrders.get(outOrderNo);
+      if (order?.stateDescription !== 'MCH_COMPLETE') throw new Error(`order ${outOrderNo} is not completed`);
+      order.state = 'DONE';
+      order.stateDescription = undefined;
+      order.transactionId = newTransactionId();
+      order.paidTime = new Date(fake.now()).toISOString();
+      await send(payscoreNotification(outOrderNo, 'PAYSCORE.USER_PAID'));
+    },
+    notificationKnobs: { hold: false, duplicate: false, reverse: false, drop: false },
+    heldNotifications: [],
+    async flushNotifications() {
+      const held = fake.heldNotifications.splice(0);
+      if (fake.notificationKnobs.reverse) held.reverse();
+      const knobs = { ...fake.notificationKnobs };
+      fake.notificationKnobs.hold = false;
+      try {
+        for (const notification of held) await send(notification);
+      } finally {
+        fake.notificationKnobs.hold = knobs.hold;
+      }
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

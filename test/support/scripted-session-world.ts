@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaptureRequest, OpenSessionRequest, SessionIdentity, TransitionRecord } from '../../activities/ports';
+import type { CaptureRequest, OpenSessionRequest, PaymentProvider, SessionIdentity, TransitionRecord } from '../../activities/ports';
 import type { SessionActivities } from '../../activities/session-activities';
 import type { PileCommand } from '../../device-protocol/commands';
 import { decidePreauthorization } from '../../domain/preauthorization';
@@ -22,6 +22,8 @@ export class ScriptedSessionWorld {
   captureAttempts = 0;
   readonly releasedPiles: SessionIdentity[] = [];
   onCommand: (command: PileCommand) => void | Promise<void> = () => undefined;
+  /** Set: payment goes to this provider (a real one, against a fake payment service) instead of the in-memory holds. */
+  payments?: PaymentProvider;
   /** Awaited inside the payment activities before they act, so a test can hold one mid-flight. */
   beforeAuthorize: () => Promise<void> = async () => undefined;
   beforeCapture: () => Promise<void> = async () => undefined;
@@ -39,13 +41,15 @@ export class ScriptedSessionWorld {
       recordTransition: async (transition) => {
         if (!this.transitions.some((t) => t.seq === transition.seq)) this.transitions.push(transition);
       },
-      authorizePayment: async ({ sessionId, limits, policy }) => {
+      authorizePayment: async ({ sessionId, userId, limits, policy }) => {
         await this.beforeAuthorize();
+        if (this.payments) return this.payments.authorize({ sessionId, userId, limits, policy });
         const decision = decidePreauthorization(this.balanceFen, limits, policy);
         if (decision.approved) this.holds.set(sessionId, { amountFen: decision.holdFen, status: 'held' });
         return decision;
       },
       releasePayment: async (sessionId) => {
+        if (this.payments) return this.payments.release(sessionId);
         const hold = this.holds.get(sessionId);
         if (hold?.status === 'held') hold.status = 'released';
       },
@@ -55,6 +59,11 @@ export class ScriptedSessionWorld {
         if (this.failingCaptures > 0) {
           this.failingCaptures -= 1;
           throw ApplicationFailure.retryable('payment provider unavailable', 'UPSTREAM_FAILED');
+        }
+        if (this.payments) {
+          await this.payments.capture(request);
+          this.captures.push(request);
+          return;
         }
         const hold = this.holds.get(request.sessionId);
         if (hold?.status === 'held') {

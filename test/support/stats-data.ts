@@ -87,6 +87,7 @@ export async function generateSettledSessions(
           stationId,
           status: 'COMPLETED',
           reviewState: null,
+          paymentMode: 'wallet',
           statusSeq: 9,
           workflowId: `charging-session-${id}`,
           limits: {},

@@ -1,6 +1,7 @@
 const { fetchPile } = require('../../services/station/fetchPile');
 const { fetchActiveSessions } = require('../../services/session/fetchActiveSessions');
 const { requestSession } = require('../../services/session/requestSession');
+const { fetchPaymentModes } = require('../../services/session/fetchPaymentModes');
 const { startReservedSession } = require('../../services/session/startReservedSession');
 const { pileCodeFrom } = require('../../utils/pile-code');
 const { askForBillMessage } = require('../../utils/subscriptions');
@@ -34,10 +35,29 @@ Component({
     limit: { mode: 'full', value: '' },
     limitError: '',
     starting: false,
+    /** Offered here: the wallet, and WeChat Pay Score (支付分) when the operator enabled it. */
+    payscoreOffered: false,
+    paymentMode: 'wallet',
   },
   methods: {
     onShow() {
       this.loadActive();
+      this.loadPaymentModes();
+    },
+
+    async loadPaymentModes() {
+      try {
+        const modes = await fetchPaymentModes();
+        const payscoreOffered = modes.includes('payscore');
+        this.setData({ payscoreOffered, paymentMode: payscoreOffered ? this.data.paymentMode : 'wallet' });
+      } catch (error) {
+        // Without the list the wallet stays the way to pay.
+      }
+    },
+
+    onPaymentModeChange(event) {
+      const { mode } = event.currentTarget.dataset;
+      if (mode === 'wallet' || (mode === 'payscore' && this.data.payscoreOffered)) this.setData({ paymentMode: mode });
     },
 
     async loadActive() {
@@ -98,7 +118,7 @@ Component({
     },
 
     async onStart() {
-      const { reservation, pile, limit } = this.data;
+      const { reservation, pile, limit, paymentMode } = this.data;
       const { limits, error } = limitsFrom(limit);
       if (error) {
         this.setData({ limitError: error });
@@ -109,7 +129,7 @@ Component({
       try {
         const session = reservation
           ? await startReservedSession(reservation.sessionId)
-          : await requestSession({ pileCode: pile.code, limits }, this.idempotencyKey);
+          : await requestSession({ pileCode: pile.code, limits, paymentMode }, this.idempotencyKey);
         this.setData({ stage: 'ready', pile: null });
         wx.navigateTo({ url: `/pages/charging/progress/index?id=${session.sessionId}` });
       } catch (refusal) {

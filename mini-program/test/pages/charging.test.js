@@ -34,6 +34,20 @@ describe('the charging page', () => {
     expect(text).toContain('42%');
   });
 
+  it('says the hold goes back to the balance when I pay from the wallet', async () => {
+    await open();
+    expect(page.dom.textContent).toContain('已预授权 ¥50.00');
+    expect(page.dom.textContent).not.toContain('微信支付分');
+  });
+
+  it('says WeChat Pay Score takes the actual cost, at most the risk amount, when I pay with it', async () => {
+    session = aSessionView({ paymentMode: 'payscore' });
+    await open();
+    expect(page.dom.textContent).toContain('微信支付分');
+    expect(page.dom.textContent).toContain('最高 ¥50.00');
+    expect(page.dom.textContent).not.toContain('退回余额');
+  });
+
   it('follows live progress from the socket', async () => {
     await open();
     socket().open();

@@ -87,6 +87,14 @@ describe('an order', () => {
     await page.instance.load();
     await settle();
     expect(page.querySelector('#review-refund').dom.textContent.replace(/\s+/g, '')).toContain('已退款¥12.00');
+    expect(page.querySelector('#review-refund').dom.textContent).toContain('退回余额');
+  });
+
+  it('says a refund of an order paid with WeChat Pay Score goes back to WeChat Pay', async () => {
+    fake.api.on('GET /orders/session-1', () => anOrder({ bill: aBill(), review: null, timeline: [], paymentMode: 'payscore', reviewRefundFen: 1200, reviewRefundedAt: '2030-01-02T03:00:00.000Z' }));
+    await page.instance.load();
+    await settle();
+    expect(page.querySelector('#review-refund').dom.textContent).toContain('退回微信支付');
   });
 
   it('invites a review of a paid order I have not reviewed', async () => {

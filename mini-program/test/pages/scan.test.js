@@ -34,8 +34,25 @@ describe('the scan and start page', () => {
     await tap(limit, '.mode-amount');
     await type(limit, '.limit-input', '50');
     await tap(page, '#start');
-    expect(fake.api.last('POST', '/sessions').data).toEqual({ pileCode: 'st-1-p01', reserve: false, limits: { maxAmountFen: 5000 } });
+    expect(fake.api.last('POST', '/sessions').data).toEqual({ pileCode: 'st-1-p01', reserve: false, limits: { maxAmountFen: 5000 }, paymentMode: 'wallet' });
     expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/charging/progress/index?id=new-session' }]);
+  });
+
+  it('lets me pay with WeChat Pay Score when the operator offers it', async () => {
+    fake.api.on('GET /sessions/payment-modes', () => ({ paymentModes: ['wallet', 'payscore'] }));
+    await scan('st-1-p01');
+    expect(page.dom.textContent).toContain('微信支付分');
+    await tap(page, '#pay-payscore');
+    await tap(page, '#start');
+    expect(fake.api.last('POST', '/sessions').data).toMatchObject({ pileCode: 'st-1-p01', paymentMode: 'payscore' });
+  });
+
+  it('offers no choice of payment when only the wallet is offered', async () => {
+    fake.api.on('GET /sessions/payment-modes', () => ({ paymentModes: ['wallet'] }));
+    await scan('st-1-p01');
+    expect(page.querySelector('#pay-payscore')).toBeFalsy();
+    await tap(page, '#start');
+    expect(fake.api.last('POST', '/sessions').data).toMatchObject({ paymentMode: 'wallet' });
   });
 
   it('asks me to allow the bill message when I tap start, and starts whatever I answer', async () => {

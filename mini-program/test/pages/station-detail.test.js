@@ -54,7 +54,7 @@ describe('the station page', () => {
   it('reserves an idle pile after I confirm, then shows my reservations', async () => {
     fake.api.on('POST /sessions', () => ({ sessionId: 's-9', status: 'RESERVED' }));
     await tap(page, '.reserve');
-    expect(fake.api.last('POST', '/sessions').data).toEqual({ pileCode: 'st-1-p01', reserve: true, limits: {} });
+    expect(fake.api.last('POST', '/sessions').data).toEqual({ pileCode: 'st-1-p01', reserve: true, limits: {}, paymentMode: 'wallet' });
     expect(fake.api.last('POST', '/sessions').header['Idempotency-Key']).toEqual(expect.any(String));
     expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/user/reservations/index' }]);
   });

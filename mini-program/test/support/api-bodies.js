@@ -67,6 +67,7 @@ function aSessionView(overrides = {}) {
     stationId: 'st-1',
     userId: 'user-1',
     limits: {},
+    paymentMode: 'wallet',
     heldFen: 5000,
     startedAt: new Date(Date.now() - 600000).toISOString(),
     energyWh: 3000,
