@@ -131,7 +131,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     payscore: wechatPayParts?.payscore,
     refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: refundWatch, wechatPay: wechatPayParts?.refunds },
     reconciliation: { books: new ReconciliationBooks(db), runs: wechatPayParts && new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }) },
-    topUps: chooseTopUpProvider({ env, embedded: resolved.embedded, wallet, wechatPay }),
+    topUps: chooseTopUpProvider({ env, wallet, wechatPay }),
     alarms,
     onCall: new OnCallRoster(db),
     tokens,

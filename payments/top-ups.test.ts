@@ -8,23 +8,22 @@ const env = (vars: Record<string, string>) => loadConfig(fragments.payments, var
 
 describe('which provider takes top-ups', () => {
   it.each([
-    ['embedded mode outside production', {}, true, undefined, 'sandbox'],
-    ['a standalone API without WeChat Pay', {}, false, undefined, 'none'],
-    ['embedded mode in production', { NODE_ENV: 'production' }, true, undefined, 'none'],
-    ['an explicit PAYMENTS_PROVIDER=sandbox outside embedded mode', { PAYMENTS_PROVIDER: 'sandbox' }, false, undefined, 'sandbox'],
-    ['a configured WeChat Pay', {}, true, wechatPay, 'wechat-pay'],
-    ['PAYMENTS_PROVIDER=sandbox even when WeChat Pay is configured', { PAYMENTS_PROVIDER: 'sandbox' }, false, wechatPay, 'sandbox'],
-  ])('%s', (_, vars: Record<string, string>, embedded, configured, expected) => {
-    const provider = chooseTopUpProvider({ env: env(vars), embedded, wallet, wechatPay: configured });
+    ['nothing set and no WeChat Pay: no free money by omission', {}, undefined, 'none'],
+    ['nothing set in production', { NODE_ENV: 'production' }, undefined, 'none'],
+    ['an explicit PAYMENTS_PROVIDER=sandbox', { PAYMENTS_PROVIDER: 'sandbox' }, undefined, 'sandbox'],
+    ['a configured WeChat Pay', {}, wechatPay, 'wechat-pay'],
+    ['PAYMENTS_PROVIDER=sandbox even when WeChat Pay is configured', { PAYMENTS_PROVIDER: 'sandbox' }, wechatPay, 'sandbox'],
+  ])('%s', (_, vars: Record<string, string>, configured, expected) => {
+    const provider = chooseTopUpProvider({ env: env(vars), wallet, wechatPay: configured });
     const name = provider === undefined ? 'none' : provider instanceof SandboxTopUps ? 'sandbox' : 'wechat-pay';
     expect(name).toBe(expected);
   });
 
   it('refuses to start with the sandbox when NODE_ENV=production', () => {
-    expect(() => chooseTopUpProvider({ env: env({ PAYMENTS_PROVIDER: 'sandbox', NODE_ENV: 'production' }), embedded: true, wallet })).toThrow(ConfigError);
+    expect(() => chooseTopUpProvider({ env: env({ PAYMENTS_PROVIDER: 'sandbox', NODE_ENV: 'production' }), wallet })).toThrow(ConfigError);
   });
 
   it('refuses to start with PAYMENTS_PROVIDER=wechat-pay but no WeChat Pay settings', () => {
-    expect(() => chooseTopUpProvider({ env: env({ PAYMENTS_PROVIDER: 'wechat-pay' }), embedded: false, wallet })).toThrow(ConfigError);
+    expect(() => chooseTopUpProvider({ env: env({ PAYMENTS_PROVIDER: 'wechat-pay' }), wallet })).toThrow(ConfigError);
   });
 });

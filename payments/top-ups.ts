@@ -43,7 +43,7 @@ export const topUpView = (t: TopUp): TopUpView => ({ id: t.id, amountFen: t.amou
 
 /**
  * Free money for demos and tests: every top-up is confirmed at once, no payment step. Only with PAYMENTS_PROVIDER=sandbox
- * or as the embedded default, never when NODE_ENV=production.
+ * (`npm start` sets it for the demo), never when NODE_ENV=production.
  */
 export class SandboxTopUps implements TopUpProvider {
   constructor(private readonly wallet: WalletPayments) {}
@@ -54,18 +54,14 @@ export class SandboxTopUps implements TopUpProvider {
 }
 
 /**
- * Where top-ups go: PAYMENTS_PROVIDER when set; else WeChat Pay when configured; else the sandbox in embedded mode
- * outside production; else nowhere (top-ups are refused). The sandbox is refused at start in production.
+ * Where top-ups go: PAYMENTS_PROVIDER when set; else WeChat Pay when configured; else nowhere (top-ups are refused).
+ * Free money is never what an unset setting means: the sandbox only by PAYMENTS_PROVIDER=sandbox, refused at start in
+ * production.
  */
-export function chooseTopUpProvider(options: {
-  env: PaymentsEnv;
-  embedded: boolean;
-  wallet: WalletPayments;
-  wechatPay?: TopUpProvider;
-}): TopUpProvider | undefined {
-  const { env, embedded, wallet, wechatPay } = options;
+export function chooseTopUpProvider(options: { env: PaymentsEnv; wallet: WalletPayments; wechatPay?: TopUpProvider }): TopUpProvider | undefined {
+  const { env, wallet, wechatPay } = options;
   const production = env.NODE_ENV === 'production';
-  const provider = env.PAYMENTS_PROVIDER ?? (wechatPay ? 'wechat-pay' : embedded && !production ? 'sandbox' : undefined);
+  const provider = env.PAYMENTS_PROVIDER ?? (wechatPay ? 'wechat-pay' : undefined);
   if (provider === 'sandbox') {
     if (production) throw new ConfigError(['PAYMENTS_PROVIDER: sandbox credits wallets for free and is refused when NODE_ENV=production']);
     return new SandboxTopUps(wallet);

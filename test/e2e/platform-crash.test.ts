@@ -40,6 +40,7 @@ describe('a crash of the embedded platform while piles keep charging', () => {
       CHECKPOINT_INTERVAL_SECONDS: '1',
       SIM_STATION_ID: stationId,
       SIM_PILES: '0',
+      PAYMENTS_PROVIDER: 'sandbox',
       LOG_LEVEL: 'warn',
     };
     runToCompletion('db/migrate.js', env);

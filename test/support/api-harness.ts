@@ -48,7 +48,7 @@ export async function startTestApi(
   const db = createDatabase({ mysqlUrl: mysql?.url, dataDir: sqlite?.dir ?? '.unused' });
   await db.migrate();
   const hot = new RedisHotState(TEST_REDIS_URL, { keyPrefix: testRedisPrefix() });
-  const config = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000', ...env });
+  const config = loadConfig(apiConfig, { TEMPORAL_TASK_QUEUE: 'not-used', PAYMENTS_PROVIDER: 'sandbox', LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TOP_UP_RATE_LIMIT_PER_MINUTE: '1000', ...env });
   const engines = { db, hot, temporal: engine.temporal ?? ({} as Client), logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'api-test' }), metrics: new Registry() };
   // Tests add stations as they go: read the catalogue afresh on every request.
   const stations = new StationDirectory({ db, hot, cacheTtlMs: 0 });

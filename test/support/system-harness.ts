@@ -57,6 +57,7 @@ export async function startTestSystem(mode: Mode, env: Record<string, string> = 
     GATEWAY_PERSISTENT_SESSION: 'false',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     TOP_UP_RATE_LIMIT_PER_MINUTE: '100000',
+    PAYMENTS_PROVIDER: 'sandbox',
   };
   installTemporalRuntime(env.LOG_LEVEL ?? base.LOG_LEVEL);
   let temporal: TestWorkflowEnvironment | undefined;
