@@ -204,6 +204,16 @@ describe.each(['MariaDB', 'SQLite'] as const)('reconciliation with WeChat Pay on
     expect(await mismatchesOf('2026-11-28')).toEqual([['amount_differs', 'payment', outOrderNo, bill.capturedFen, bill.capturedFen + 1]]);
   });
 
+  it('lists a Payscore refund in our books that the bill does not have', async () => {
+    onDay('2026-11-29');
+    const { sessionId, bill } = await aPayscoreSession(true);
+    const refundFen = Math.floor(bill.capturedFen / 2);
+    const outRefundNo = await aSucceededPayscoreRefund(sessionId, refundFen);
+    pay.billEdits.drop.add(outRefundNo);
+    expect(await reconcile('2026-11-29')).toMatchObject({ providerLines: 1, booksLines: 2, mismatches: 1 });
+    expect(await mismatchesOf('2026-11-29')).toEqual([['missing_at_provider', 'refund', outRefundNo, refundFen, null]]);
+  });
+
   it('reconciles a day without trades to nothing', async () => {
     expect(await reconcile('2026-11-23')).toEqual({ billDate: '2026-11-23', providerLines: 0, booksLines: 0, mismatches: 0 });
   });
