@@ -3,6 +3,10 @@ import { UniqueConstraintError } from 'sequelize';
 import type { Database } from './database';
 import type { WeChatPayOrder } from './models';
 
+/** The wallet credit of a paid order is keyed by its out_trade_no: credited once, and found again from the journal. */
+export const WECHAT_PAY_TOP_UP_KEY_PREFIX = 'wechatpay:';
+export const topUpKeyOf = (outTradeNo: string) => `${WECHAT_PAY_TOP_UP_KEY_PREFIX}${outTradeNo}`;
+
 /** WeChat Pay top-up orders, one per idempotency key (unique), found again by our out_trade_no. */
 export class WeChatPayOrders {
   constructor(private readonly db: Database) {}

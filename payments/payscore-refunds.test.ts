@@ -1,12 +1,10 @@
 import { Orders } from '../db/orders';
 import { PayscoreOrders } from '../db/payscore-orders';
-import { SequelizeSessionStore } from '../db/session-store';
 import { SessionReviews } from '../db/session-reviews';
-import { settleBill } from '../domain/billing';
 import { accountChange, accounts } from '../domain/ledger';
 import { startTestApi, type TestApi } from '../test/support/api-harness';
-import { aSessionInput } from '../test/support/builders';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../test/support/fake-wechat-pay';
+import { aSettledPayscoreSession } from '../test/support/payscore-sessions';
 import { uniqueId } from '../test/support/services';
 import { PayscoreRefunds } from './payscore-refunds';
 import { RefundDesk } from './refunds';
@@ -40,28 +38,11 @@ describe('refunds of Payscore-paid orders', () => {
     await t?.stop();
   });
 
-  /** A session paid with Payscore, settled, and (when `collected`) paid by the driver to WeChat Pay. */
-  async function aSettledPayscoreSession({ collected }: { collected: boolean }) {
-    const userId = (await t.deps.wechatUsers.userFor(uniqueId('openid'))).id;
-    const input = aSessionInput({ userId, paymentMode: 'payscore' });
-    await new SequelizeSessionStore(t.db).open({ ...input, workflowId: `wf-${input.sessionId}`, status: 'AUTHORIZING', at: Date.now() });
-    const { holdFen } = (await payscore.authorize({ sessionId: input.sessionId, userId, limits: {}, policy: input.policy.preauth })) as { holdFen: number };
-    const energyFen = holdFen - 1;
-    const bill = settleBill({ lines: [], energyWh: 9_000, electricityFen: energyFen - 1, serviceFen: 1, energyFen }, { minutes: 0, feeFen: 0 }, holdFen);
-    await payscore.capture({ sessionId: input.sessionId, userId, pileId: input.pileId, stationId: input.stationId, bill });
-    await t.db.models.ChargingSession.update({ status: 'COMPLETED', needsReview: true }, { where: { id: input.sessionId } });
-    const outOrderNo = (await orders.bySession(input.sessionId))!.outOrderNo;
-    if (collected) {
-      pay.notificationKnobs.drop = true;
-      await pay.collectServiceOrder(outOrderNo);
-      await payscore.settlePending(outOrderNo, { cancelIfUnconfirmed: false });
-    }
-    return { sessionId: input.sessionId, bill, outOrderNo };
-  }
+  const aSettledSession = (options: { collected: boolean }) => aSettledPayscoreSession({ t, pay, payscore, orders }, options);
   const adjust = (sessionId: string, refundFen: number) => reviews.decide({ sessionId, decision: 'adjust', refundFen, note: 'meter dispute', staff: { id: 'staff-1', name: 'Sam', role: 'support' } });
 
   it('refunds part of the order to the payment WeChat Pay collected, once under retries, and records the end', async () => {
-    const { sessionId, bill, outOrderNo } = await aSettledPayscoreSession({ collected: true });
+    const { sessionId, bill, outOrderNo } = await aSettledSession({ collected: true });
     const refundFen = Math.floor(bill.capturedFen / 3);
     await adjust(sessionId, refundFen);
     await adjust(sessionId, refundFen);
@@ -84,14 +65,14 @@ describe('refunds of Payscore-paid orders', () => {
   });
 
   it('leaves the driver’s wallet alone', async () => {
-    const { sessionId, bill } = await aSettledPayscoreSession({ collected: true });
+    const { sessionId, bill } = await aSettledSession({ collected: true });
     const userId = (await t.db.models.ChargingSession.findByPk(sessionId))!.userId;
     await adjust(sessionId, bill.capturedFen);
     expect(await t.deps.wallet.wallet(userId)).toMatchObject({ balanceFen: 0, heldFen: 0 });
   });
 
   it('waits to refund until WeChat Pay has collected the order', async () => {
-    const { sessionId, outOrderNo } = await aSettledPayscoreSession({ collected: false });
+    const { sessionId, outOrderNo } = await aSettledSession({ collected: false });
     await adjust(sessionId, 1);
     const refund = (await orders.refundOf(sessionId))!;
     await expect(desk.submit(refund.outRefundNo)).rejects.toThrow(/not collected/);
@@ -102,7 +83,7 @@ describe('refunds of Payscore-paid orders', () => {
   });
 
   it('shows support the order and its refund on the session page', async () => {
-    const { sessionId, bill, outOrderNo } = await aSettledPayscoreSession({ collected: true });
+    const { sessionId, bill, outOrderNo } = await aSettledSession({ collected: true });
     await adjust(sessionId, 5);
     const { token } = await t.staffLogin(uniqueId('support'), 'support');
     const { body } = await t.http.get(`/api/v1/admin/sessions/${sessionId}`).set('authorization', `Bearer ${token}`).expect(200);
@@ -114,7 +95,7 @@ describe('refunds of Payscore-paid orders', () => {
   });
 
   it('refuses a second refund of another amount', async () => {
-    const { sessionId } = await aSettledPayscoreSession({ collected: true });
+    const { sessionId } = await aSettledSession({ collected: true });
     await adjust(sessionId, 2);
     await expect(adjust(sessionId, 3)).rejects.toMatchObject({ code: 'CONFLICT' });
   });

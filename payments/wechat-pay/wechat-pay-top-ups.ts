@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WeChatPayOrder } from '../../db/models';
 import type { UserDirectory } from '../../db/users';
 import type { WalletPayments } from '../../db/wallet';
-import type { WeChatPayOrders } from '../../db/wechat-pay-orders';
+import { type WeChatPayOrders, topUpKeyOf } from '../../db/wechat-pay-orders';
 import { DomainError } from '../../domain/errors';
 import type { JsapiPayment, TopUpProvider, TopUpRequest, TopUpStarted } from '../top-ups';
 import type { WeChatPayConfig } from './config';
@@ -126,7 +126,7 @@ export class WeChatPayTopUps implements TopUpProvider {
       amountFen: order.amountFen,
       provider: 'wechatpay',
       providerRef: paid.transaction_id,
-      idempotencyKey: `wechatpay:${order.outTradeNo}`,
+      idempotencyKey: topUpKeyOf(order.outTradeNo),
     });
     const paidAt = paid.success_time && !Number.isNaN(Date.parse(paid.success_time)) ? new Date(paid.success_time) : new Date(this.options.now?.() ?? Date.now());
     if (order.status !== 'paid') await order.update({ status: 'paid', transactionId: paid.transaction_id, paidAt });

@@ -166,12 +166,14 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     const edits = fake.billEdits;
     const amount = (reference: string, fen: number) => yuan(edits.amountsFen.get(reference) ?? fen);
     const row = (fields: string[]) => fields.map((f) => `\`${f}`).join(',');
-    const paymentRow = (outTradeNo: string, transactionId: string, fen: string) =>
-      row(['', config.appId, config.mchId, '0', '', transactionId, outTradeNo, 'oUser', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', fen, '0.00', '0', '0', '0.00', '0.00', '', '', '钱包充值', '', '0.00000', '0.60%', fen, '0.00', '']);
+    const paymentRow = (outTradeNo: string, transactionId: string, fen: string, product = '钱包充值') =>
+      row(['', config.appId, config.mchId, '0', '', transactionId, outTradeNo, 'oUser', 'JSAPI', 'SUCCESS', 'OTHERS', 'CNY', fen, '0.00', '0', '0', '0.00', '0.00', '', '', product, '', '0.00000', '0.60%', fen, '0.00', '']);
     const refundRow = (outTradeNo: string, outRefundNo: string, fen: string) =>
       row(['', config.appId, config.mchId, '0', '', '', outTradeNo, 'oUser', 'JSAPI', 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00', '', outRefundNo, fen, '0.00', 'ORIGINAL', 'SUCCESS', '钱包充值', '', '0.00000', '0.60%', '0.00', fen, '']);
     const rows: string[] = [];
     for (const [no, o] of orders) if (o.tradeState === 'SUCCESS' && onDay(o.successTime) && !edits.drop.has(no)) rows.push(paymentRow(no, o.transactionId ?? '', amount(no, o.total)));
+    // A Payscore order WeChat Pay collected is a payment under its out_order_no; its refunds are refund lines like any.
+    for (const [no, o] of serviceOrders) if (o.state === 'DONE' && onDay(o.paidTime) && !edits.drop.has(no)) rows.push(paymentRow(no, o.transactionId ?? '', amount(no, o.totalFen ?? 0), '充电服务'));
     for (const [no, r] of refunds) if (r.status === 'SUCCESS' && onDay(r.successTime) && !edits.drop.has(no)) rows.push(refundRow(r.outTradeNo, no, amount(no, r.refund)));
     for (const extra of edits.add.filter((a) => a.day === day)) rows.push(extra.kind === 'payment' ? paymentRow(extra.reference, '4200extra', yuan(extra.amountFen)) : refundRow('tu-extra', extra.reference, yuan(extra.amountFen)));
     if (rows.length === 0) return undefined;
