@@ -3,11 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
-import { randomBytes } from 'node:crypto';
 import { ConfigError, fragments, loadConfig } from '../../infra/config';
 import { connectClient, temporalTls } from '../../infra/temporal';
-import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
-import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
+import { RoleProcess, freePort, runToCompletion, workerProcessEnv } from '../support/process-harness';
+import { createTestDatabase, uniqueId } from '../support/services';
 import { genCerts, type RunningNginx, runNginx, writeMainConf } from '../support/shipped-nginx';
 import { createLocalEnv } from '../support/temporal';
 
@@ -83,20 +82,15 @@ describe('Temporal connections over mTLS (TEMPORAL_TLS_*)', () => {
   it('carries a worker process\'s client and polling connection when TEMPORAL_TLS_* are set', async () => {
     const database = await createTestDatabase();
     const taskQueue = uniqueId('mtls');
-    const env = {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TLS_CA: path.join(certs, 'trust/ca.crt'),
-      TEMPORAL_TLS_CERT: path.join(certs, 'temporal-client/client.crt'),
-      TEMPORAL_TLS_KEY: path.join(certs, 'temporal-client/client.key'),
-      TEMPORAL_TLS_SERVER_NAME: 'temporal',
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      MYSQL_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: testRedisPrefix(),
-      MQTT_URL: TEST_MQTT_URL,
-      PILE_MASTER_KEY: randomBytes(32).toString('hex'),
-      METRICS_PORT: String(await freePort()),
-    };
+    const env = await workerProcessEnv(
+      { temporalAddress: address, mysqlUrl: database.url, taskQueue },
+      {
+        TEMPORAL_TLS_CA: path.join(certs, 'trust/ca.crt'),
+        TEMPORAL_TLS_CERT: path.join(certs, 'temporal-client/client.crt'),
+        TEMPORAL_TLS_KEY: path.join(certs, 'temporal-client/client.key'),
+        TEMPORAL_TLS_SERVER_NAME: 'temporal',
+      },
+    );
     const worker = new RoleProcess('worker', 'worker/main.js', env, /worker running/);
     const client = await connectClient({ address, namespace: 'default', tls: platformTls() });
     try {

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import { connectClient } from '../../infra/temporal';
 import { eventually } from '../support/live-client';
 import { metricsInQuery } from '../support/exported-metrics';
-import { RoleProcess, freePort, runToCompletion } from '../support/process-harness';
-import { TEST_MQTT_URL, TEST_REDIS_URL, createTestDatabase, testRedisPrefix, uniqueId } from '../support/services';
+import { RoleProcess, freePort, runToCompletion, workerProcessEnv } from '../support/process-harness';
+import { createTestDatabase, uniqueId } from '../support/services';
 import { createLocalEnv } from '../support/temporal';
 import { readYaml } from '../support/yaml';
 
@@ -31,18 +30,10 @@ describe('the worker\'s Temporal SDK metrics', () => {
     const sdkPort = await freePort();
     sdkMetricsUrl = `http://127.0.0.1:${sdkPort}/metrics`;
     const taskQueue = uniqueId('sdk-metrics');
-    const env = {
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      MYSQL_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: testRedisPrefix(),
-      MQTT_URL: TEST_MQTT_URL,
-      PILE_MASTER_KEY: randomBytes(32).toString('hex'),
-      METRICS_PORT: String(await freePort()),
-      TEMPORAL_SDK_METRICS_PORT: String(sdkPort),
-      WORKER_MAX_CACHED_WORKFLOWS: '1',
-    };
+    const env = await workerProcessEnv(
+      { temporalAddress: temporal.address, mysqlUrl: database.url, taskQueue },
+      { TEMPORAL_SDK_METRICS_PORT: String(sdkPort), WORKER_MAX_CACHED_WORKFLOWS: '1' },
+    );
     runToCompletion('db/migrate.js', env);
     worker = new RoleProcess('worker', 'worker/main.js', env, /worker running/);
     await worker.start();

@@ -2,6 +2,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TEST_MQTT_URL, TEST_REDIS_URL, testRedisPrefix } from './services';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -23,6 +25,21 @@ export async function freePort(): Promise<number> {
 export function runToCompletion(relative: string, env: Record<string, string>): void {
   const result = spawnSync(process.execPath, [entryPoint(relative)], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${relative} failed (${result.status}): ${result.stderr}${result.stdout}`);
+}
+
+/** What a worker process (`worker/main.js`) needs on the machine's engines: its own Redis prefix, pile key and metrics port. */
+export async function workerProcessEnv(engines: { temporalAddress: string; mysqlUrl: string; taskQueue: string }, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    TEMPORAL_ADDRESS: engines.temporalAddress,
+    TEMPORAL_TASK_QUEUE: engines.taskQueue,
+    MYSQL_URL: engines.mysqlUrl,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: testRedisPrefix(),
+    MQTT_URL: TEST_MQTT_URL,
+    PILE_MASTER_KEY: randomBytes(32).toString('hex'),
+    METRICS_PORT: String(await freePort()),
+    ...extra,
+  };
 }
 
 /** Calls the API of platform processes a test runs (JSON in, JSON out), as a driver's app would. */
