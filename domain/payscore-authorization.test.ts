@@ -1,4 +1,4 @@
-import { isAuthorizationStale, isNewerAuthorizationReport, openOrCloseTimeMs, PAYSCORE_AUTHORIZATION_STALE_MS, payscoreAuthorizationOf } from './payscore-authorization';
+import { isAuthorizationStale, isNewerAuthorizationReport, openOrCloseTimeMs, PAYSCORE_AUTHORIZATION_STALE_MS, payscoreAuthorizationOf, reportSecond } from './payscore-authorization';
 
 describe('a driver’s WeChat Pay Score authorization', () => {
   it.each([
@@ -16,9 +16,9 @@ describe('a driver’s WeChat Pay Score authorization', () => {
   it.each([
     [null, 1, true],
     [1, 2, true],
-    [2, 2, false],
+    [2, 2, true],
     [2, 1, false],
-  ])('a report of %p replaced by one of %p: %p', (recorded, reported, newer) => {
+  ])('a state recorded as of %p is replaced by a report of %p: %p (the last within one second wins)', (recorded, reported, newer) => {
     expect(isNewerAuthorizationReport(recorded, reported)).toBe(newer);
   });
 
@@ -28,6 +28,12 @@ describe('a driver’s WeChat Pay Score authorization', () => {
     expect(isAuthorizationStale('available', null, at)).toBe(true);
     expect(isAuthorizationStale('available', at, at + PAYSCORE_AUTHORIZATION_STALE_MS)).toBe(false);
     expect(isAuthorizationStale('unavailable', at, at + PAYSCORE_AUTHORIZATION_STALE_MS + 1)).toBe(true);
+  });
+
+  it('states a moment to the second, as WeChat Pay does', () => {
+    const second = Date.UTC(2026, 0, 1, 8, 0, 0);
+    expect(reportSecond(second + 999)).toBe(second);
+    expect(reportSecond(second)).toBe(second);
   });
 
   it('reads openorclose_time in China time, or as RFC 3339', () => {

@@ -20,11 +20,18 @@ export function payscoreAuthorizationOf(reported: string): 'available' | 'unavai
 }
 
 /**
- * Whether a report made at `reportedAtMs` replaces the state recorded as of `recordedAtMs` (null: none yet): only a
- * newer one does, so a repeated or late notification (opened, then closed, delivered the other way round) changes nothing.
+ * Whether a report made at `reportedAtMs` replaces the state recorded as of `recordedAtMs` (null: none yet): an older
+ * one does not, so a late notification (opened, then closed, delivered the other way round) changes nothing. WeChat
+ * Pay's times are to the second (and ours are taken to the second, see `reportSecond`): within one second the report
+ * that arrives last wins.
  */
 export function isNewerAuthorizationReport(recordedAtMs: number | null, reportedAtMs: number): boolean {
-  return recordedAtMs === null || reportedAtMs > recordedAtMs;
+  return recordedAtMs === null || reportedAtMs >= recordedAtMs;
+}
+
+/** A moment as WeChat Pay would state it: to the second. */
+export function reportSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }
 
 /** Whether the state recorded as of `recordedAtMs` should be asked again at `nowMs`. */

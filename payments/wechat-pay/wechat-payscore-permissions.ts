@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PayscoreAuthorizations } from '../../db/payscore-authorizations';
 import type { UserDirectory } from '../../db/users';
 import { DomainError } from '../../domain/errors';
-import { type PayscoreAuthorizationState, isAuthorizationStale, openOrCloseTimeMs, payscoreAuthorizationOf } from '../../domain/payscore-authorization';
+import { type PayscoreAuthorizationState, isAuthorizationStale, openOrCloseTimeMs, payscoreAuthorizationOf, reportSecond } from '../../domain/payscore-authorization';
 import { type SignedMessage, WeChatPayClient, errorCode, parseJson } from './client';
 import type { WeChatPayConfig } from './config';
 
@@ -78,7 +78,7 @@ export class WeChatPayscorePermissions {
     if (refresh === 'stale' && !isAuthorizationStale(state, row?.stateAt?.getTime() ?? null, this.now())) return { state, asked: false };
     const user = await this.options.users.byId(userId);
     if (!user?.wechatOpenId) return { state, asked: false };
-    const askedAt = this.now();
+    const askedAt = reportSecond(this.now());
     const known = await this.query(user.wechatOpenId);
     return { state: (await this.options.authorizations.record(userId, known, askedAt)).state, asked: true };
   }

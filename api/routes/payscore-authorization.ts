@@ -1,0 +1,28 @@
+import Router from '@koa/router';
+import { DomainError } from '../../domain/errors';
+import { currentUser } from '../auth';
+import type { ApiDeps } from '../context';
+
+/**
+ * The driver's authorization of our WeChat Pay Score service: read it (asked again when unknown or stale), or start it
+ * (the token the mini-program opens the Payscore mini-program with; WeChat Pay notifies the outcome).
+ */
+export function payscoreAuthorizationRoutes({ payscorePermissions }: ApiDeps): Router {
+  const router = new Router({ prefix: '/api/v1/payments/payscore/authorization' });
+  const permissions = () => {
+    if (!payscorePermissions) throw new DomainError('NOT_FOUND', 'WeChat Pay Score is not configured on this server');
+    return payscorePermissions;
+  };
+
+  router.get('/', async (ctx) => {
+    const { state } = await permissions().stateOf(currentUser(ctx).id);
+    ctx.body = { state };
+  });
+
+  router.post('/', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await permissions().apply(currentUser(ctx).id);
+  });
+
+  return router;
+}
