@@ -38,15 +38,13 @@ export function wechatPayNotifyRoutes(deps: ApiDeps & { wechatPay?: WeChatPayTop
   const { wechatPay, payscore, payscorePermissions, refunds } = deps;
   router.post('/notify', notified('WeChat Pay', wechatPay && ((message) => wechatPay.confirm(message))));
   router.post('/refund-notify', notified('WeChat Pay refund', refunds.wechatPay && ((message) => refunds.wechatPay!.confirm(message, refunds.desk))));
-  const authorizationNotified = async (message: SignedMessage) => {
-    if (!payscorePermissions) throw new DomainError('NOT_FOUND', 'WeChat Pay Score authorizations are not configured on this server');
-    await payscorePermissions.confirm(message);
-  };
   // One notify URL for Payscore: a driver opening or closing our service, or a change of one of their orders.
-  router.post(
-    '/payscore-notify',
-    notified('WeChat Pay Score', payscore && ((message) => (isAuthorizationNotice(message.body) ? authorizationNotified(message) : payscore.confirm(message)))),
-  );
+  const payscoreNotified = async (message: SignedMessage) => {
+    const handler = isAuthorizationNotice(message.body) ? payscorePermissions : payscore;
+    if (!handler) throw new DomainError('NOT_FOUND', 'this WeChat Pay Score notification is not configured on this server');
+    await handler.confirm(message);
+  };
+  router.post('/payscore-notify', notified('WeChat Pay Score', (payscore || payscorePermissions) && payscoreNotified));
 
   return router;
 }

@@ -9,6 +9,7 @@ import { wantedHoldFen } from '../../domain/preauthorization';
 import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aSessionInput } from '../../test/support/builders';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../../test/support/fake-wechat-pay';
+import { aPayscoreDriver } from '../../test/support/payscore-sessions';
 import { uniqueId } from '../../test/support/services';
 import { PAYSCORE_CONFIRM_WINDOW_MS, WeChatPayscore } from './wechat-payscore';
 
@@ -49,9 +50,7 @@ describe('WeChat Pay Score session payments', () => {
 
   /** A session opened to pay with Payscore by a driver signed in with WeChat who enabled Payscore for our service. */
   const aPayscoreSession = async (limits = {}) => {
-    const openid = uniqueId('openid');
-    pay.enableService(openid);
-    const userId = (await t.deps.wechatUsers.userFor(openid)).id;
+    const { userId } = await aPayscoreDriver(pay, t.deps.wechatUsers);
     const input = aSessionInput({ userId, limits, paymentMode: 'payscore' });
     await new SequelizeSessionStore(t.db).open({ ...input, workflowId: `wf-${input.sessionId}`, status: 'AUTHORIZING', at: Date.now() });
     const request = { sessionId: input.sessionId, userId, limits: input.limits, policy: input.policy.preauth };
