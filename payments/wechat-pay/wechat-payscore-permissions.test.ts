@@ -35,6 +35,7 @@ describe('WeChat Pay Score authorization of a driver', () => {
     pay.notificationKnobs = { hold: false, duplicate: false, reverse: false, drop: false };
     pay.heldNotifications.splice(0);
     pay.deliver = undefined;
+    pay.permissionQueryFailures = 0;
   });
 
   const aWeChatDriver = async () => {
@@ -130,6 +131,17 @@ describe('WeChat Pay Score authorization of a driver', () => {
     await permissions.confirm(notification);
     pay.permissions.get(openid)!.state = 'UNAVAILABLE';
     expect(await permissions.stateOf(userId)).toEqual({ state: 'unavailable', asked: true });
+  });
+
+  it('answers the recorded state while WeChat Pay does not answer the query, and fails an unknown one', async () => {
+    const { userId, openid, notification } = await anOpenedService();
+    await permissions.confirm(notification);
+    clockMs += PAYSCORE_AUTHORIZATION_STALE_MS + 1000;
+    pay.permissionQueryFailures = 2;
+    expect(await permissions.stateOf(userId)).toEqual({ state: 'available', asked: false });
+    const stranger = await aWeChatDriver();
+    await expect(permissions.stateOf(stranger.userId)).rejects.toMatchObject({ code: 'UPSTREAM_FAILED' });
+    expect(pay.permissions.get(openid)!.queries).toBe(0);
   });
 
   it('lets a driver pay with Payscore once enabled, even before the notification came', async () => {

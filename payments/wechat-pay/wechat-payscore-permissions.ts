@@ -79,7 +79,14 @@ export class WeChatPayscorePermissions {
     const user = await this.options.users.byId(userId);
     if (!user?.wechatOpenId) return { state, asked: false };
     const askedAt = reportSecond(this.now());
-    const known = await this.query(user.wechatOpenId);
+    let known: 'available' | 'unavailable';
+    try {
+      known = await this.query(user.wechatOpenId);
+    } catch (error) {
+      // WeChat Pay not answering does not unlearn what it told us; a state never known cannot be answered.
+      if (state !== 'unknown' && error instanceof DomainError && error.code === 'UPSTREAM_FAILED') return { state, asked: false };
+      throw error;
+    }
     return { state: (await this.options.authorizations.record(userId, known, askedAt)).state, asked: true };
   }
 

@@ -43,6 +43,8 @@ export interface FakeWeChatPay {
   payscoreAnswer: { state: 'DOING' | 'CREATED' } | { refuse: string };
   /** How many of the next Payscore requests of each kind fail with 500 SYSTEM_ERROR before one goes through. */
   payscoreFailures: { create: number; complete: number; cancel: number };
+  /** How many of the next authorization queries fail with 500 SYSTEM_ERROR. */
+  permissionQueryFailures: number;
   /** Drivers' authorizations of our Payscore service, by openid; an order without confirmation needs AVAILABLE. */
   permissions: Map<string, FakePermission>;
   /** Authorizations started (POST /v3/payscore/permissions, signature verified), by apply_permissions_token. */
@@ -324,6 +326,10 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     if (method === 'GET' && query) {
       const params = new URLSearchParams(query[2]);
       if (params.get('service_id') !== config.payscoreServiceId || params.get('appid') !== config.appId) return refuse(res, 400, 'PARAM_ERROR', 'service_id and appid are required');
+      if (fake.permissionQueryFailures > 0) {
+        fake.permissionQueryFailures -= 1;
+        return refuse(res, 500, 'SYSTEM_ERROR', 'try again');
+      }
       const openid = decodeURIComponent(query[1]);
       const known = permissions.get(openid);
       if (known) known.queries += 1;
@@ -552,6 +558,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     serviceOrders,
     payscoreAnswer: { state: 'DOING' },
     payscoreFailures: { create: 0, complete: 0, cancel: 0 },
+    permissionQueryFailures: 0,
     permissions,
     permissionApplications,
     enableService(openid) {
