@@ -168,6 +168,14 @@ describe('WeChat Pay Score authorization of a driver', () => {
       expect(pay.permissionApplications.has(body.applyPermissionsToken)).toBe(true);
     });
 
+    it('limits how often a driver starts the authorization (429)', async () => {
+      const { userId } = await aWeChatDriver();
+      const limited = t.httpWith({ payscorePermissions: permissions, rateLimits: { ...t.deps.rateLimits, topUpsPerMinute: 1 } });
+      await limited.post('/api/v1/payments/payscore/authorization').set('authorization', asDriver(userId)).expect(201);
+      const { body } = await limited.post('/api/v1/payments/payscore/authorization').set('authorization', asDriver(userId)).expect(429);
+      expect(body.error.code).toBe('RATE_LIMITED');
+    });
+
     it('answers the driver’s state', async () => {
       const { userId, notification } = await anOpenedService();
       await permissions.confirm(notification);
