@@ -20,6 +20,7 @@ import { driverRoutes, publicDriverRoutes } from './routes/driver';
 import { fleetAdminRoutes } from './routes/fleet-admin';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/sessions';
+import { payscoreAuthorizationRoutes } from './routes/payscore-authorization';
 import { pileCommandRoutes } from './routes/pile-commands';
 import { idTagRoutes } from './routes/id-tags';
 import { staffAdminRoutes } from './routes/staff-admin';
@@ -33,7 +34,7 @@ import { usersAdminRoutes } from './routes/users-admin';
 export function apiRouters(deps: ApiDeps): { publicRoutes: Router[]; protectedRoutes: Router[] } {
   return {
     publicRoutes: [healthRoutes(deps), authRoutes(deps), staffSignInRoutes(deps), stationRoutes(deps), alertWebhookRoutes(deps), ...publicDriverRoutes(deps)],
-    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), idTagRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), statsRoutes(deps), ...driverRoutes(deps)],
+    protectedRoutes: [walletRoutes(deps), sessionRoutes(deps), payscoreAuthorizationRoutes(deps), adminRoutes(deps), staffAccountRoutes(deps), staffAdminRoutes(deps), auditRoutes(deps), fleetAdminRoutes(deps), pileCommandRoutes(deps), idTagRoutes(deps), alarmRoutes(deps), reconciliationRoutes(deps), usersAdminRoutes(deps), statsRoutes(deps), ...driverRoutes(deps)],
   };
 }
 

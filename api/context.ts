@@ -31,6 +31,7 @@ import type { WeChatPayRefunds } from '../payments/wechat-pay/wechat-pay-refunds
 import type { WalletPayments } from '../db/wallet';
 import type { WeChatPayTopUps } from '../payments/wechat-pay/wechat-pay-top-ups';
 import type { WeChatPayscore } from '../payments/wechat-pay/wechat-payscore';
+import type { WeChatPayscorePermissions } from '../payments/wechat-pay/wechat-payscore-permissions';
 import type { TokenService } from './auth';
 import type { LiveSocketLimits } from './live-socket';
 import type { PileCommissioning } from './pile-commissioning';
@@ -92,6 +93,8 @@ export interface ApiDeps {
   wechatPay?: WeChatPayTopUps;
   /** Sessions paid with WeChat Pay Score (WECHAT_PAYSCORE_SERVICE_ID): its notifications land here. */
   payscore?: WeChatPayscore;
+  /** Drivers' authorization of our WeChat Pay Score service (with `payscore`): started, asked about, notified. */
+  payscorePermissions?: WeChatPayscorePermissions;
   /** Withdrawals' refunds: recorded by the desk, followed by a workflow each; WeChat Pay's notifications when configured. */
   refunds: { desk: RefundDesk; watch: RefundWatch; wechatPay?: WeChatPayRefunds };
   /** Reconciliation with the payment provider's daily bills; `runs` only when WeChat Pay is configured. */

@@ -104,7 +104,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
   const refundWatch = new TemporalRefundWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE });
   const tokens = new TokenService({ secret: resolved.jwtSecret, staffTtlSeconds: env.STAFF_TOKEN_TTL_SECONDS });
   const staffLimits = { failuresPerUsername: env.STAFF_LOGIN_FAILURES_PER_USERNAME, failuresPerAddress: env.STAFF_LOGIN_FAILURES_PER_ADDRESS, windowMinutes: env.STAFF_LOGIN_WINDOW_MINUTES };
-  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts, paymentModes: wechatPayParts?.payscore ? PAYMENT_MODES : ['wallet'] });
+  const sessions = new SessionService({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, policy: sessionPolicyFrom(env), stations, records: sessionRecords, requestKeys: new SessionRequestKeys(db), live, watchers, audit, accounts: driverAccounts, paymentModes: wechatPayParts?.payscore ? PAYMENT_MODES : ['wallet'], payscorePermissions: wechatPayParts?.payscorePermissions });
   return {
     db,
     hot,
@@ -129,6 +129,7 @@ export function buildApiDeps(env: ApiEnv, engines: ApiEngines, resolved: { jwtSe
     wechat: wechatConfigFrom(env),
     wechatPay,
     payscore: wechatPayParts?.payscore,
+    payscorePermissions: wechatPayParts?.payscorePermissions,
     refunds: { desk: buildRefundDesk(db, wechatPayParts), watch: refundWatch, wechatPay: wechatPayParts?.refunds },
     reconciliation: { books: new ReconciliationBooks(db), runs: wechatPayParts && new TemporalReconciliationRuns({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE }) },
     topUps: chooseTopUpProvider({ env, wallet, wechatPay }),

@@ -12,6 +12,7 @@ import { pileDisplayStatus } from '../domain/pile-status';
 import { isFinal } from '../domain/session-state';
 import { admitSession } from '../infra/session-admission';
 import type { PaymentMode } from '../domain/payscore';
+import type { WeChatPayscorePermissions } from '../payments/wechat-pay/wechat-payscore-permissions';
 import type { DriverLimits } from '../domain/stop-conditions';
 import type { LiveProgress, LiveState } from '../live/live-state';
 import {
@@ -56,6 +57,8 @@ export class SessionService {
       accounts: Pick<DriverAccounts, 'assertNotFrozen'>;
       /** The ways a driver may pay here: the wallet, and WeChat Pay Score when configured. */
       paymentModes: readonly PaymentMode[];
+      /** With `payscore` among the modes: whether a driver enabled it (PAYSCORE_NOT_ENABLED before any workflow starts). */
+      payscorePermissions?: Pick<WeChatPayscorePermissions, 'assertEnabled' | 'stateOf'>;
     },
   ) {}
 
@@ -68,6 +71,7 @@ export class SessionService {
     await this.deps.accounts.assertNotFrozen(user.id);
     const paymentMode = request.paymentMode ?? 'wallet';
     if (!this.deps.paymentModes.includes(paymentMode)) throw new DomainError('VALIDATION_FAILED', `paymentMode: ${paymentMode} is not offered here`, { field: 'paymentMode' });
+    if (paymentMode === 'payscore') await this.deps.payscorePermissions?.assertEnabled(user.id);
     const found = await this.deps.stations.pileByCode(request.pileCode);
     if (!found) throw new DomainError('NOT_FOUND', `no pile has the code ${request.pileCode}`, { field: 'pileCode' });
     const { pile, station, tariff } = found;
@@ -106,9 +110,11 @@ export class SessionService {
     return this.update(user, sessionId, startReservedUpdate);
   }
 
-  /** The ways a driver may pay for a session here. */
-  get paymentModes(): readonly PaymentMode[] {
-    return this.deps.paymentModes;
+  /** The ways a driver may pay for a session here, and whether this driver enabled WeChat Pay Score when it is one. */
+  async paymentModesFor(user: AuthUser): Promise<{ paymentModes: readonly PaymentMode[]; payscoreEnabled?: boolean }> {
+    const { paymentModes, payscorePermissions } = this.deps;
+    if (!paymentModes.includes('payscore') || !payscorePermissions) return { paymentModes };
+    return { paymentModes, payscoreEnabled: (await payscorePermissions.stateOf(user.id)).state === 'available' };
   }
 
   cancelReservation = (user: AuthUser, sessionId: string) => this.update(user, sessionId, cancelReservationUpdate);

@@ -19,6 +19,7 @@ import * as ocpp from './migrations/0012-ocpp';
 import * as reconciliation from './migrations/0013-reconciliation';
 import * as ledger from './migrations/0014-ledger';
 import * as payscore from './migrations/0015-payscore';
+import * as payscoreAuthorizations from './migrations/0016-payscore-authorizations';
 import * as ocppConnectors from './migrations/0017-ocpp-connectors';
 import * as idTags from './migrations/0019-id-tags';
 import { defineModels, type Models } from './models';
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   { name: '0013-reconciliation', ...reconciliation },
   { name: '0014-ledger', ...ledger },
   { name: '0015-payscore', ...payscore },
+  { name: '0016-payscore-authorizations', ...payscoreAuthorizations },
   { name: '0017-ocpp-connectors', ...ocppConnectors },
   { name: '0019-id-tags', ...idTags },
 ];

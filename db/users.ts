@@ -20,4 +20,8 @@ export class UserDirectory {
   async byId(id: string): Promise<User | null> {
     return this.db.models.User.findByPk(id);
   }
+
+  byWeChatOpenId(wechatOpenId: string): Promise<User | null> {
+    return this.db.models.User.findOne({ where: { wechatOpenId } });
+  }
 }

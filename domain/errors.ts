@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'INSUFFICIENT_BALANCE',
   /** WeChat Pay Score refused to create the session's order (402, like a balance too low). */
   'PAYMENT_DECLINED',
+  /** Pay-as-you-go asked by a driver who has not enabled WeChat Pay Score for our service (402; they enable it first). */
+  'PAYSCORE_NOT_ENABLED',
   'SESSION_STATE_CONFLICT',
   'CONFLICT',
   'RATE_LIMITED',

@@ -39,6 +39,7 @@ import { WeChatUsers } from '../db/wechat-users';
 import type { PaymentMode } from '../domain/payscore';
 import { WeChatPayscore } from '../payments/wechat-pay/wechat-payscore';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../test/support/fake-wechat-pay';
+import { aPayscoreDriver } from '../test/support/payscore-sessions';
 
 installTemporalRuntime('error');
 
@@ -104,7 +105,7 @@ describe('the orphaned-session sweeper', () => {
   }
 
   async function aChargingSession(paymentMode: PaymentMode = 'wallet'): Promise<{ input: ChargingSessionInput; handle: WorkflowHandle<typeof chargingSession> }> {
-    const userId = paymentMode === 'payscore' ? (await new WeChatUsers(db).userFor(uniqueId('openid'))).id : uniqueId('driver');
+    const userId = paymentMode === 'payscore' ? (await aPayscoreDriver(pay, new WeChatUsers(db))).userId : uniqueId('driver');
     const input = aSessionInput({ userId, paymentMode });
     if (paymentMode === 'wallet') await new WalletPayments(db).creditTopUp({ userId: input.userId, amountFen: 5000, provider: 'sandbox', providerRef: null, idempotencyKey: uniqueId('top-up') });
     await piles.subscribeAsync(pileTopics().command(input.pileId), { qos: 1 });

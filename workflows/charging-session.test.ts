@@ -10,6 +10,7 @@ import { aSessionInput, aSessionPolicy, aTariff } from '../test/support/builders
 import { ScriptedSessionWorld } from '../test/support/scripted-session-world';
 import { startTestApi, type TestApi } from '../test/support/api-harness';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../test/support/fake-wechat-pay';
+import { aPayscoreDriver } from '../test/support/payscore-sessions';
 import { Orders } from '../db/orders';
 import { PayscoreOrders } from '../db/payscore-orders';
 import { postPaymentsOf } from '../domain/payscore';
@@ -769,7 +770,7 @@ describe('paid with WeChat Pay Score', () => {
 
   /** A session of a driver signed in with WeChat, paid through Payscore. */
   async function setUpPayscore(overrides: Partial<ChargingSessionInput> = {}) {
-    const userId = (await api.deps.wechatUsers.userFor(`openid-${randomUUID()}`)).id;
+    const { userId } = await aPayscoreDriver(pay, api.deps.wechatUsers);
     const scenario = setUp({ userId, paymentMode: 'payscore', ...overrides });
     scenario.world.payments = payscore;
     return scenario;

@@ -43,7 +43,7 @@ export function sessionRoutes({ sessions }: ApiDeps): Router {
   });
 
   router.get('/payment-modes', async (ctx) => {
-    ctx.body = { paymentModes: sessions.paymentModes };
+    ctx.body = await sessions.paymentModesFor(currentUser(ctx));
   });
 
   router.get('/:id', async (ctx) => {

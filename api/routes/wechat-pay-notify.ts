@@ -3,7 +3,17 @@ import type { Context } from 'koa';
 import { DomainError } from '../../domain/errors';
 import type { SignedMessage } from '../../payments/wechat-pay/client';
 import type { WeChatPayTopUps } from '../../payments/wechat-pay/wechat-pay-top-ups';
+import { PAYSCORE_AUTHORIZATION_EVENTS } from '../../payments/wechat-pay/wechat-payscore-permissions';
 import type { ApiDeps } from '../context';
+
+/** Whether the body names an authorization event; which handler opens it, which then verifies it whole. */
+function isAuthorizationNotice(body: string): boolean {
+  try {
+    return (PAYSCORE_AUTHORIZATION_EVENTS as readonly unknown[]).includes((JSON.parse(body) as { event_type?: unknown }).event_type);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * WeChat Pay's payment, refund and Payscore notifications (public; authenticated by WeChat Pay's signature over the
@@ -25,10 +35,16 @@ export function wechatPayNotifyRoutes(deps: ApiDeps & { wechatPay?: WeChatPayTop
     ctx.status = 204;
   };
 
-  const { wechatPay, payscore, refunds } = deps;
+  const { wechatPay, payscore, payscorePermissions, refunds } = deps;
   router.post('/notify', notified('WeChat Pay', wechatPay && ((message) => wechatPay.confirm(message))));
   router.post('/refund-notify', notified('WeChat Pay refund', refunds.wechatPay && ((message) => refunds.wechatPay!.confirm(message, refunds.desk))));
-  router.post('/payscore-notify', notified('WeChat Pay Score', payscore && ((message) => payscore.confirm(message))));
+  // One notify URL for Payscore: a driver opening or closing our service, or a change of one of their orders.
+  const payscoreNotified = async (message: SignedMessage) => {
+    const handler = isAuthorizationNotice(message.body) ? payscorePermissions : payscore;
+    if (!handler) throw new DomainError('NOT_FOUND', 'this WeChat Pay Score notification is not configured on this server');
+    await handler.confirm(message);
+  };
+  router.post('/payscore-notify', notified('WeChat Pay Score', (payscore || payscorePermissions) && payscoreNotified));
 
   return router;
 }

@@ -1,5 +1,6 @@
 import { type CreationOptional, DataTypes, type InferAttributes, type InferCreationAttributes, Model, type Sequelize } from 'sequelize';
 import type { PayscoreState } from '../../domain/payscore';
+import type { PayscoreAuthorizationState } from '../../domain/payscore-authorization';
 import { id36, tableOptions, timestamp } from './columns';
 import type { RefundStatus } from './wallet';
 
@@ -38,6 +39,19 @@ class PayscoreRefundRow extends Model<InferAttributes<PayscoreRefundRow>, InferC
 }
 export type PayscoreRefund = PayscoreRefundRow;
 
+/** Whether a driver enabled WeChat Pay Score for our service (migration 0016): one row per driver who asked or was asked about. */
+class PayscoreAuthorizationRow extends Model<InferAttributes<PayscoreAuthorizationRow>, InferCreationAttributes<PayscoreAuthorizationRow>> {
+  declare userId: string;
+  /** Ours for the driver (authorization_code), fixed once: WeChat Pay's notifications name the driver by it. */
+  declare authorizationCode: string;
+  declare state: PayscoreAuthorizationState;
+  /** As of when the state is true (a notification's time, or when WeChat Pay answered a query); null: never told. */
+  declare stateAt: Date | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+export type PayscoreAuthorization = PayscoreAuthorizationRow;
+
 export function definePayscoreModels(sequelize: Sequelize) {
   class PayscoreOrder extends PayscoreOrderRow {}
   PayscoreOrder.init(
@@ -72,5 +86,17 @@ export function definePayscoreModels(sequelize: Sequelize) {
     },
     { sequelize, ...tableOptions, tableName: 'payscore_refunds' },
   );
-  return { PayscoreOrder, PayscoreRefund };
+  class PayscoreAuthorization extends PayscoreAuthorizationRow {}
+  PayscoreAuthorization.init(
+    {
+      userId: { type: DataTypes.STRING(36), primaryKey: true },
+      authorizationCode: { type: DataTypes.STRING(32), allowNull: false, unique: true },
+      state: { type: DataTypes.STRING(16), allowNull: false },
+      stateAt: timestamp(true),
+      createdAt: timestamp(),
+      updatedAt: timestamp(),
+    },
+    { sequelize, ...tableOptions, tableName: 'payscore_authorizations' },
+  );
+  return { PayscoreOrder, PayscoreRefund, PayscoreAuthorization };
 }

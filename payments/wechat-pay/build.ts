@@ -12,6 +12,8 @@ import { WeChatPayRefunds } from './wechat-pay-refunds';
 import { WeChatPayClient } from './client';
 import { WeChatPayBills } from './wechat-pay-bills';
 import { WeChatPayscore } from './wechat-payscore';
+import { WeChatPayscorePermissions } from './wechat-payscore-permissions';
+import { PayscoreAuthorizations } from '../../db/payscore-authorizations';
 import { TemporalPendingPayscoreWatch } from './pending-payscore-watch';
 import { Orders } from '../../db/orders';
 import { PayscoreOrders } from '../../db/payscore-orders';
@@ -27,7 +29,7 @@ import { PayscoreRefunds } from '../payscore-refunds';
 export function buildWeChatPay(
   env: WeChatEnv,
   deps: { db: Database; temporal: Client; taskQueue: string; logger: Logger },
-): { topUps: WeChatPayTopUps; refunds: WeChatPayRefunds; reconciliation: DailyReconciliation; payscore?: WeChatPayscore } | undefined {
+): { topUps: WeChatPayTopUps; refunds: WeChatPayRefunds; reconciliation: DailyReconciliation; payscore?: WeChatPayscore; payscorePermissions?: WeChatPayscorePermissions } | undefined {
   const config = wechatPayConfigFrom(env);
   if (!config) return undefined;
   const { db, temporal, taskQueue, logger } = deps;
@@ -53,6 +55,7 @@ export function buildWeChatPay(
             config: { ...config, payscoreServiceId },
             watch: new TemporalPendingPayscoreWatch({ temporal, taskQueue }),
           }),
+          payscorePermissions: new WeChatPayscorePermissions({ authorizations: new PayscoreAuthorizations(db), users: new UserDirectory(db), config: { ...config, payscoreServiceId } }),
         }
       : {}),
     topUps,

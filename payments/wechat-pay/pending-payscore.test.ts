@@ -8,7 +8,7 @@ import { settleBill } from '../../domain/billing';
 import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aSessionInput } from '../../test/support/builders';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../../test/support/fake-wechat-pay';
-import { uniqueId } from '../../test/support/services';
+import { aPayscoreDriver } from '../../test/support/payscore-sessions';
 import { createTimeSkippingEnv, workflowBundle } from '../../test/support/temporal';
 import { pendingPayscoreWorkflowId } from '../../workflows/pending-payscore.messages';
 import { TemporalPendingPayscoreWatch } from './pending-payscore-watch';
@@ -56,7 +56,7 @@ describe('the watch of a WeChat Pay Score order', () => {
 
   /** A driver's session asks for its order; the order's watch starts with it. */
   const anOrder = async () => {
-    const userId = (await t.deps.wechatUsers.userFor(uniqueId('openid'))).id;
+    const { userId } = await aPayscoreDriver(pay, t.deps.wechatUsers);
     const input = aSessionInput({ userId, paymentMode: 'payscore' });
     const decision = await payscore.authorize({ sessionId: input.sessionId, userId, limits: {}, policy: input.policy.preauth });
     const order = (await orders.bySession(input.sessionId))!;

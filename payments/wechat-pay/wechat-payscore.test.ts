@@ -9,6 +9,7 @@ import { wantedHoldFen } from '../../domain/preauthorization';
 import { startTestApi, type TestApi } from '../../test/support/api-harness';
 import { aSessionInput } from '../../test/support/builders';
 import { type FakeWeChatPay, startFakeWeChatPay } from '../../test/support/fake-wechat-pay';
+import { aPayscoreDriver } from '../../test/support/payscore-sessions';
 import { uniqueId } from '../../test/support/services';
 import { PAYSCORE_CONFIRM_WINDOW_MS, WeChatPayscore } from './wechat-payscore';
 
@@ -47,9 +48,9 @@ describe('WeChat Pay Score session payments', () => {
     pay.deliver = undefined;
   });
 
-  /** A session opened to pay with Payscore by a driver signed in with WeChat. */
+  /** A session opened to pay with Payscore by a driver signed in with WeChat who enabled Payscore for our service. */
   const aPayscoreSession = async (limits = {}) => {
-    const userId = (await t.deps.wechatUsers.userFor(uniqueId('openid'))).id;
+    const { userId } = await aPayscoreDriver(pay, t.deps.wechatUsers);
     const input = aSessionInput({ userId, limits, paymentMode: 'payscore' });
     await new SequelizeSessionStore(t.db).open({ ...input, workflowId: `wf-${input.sessionId}`, status: 'AUTHORIZING', at: Date.now() });
     const request = { sessionId: input.sessionId, userId, limits: input.limits, policy: input.policy.preauth };
@@ -108,6 +109,15 @@ describe('WeChat Pay Score session payments', () => {
     const decision = await payscore.authorize(request);
     expect(decision).toEqual({ approved: false, refusedBy: 'payscore', reason: expect.stringContaining('USER_SCORE_NOT_ENOUGH') });
     expect((await orders.bySession(request.sessionId))!.state).toBe('declined');
+  });
+
+  it('declines when WeChat Pay refuses an order without confirmation for a driver who has not enabled Payscore', async () => {
+    const { request } = await aPayscoreSession();
+    const { wechatOpenId } = (await t.deps.users.byId(request.userId))!;
+    pay.permissions.delete(wechatOpenId!);
+    const decision = await payscore.authorize(request);
+    expect(decision).toMatchObject({ approved: false, refusedBy: 'payscore' });
+    expect(pay.serviceOrders.has(await outOrderNoOf(request.sessionId))).toBe(false);
   });
 
   it('declines a driver who has not signed in with WeChat, without asking WeChat Pay', async () => {

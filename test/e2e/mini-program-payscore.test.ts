@@ -10,7 +10,8 @@ import { type TestSystem, startTestSystem } from '../support/system-harness';
 import { wxOverNetwork } from '../support/wx-over-network';
 
 /**
- * A driver signed in with WeChat charges once with WeChat Pay Score (no balance needed) and once from the wallet,
+ * A driver signed in with WeChat enables WeChat Pay Score for our service, then charges once with it (no balance
+ * needed) and once from the wallet,
  * through the mini-program's own services against the running system, with WeChat and WeChat Pay played by fakes
  * that check what the real ones check.
  */
@@ -22,6 +23,8 @@ const { createTopUp } = mp('services/wallet/createTopUp');
 const { fetchWallet } = mp('services/wallet/fetchWallet');
 const { requestSession } = mp('services/session/requestSession');
 const { fetchPaymentModes } = mp('services/session/fetchPaymentModes');
+const { enablePayscore } = mp('services/payscore/enablePayscore');
+const { fetchPayscoreState } = mp('services/payscore/fetchPayscoreState');
 const { fetchSession } = mp('services/session/fetchSession');
 const { stopSession } = mp('services/session/stopSession');
 
@@ -31,6 +34,9 @@ describe('the mini-program charging in each payment mode', () => {
   let pay: FakeWeChatPay;
   let keysDir: string;
   let pileCode: string;
+  let openId: string;
+  /** The mini-programs the driver was sent to (wx.navigateToMiniProgram). */
+  const openedMiniPrograms: { appId: string; path: string; extraData: { apply_permissions_token: string } }[] = [];
 
   beforeAll(async () => {
     wechat = await startFakeWeChat();
@@ -59,8 +65,15 @@ describe('the mini-program charging in each payment mode', () => {
       WECHAT_PAY_NOTIFY_URL: pay.config.notifyUrl,
       WECHAT_PAYSCORE_SERVICE_ID: pay.config.payscoreServiceId,
     });
-    const openId = `o-${randomUUID()}`;
-    (global as { wx?: unknown }).wx = { ...wxOverNetwork(), login: ({ success }: { success: (res: { code: string }) => void }) => success({ code: wechat.issueCode(openId) }) };
+    openId = `o-${randomUUID()}`;
+    (global as { wx?: unknown }).wx = {
+      ...wxOverNetwork(),
+      login: ({ success }: { success: (res: { code: string }) => void }) => success({ code: wechat.issueCode(openId) }),
+      navigateToMiniProgram: ({ success, ...options }: (typeof openedMiniPrograms)[number] & { success: (res: object) => void }) => {
+        openedMiniPrograms.push(options);
+        success({});
+      },
+    };
     config.apiBaseUrl = t.api;
     config.loginMode = 'wechat';
     // WeChat Pay sends its notifications to our notify route; a refused one fails the test.
@@ -89,8 +102,26 @@ describe('the mini-program charging in each payment mode', () => {
     return eventually(() => fetchSession(started.sessionId), (s: any) => s.status === 'COMPLETED', 30_000);
   }
 
-  it('offers WeChat Pay Score beside the wallet', async () => {
-    expect(await fetchPaymentModes()).toEqual(['wallet', 'payscore']);
+  it('offers WeChat Pay Score beside the wallet, to be enabled first', async () => {
+    expect(await fetchPaymentModes()).toEqual({ paymentModes: ['wallet', 'payscore'], payscoreEnabled: false });
+  });
+
+  it('refuses pay-as-you-go before the driver enabled WeChat Pay Score, starting nothing', async () => {
+    await eventually(() => fetchPile(pileCode), (found: any) => found.pile.status === 'idle', 30_000);
+    await expect(requestSession({ pileCode, limits: {}, paymentMode: 'payscore' }, randomUUID())).rejects.toMatchObject({ code: 'PAYSCORE_NOT_ENABLED' });
+    // No workflow started: the driver has no session at all, not even a declined one.
+    expect(await mp('utils/api').get('/sessions')).toEqual({ sessions: [] });
+    expect(pay.serviceOrders.size).toBe(0);
+  });
+
+  it('enables WeChat Pay Score in its mini-program, and learns so from WeChat Pay’s notification', async () => {
+    expect(await enablePayscore()).toEqual({ opened: true });
+    const [opened] = openedMiniPrograms;
+    expect(opened).toMatchObject({ appId: 'wxd8f3793ea3b935b8', path: 'pages/use/enable' });
+    await pay.openService(opened.extraData.apply_permissions_token, openId);
+    expect(await fetchPayscoreState()).toBe('available');
+    expect(pay.permissions.get(openId)!.queries).toBe(0);
+    expect(await fetchPaymentModes()).toEqual({ paymentModes: ['wallet', 'payscore'], payscoreEnabled: true });
   });
 
   it('charges with WeChat Pay Score on an empty wallet, completes the order with the bill, and takes its paid notification', async () => {

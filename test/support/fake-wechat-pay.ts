@@ -43,6 +43,18 @@ export interface FakeWeChatPay {
   payscoreAnswer: { state: 'DOING' | 'CREATED' } | { refuse: string };
   /** How many of the next Payscore requests of each kind fail with 500 SYSTEM_ERROR before one goes through. */
   payscoreFailures: { create: number; complete: number; cancel: number };
+  /** How many of the next authorization queries fail with 500 SYSTEM_ERROR. */
+  permissionQueryFailures: number;
+  /** Drivers' authorizations of our Payscore service, by openid; an order without confirmation needs AVAILABLE. */
+  permissions: Map<string, FakePermission>;
+  /** Authorizations started (POST /v3/payscore/permissions, signature verified), by apply_permissions_token. */
+  permissionApplications: Map<string, { authorizationCode: string; notifyUrl: string }>;
+  /** The driver had enabled our service before (no notification): a test's starting point. */
+  enableService(openid: string): void;
+  /** The driver agrees in the Payscore mini-program opened with this token; WeChat Pay's USER_OPEN_SERVICE follows. */
+  openService(applyPermissionsToken: string, openid: string): Promise<void>;
+  /** The driver turns our service off in WeChat; WeChat Pay's USER_CLOSE_SERVICE follows. */
+  closeService(openid: string): Promise<void>;
   /** The driver confirms a created order in WeChat (it goes into service); its notification follows. */
   confirmServiceOrder(outOrderNo: string): Promise<void>;
   /** WeChat Pay collects a completed order from the driver; its notification follows. */
@@ -79,6 +91,16 @@ export interface FakeServiceOrder {
   requests: { create: number; complete: number; cancel: number; query: number };
 }
 
+export interface FakePermission {
+  state: 'AVAILABLE' | 'UNAVAILABLE';
+  /** The authorization_code of the application the driver agreed to (none when enabled some other way). */
+  authorizationCode?: string;
+  /** yyyyMMddHHmmss in China time, as WeChat Pay's notifications carry it. */
+  openOrCloseTime: string;
+  /** Authorization queries received (signature verified). */
+  queries: number;
+}
+
 export interface FakeOrder {
   total: number;
   openid: string;
@@ -111,7 +133,8 @@ export interface FakeRefund {
  * WeChat Pay's JSAPI prepay, order query, close, refunds and their notifications, locally: every request's merchant
  * signature is checked, the merchant and app, and that an out_trade_no is never reused for another amount; a paid
  * order cannot be closed (ORDERPAID) and a closed one cannot be paid; answers and notifications are signed with
- * "WeChat Pay's" own key and resources sealed with the APIv3 key.
+ * "WeChat Pay's" own key and resources sealed with the APIv3 key. Payscore: authorizations (permissions) and service
+ * orders, an order without the driver's confirmation only for a driver who enabled the service.
  */
 export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
   const merchant = keyPair();
@@ -247,6 +270,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         if (existing.riskFen !== risk.amount || existing.openid !== asked.openid) return refuse(res, 400, 'INVALID_REQUEST', 'out_order_no reused with other parameters');
         return answer(res, 200, serviceOrderOf(asked.out_order_no, existing));
       }
+      if (asked.need_user_confirm === false && permissions.get(asked.openid)?.state !== 'AVAILABLE') return refuse(res, 400, 'INVALID_REQUEST', '用户未开启该服务，不能创建免确认订单');
       if ('refuse' in fake.payscoreAnswer) return refuse(res, 403, fake.payscoreAnswer.refuse, 'WeChat Pay Score refused the order');
       const created: FakeServiceOrder = {
         riskFen: risk.amount,
@@ -292,6 +316,61 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     order.totalFen = asked.total_amount;
     order.postPayments = payments;
     return answer(res, 200, serviceOrderOf(outOrderNo, order));
+  };
+  const permissions: FakeWeChatPay['permissions'] = new Map();
+  const permissionApplications: FakeWeChatPay['permissionApplications'] = new Map();
+  /** yyyyMMddHHmmss in China time (+08:00). */
+  const chinaTime = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const servePermissions = (method: string, url: string, raw: string, res: http.ServerResponse) => {
+    const query = /^\/v3\/payscore\/permissions\/openid\/([^/?]{1,128})\?(.+)$/.exec(url);
+    if (method === 'GET' && query) {
+      const params = new URLSearchParams(query[2]);
+      if (params.get('service_id') !== config.payscoreServiceId || params.get('appid') !== config.appId) return refuse(res, 400, 'PARAM_ERROR', 'service_id and appid are required');
+      if (fake.permissionQueryFailures > 0) {
+        fake.permissionQueryFailures -= 1;
+        return refuse(res, 500, 'SYSTEM_ERROR', 'try again');
+      }
+      const openid = decodeURIComponent(query[1]);
+      const known = permissions.get(openid);
+      if (known) known.queries += 1;
+      return answer(res, 200, {
+        appid: config.appId,
+        mchid: config.mchId,
+        service_id: config.payscoreServiceId,
+        openid,
+        authorization_state: known?.state ?? 'UNAVAILABLE',
+        ...(known?.authorizationCode ? { authorization_code: known.authorizationCode } : {}),
+      });
+    }
+    if (method !== 'POST' || url !== '/v3/payscore/permissions') return refuse(res, 404, 'NOT_FOUND', 'no such API');
+    const asked = raw ? JSON.parse(raw) : {};
+    if (asked.appid !== config.appId || asked.service_id !== config.payscoreServiceId) return refuse(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid and service_id do not match');
+    if (!/^[0-9A-Za-z_*-]{1,32}$/.test(asked.authorization_code ?? '')) return refuse(res, 400, 'PARAM_ERROR', 'authorization_code is malformed');
+    if (typeof asked.notify_url !== 'string' || !asked.notify_url.startsWith('https://')) return refuse(res, 400, 'PARAM_ERROR', 'notify_url must be https');
+    const token = `AUTH${randomBytes(16).toString('hex')}`;
+    permissionApplications.set(token, { authorizationCode: asked.authorization_code, notifyUrl: asked.notify_url });
+    return answer(res, 200, { apply_permissions_token: token });
+  };
+  const permissionNotification = (openid: string, eventType: string) => {
+    const known = permissions.get(openid)!;
+    const resource = {
+      appid: config.appId,
+      mchid: config.mchId,
+      service_id: config.payscoreServiceId,
+      openid,
+      user_service_status: eventType.replace('PAYSCORE.', ''),
+      openorclose_time: known.openOrCloseTime,
+      ...(known.authorizationCode ? { authorization_code: known.authorizationCode } : {}),
+    };
+    const body = JSON.stringify({
+      id: randomBytes(8).toString('hex'),
+      create_time: new Date(fake.now()).toISOString(),
+      resource_type: 'encrypt-resource',
+      event_type: eventType,
+      summary: '微信支付分服务授权状态变化',
+      resource: { original_type: 'payscore', ...sealed(JSON.stringify(resource), 'payscore') },
+    });
+    return { headers: signed(body), body };
   };
   const payscoreNotification = (outOrderNo: string, eventType: string) => {
     const body = JSON.stringify({
@@ -387,6 +466,7 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
         return answer(res, 200, refundOf(refundQuery[1], refund));
       }
       if (url.startsWith('/v3/payscore/serviceorder')) return servePayscore(req.method ?? '', url, raw, res);
+      if (url.startsWith('/v3/payscore/permissions')) return servePermissions(req.method ?? '', url, raw, res);
       if (req.method !== 'POST' || url !== '/v3/pay/transactions/jsapi') return refuse(res, 404, 'NOT_FOUND', 'no such API');
       const order = JSON.parse(raw);
       if (order.appid !== config.appId || order.mchid !== config.mchId) return refuse(res, 400, 'APPID_MCHID_NOT_MATCH', 'appid and mchid do not match');
@@ -478,6 +558,24 @@ export async function startFakeWeChatPay(): Promise<FakeWeChatPay> {
     serviceOrders,
     payscoreAnswer: { state: 'DOING' },
     payscoreFailures: { create: 0, complete: 0, cancel: 0 },
+    permissionQueryFailures: 0,
+    permissions,
+    permissionApplications,
+    enableService(openid) {
+      permissions.set(openid, { state: 'AVAILABLE', openOrCloseTime: chinaTime(fake.now()), queries: 0 });
+    },
+    async openService(applyPermissionsToken, openid) {
+      const application = permissionApplications.get(applyPermissionsToken);
+      if (!application) throw new Error(`no authorization was started with token ${applyPermissionsToken}`);
+      permissions.set(openid, { state: 'AVAILABLE', authorizationCode: application.authorizationCode, openOrCloseTime: chinaTime(fake.now()), queries: permissions.get(openid)?.queries ?? 0 });
+      await send(permissionNotification(openid, 'PAYSCORE.USER_OPEN_SERVICE'));
+    },
+    async closeService(openid) {
+      const known = permissions.get(openid);
+      if (known?.state !== 'AVAILABLE') throw new Error(`${openid} has not enabled the service`);
+      Object.assign(known, { state: 'UNAVAILABLE', openOrCloseTime: chinaTime(fake.now()) });
+      await send(permissionNotification(openid, 'PAYSCORE.USER_CLOSE_SERVICE'));
+    },
     async confirmServiceOrder(outOrderNo) {
       const order = serviceOrders.get(outOrderNo);
       if (order?.state !== 'CREATED') throw new Error(`order ${outOrderNo} is not waiting for the driver`);

@@ -1,4 +1,5 @@
 import type { PayscoreOrders } from '../../db/payscore-orders';
+import type { WeChatUsers } from '../../db/wechat-users';
 import { SequelizeSessionStore } from '../../db/session-store';
 import { settleBill } from '../../domain/billing';
 import type { WeChatPayscore } from '../../payments/wechat-pay/wechat-payscore';
@@ -6,6 +7,13 @@ import type { TestApi } from './api-harness';
 import { aSessionInput } from './builders';
 import type { FakeWeChatPay } from './fake-wechat-pay';
 import { uniqueId } from './services';
+
+/** A driver signed in with WeChat who had enabled WeChat Pay Score for our service (WeChat Pay creates their orders unconfirmed). */
+export async function aPayscoreDriver(pay: FakeWeChatPay, wechatUsers: WeChatUsers): Promise<{ userId: string; openid: string }> {
+  const openid = uniqueId('openid');
+  pay.enableService(openid);
+  return { userId: (await wechatUsers.userFor(openid)).id, openid };
+}
 
 /**
  * A session paid with Payscore, settled (its order completed at WeChat Pay, its bill in our books and the journal),
@@ -16,7 +24,7 @@ export async function aSettledPayscoreSession(
   { collected }: { collected: boolean },
 ) {
   const { t, pay, payscore, orders } = deps;
-  const userId = (await t.deps.wechatUsers.userFor(uniqueId('openid'))).id;
+  const { userId } = await aPayscoreDriver(pay, t.deps.wechatUsers);
   const input = aSessionInput({ userId, paymentMode: 'payscore' });
   await new SequelizeSessionStore(t.db).open({ ...input, workflowId: `wf-${input.sessionId}`, status: 'AUTHORIZING', at: Date.now() });
   const { holdFen } = (await payscore.authorize({ sessionId: input.sessionId, userId, limits: {}, policy: input.policy.preauth })) as { holdFen: number };

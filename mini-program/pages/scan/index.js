@@ -2,6 +2,7 @@ const { fetchPile } = require('../../services/station/fetchPile');
 const { fetchActiveSessions } = require('../../services/session/fetchActiveSessions');
 const { requestSession } = require('../../services/session/requestSession');
 const { fetchPaymentModes } = require('../../services/session/fetchPaymentModes');
+const { enablePayscore } = require('../../services/payscore/enablePayscore');
 const { startReservedSession } = require('../../services/session/startReservedSession');
 const { pileCodeFrom } = require('../../utils/pile-code');
 const { askForBillMessage } = require('../../utils/subscriptions');
@@ -37,6 +38,9 @@ Component({
     starting: false,
     /** Offered here: the wallet, and WeChat Pay Score (支付分) when the operator enabled it. */
     payscoreOffered: false,
+    /** Whether this driver enabled WeChat Pay Score for our service; until then the page offers 开通. */
+    payscoreEnabled: false,
+    enablingPayscore: false,
     paymentMode: 'wallet',
   },
   methods: {
@@ -45,11 +49,13 @@ Component({
       this.loadPaymentModes();
     },
 
+    /** Also how the page learns, when the driver comes back from WeChat Pay Score's mini-program, whether they enabled it. */
     async loadPaymentModes() {
       try {
-        const modes = await fetchPaymentModes();
-        const payscoreOffered = modes.includes('payscore');
-        this.setData({ payscoreOffered, paymentMode: payscoreOffered ? this.data.paymentMode : 'wallet' });
+        const { paymentModes, payscoreEnabled } = await fetchPaymentModes();
+        const payscoreOffered = paymentModes.includes('payscore');
+        const payscoreUsable = payscoreOffered && payscoreEnabled;
+        this.setData({ payscoreOffered, payscoreEnabled: payscoreUsable, paymentMode: payscoreUsable ? this.data.paymentMode : 'wallet' });
       } catch (error) {
         // Without the list the wallet stays the way to pay.
       }
@@ -57,7 +63,20 @@ Component({
 
     onPaymentModeChange(event) {
       const { mode } = event.currentTarget.dataset;
-      if (mode === 'wallet' || (mode === 'payscore' && this.data.payscoreOffered)) this.setData({ paymentMode: mode });
+      if (mode === 'wallet' || (mode === 'payscore' && this.data.payscoreEnabled)) this.setData({ paymentMode: mode });
+    },
+
+    /** 开通: opens WeChat Pay Score's mini-program; onShow reads the state again when the driver returns. */
+    async onEnablePayscore() {
+      if (this.data.enablingPayscore) return;
+      this.setData({ enablingPayscore: true });
+      try {
+        await enablePayscore();
+      } catch (error) {
+        showError(error);
+      } finally {
+        this.setData({ enablingPayscore: false });
+      }
     },
 
     async loadActive() {
@@ -133,6 +152,7 @@ Component({
         this.setData({ stage: 'ready', pile: null });
         wx.navigateTo({ url: `/pages/charging/progress/index?id=${session.sessionId}` });
       } catch (refusal) {
+        if (refusal.code === 'PAYSCORE_NOT_ENABLED') this.setData({ payscoreEnabled: false, paymentMode: 'wallet' });
         await explainRefusal(refusal);
       } finally {
         this.setData({ starting: false });

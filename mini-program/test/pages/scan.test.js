@@ -38,13 +38,41 @@ describe('the scan and start page', () => {
     expect(fake.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/charging/progress/index?id=new-session' }]);
   });
 
-  it('lets me pay with WeChat Pay Score when the operator offers it', async () => {
-    fake.api.on('GET /sessions/payment-modes', () => ({ paymentModes: ['wallet', 'payscore'] }));
+  it('lets me pay with WeChat Pay Score when the operator offers it and I enabled it', async () => {
+    fake.api.on('GET /sessions/payment-modes', () => ({ paymentModes: ['wallet', 'payscore'], payscoreEnabled: true }));
     await scan('st-1-p01');
     expect(page.dom.textContent).toContain('微信支付分');
     await tap(page, '#pay-payscore');
     await tap(page, '#start');
     expect(fake.api.last('POST', '/sessions').data).toMatchObject({ pileCode: 'st-1-p01', paymentMode: 'payscore' });
+  });
+
+  it('offers to enable WeChat Pay Score when I have not: opens its mini-program with the token, and reads the state again when I return', async () => {
+    let enabled = false;
+    fake.api
+      .on('GET /sessions/payment-modes', () => ({ paymentModes: ['wallet', 'payscore'], payscoreEnabled: enabled }))
+      .on('POST /payments/payscore/authorization', () => ({ applyPermissionsToken: 'token-1' }));
+    await scan('st-1-p01');
+    expect(page.querySelector('#pay-payscore')).toBeFalsy();
+    await tap(page, '#payscore-enable');
+    expect(fake.miniPrograms).toEqual([expect.objectContaining({ appId: 'wxd8f3793ea3b935b8', path: 'pages/use/enable', extraData: { apply_permissions_token: 'token-1' } })]);
+    enabled = true;
+    page.instance.onShow();
+    await settle();
+    await tap(page, '#pay-payscore');
+    await tap(page, '#start');
+    expect(fake.api.last('POST', '/sessions').data).toMatchObject({ paymentMode: 'payscore' });
+  });
+
+  it('falls back to the wallet when the platform says I have not enabled WeChat Pay Score', async () => {
+    fake.api
+      .on('GET /sessions/payment-modes', () => ({ paymentModes: ['wallet', 'payscore'], payscoreEnabled: true }))
+      .fail('POST /sessions', 402, 'PAYSCORE_NOT_ENABLED', '请先开通微信支付分');
+    await scan('st-1-p01');
+    await tap(page, '#pay-payscore');
+    await tap(page, '#start');
+    expect(page.instance.data.paymentMode).toBe('wallet');
+    expect(page.querySelector('#payscore-enable')).toBeTruthy();
   });
 
   it('offers no choice of payment when only the wallet is offered', async () => {

@@ -85,6 +85,9 @@ function installFakeWx() {
     navigations: [],
     openedLocations: [],
     payments: [],
+    /** wx.navigateToMiniProgram calls (another mini-program opened), and whether the driver goes there ('ok' or 'cancel'). */
+    miniPrograms: [],
+    miniProgramOutcome: 'ok',
     /** What the next wx.requestPayment does: 'ok', 'cancel' or 'fail'. */
     paymentOutcome: 'ok',
     /** What the next wx.scanCode reads; null means the driver cancelled. */
@@ -143,6 +146,10 @@ function installFakeWx() {
         if (fake.paymentOutcome === 'ok') options.success({ errMsg: 'requestPayment:ok' });
         else options.fail({ errMsg: `requestPayment:fail ${fake.paymentOutcome}` });
       });
+    },
+    navigateToMiniProgram: (options) => {
+      fake.miniPrograms.push(options);
+      later(() => (fake.miniProgramOutcome === 'ok' ? options.success({ errMsg: 'navigateToMiniProgram:ok' }) : options.fail({ errMsg: 'navigateToMiniProgram:fail cancel' })));
     },
     stopPullDownRefresh: () => {},
   });
