@@ -36,7 +36,10 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
   const checkpointSeconds = flags.number('checkpoint-seconds', 60);
   const gatewayCount = flags.number('gateways', 1);
   // --overload F: a last step in which the gateways get 1/F of the CPU the load needs (measured in the main window).
-  const overloadFactor = flags.number('overload', 0, 2);
+  const overloadFactor = flags.number('overload', 0);
+  // --gateway-cpu S: each gateway may use only S of a core throughout (its ceiling then shows apart from the machine's).
+  const gatewayCpu = flags.number('gateway-cpu', 0);
+  if (overloadFactor > 0 && gatewayCpu > 0) throw new Error('--overload and --gateway-cpu both throttle the gateways: use one of them');
   const warmupMs = flags.smoke ? 500 : 5000;
   const graceMs = flags.smoke ? 1000 : 3000;
 
@@ -80,6 +83,10 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     note(`system: starting ${gatewayCount} gateway(s) and API`);
     const gateways: PlatformProcess[] = [];
     for (let i = 0; i < gatewayCount; i++) gateways.push(await platform.start('gateway'));
+    if (gatewayCpu > 0) {
+      const releases = gateways.map((g) => throttleProcess(g.pid, gatewayCpu));
+      cleanups.push(async () => releases.forEach((release) => release()));
+    }
     const api = await platform.start('api');
     const gatewaySum = (name: string, labels: Record<string, string> = {}) => sumOver(gateways, name, labels);
     const gatewayPids = Object.fromEntries(gateways.map((g, i) => [i ? `gateway${i + 1}` : 'gateway', g.pid]));
@@ -164,7 +171,7 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
       if (!passes(measured)) break;
     }
     const overload = overloadFactor > 0 ? await overloadStep() : undefined;
-    return report({ piles, seconds, follow, watchers: plans.length, checkpointSeconds, gateways: gatewayCount, engines: engines.describe() }, baseline, baselineResources, main, steps, overload);
+    return report({ piles, seconds, follow, watchers: plans.length, checkpointSeconds, gateways: gatewayCount, gatewayCpu: gatewayCpu || 'unlimited', engines: engines.describe() }, baseline, baselineResources, main, steps, overload);
 
     /**
      * Overload: at `charging` piles, each gateway is let run only 1/F of the CPU the main window's cost per message
