@@ -140,7 +140,7 @@ export class UplinkConsumer {
     if (overloaded !== this.overloaded) {
       this.overloaded = overloaded;
       this.ctx.metrics.overloaded.set(overloaded ? 1 : 0);
-      this.ctx.logger.warn({ pending: this.pending }, overloaded ? 'gateway overloaded: shedding stale telemetry samples' : 'gateway no longer overloaded');
+      this.ctx.logger.warn({ pending: this.pending }, overloaded ? 'gateway overloaded: more pile messages waiting than GATEWAY_OVERLOADED_AT; waiting telemetry samples are being replaced by newer ones' : 'gateway no longer overloaded');
     }
     while (this.blockedReads.length && mayTakeMore(this.pending, this.limits)) this.blockedReads.shift()!();
   }
