@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { createDatabase } from '../db/database';
 import { LiveState } from '../live/live-state';
 import { RedisHotState } from '../infra/hot-state';
@@ -9,7 +10,8 @@ import { startEngines } from './lib/engines';
 import { FanOutProbe, type FanOutWindow, measureBrokerPath } from './lib/fan-out-probe';
 import type { Flags } from './lib/flags';
 import { RemoteFleet } from './lib/fleet-remote';
-import { Platform, readCounter } from './lib/platform';
+import { Platform, type PlatformProcess, readCounter } from './lib/platform';
+import { throttleProcess } from './lib/throttle';
 import { note, type ScenarioReport } from './lib/report';
 import { benchStations, type BenchStation, seedStations } from './lib/seed';
 import { formatDistribution, ratio } from './lib/stats';
@@ -32,6 +34,12 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
   const stepSeconds = flags.number('step-seconds', 20);
   const maxPiles = findCeiling ? flags.number('max-piles', 17_500) : piles;
   const checkpointSeconds = flags.number('checkpoint-seconds', 60);
+  const gatewayCount = flags.number('gateways', 1);
+  // --overload F: a last step in which the gateways get 1/F of the CPU the load needs (measured in the main window).
+  const overloadFactor = flags.number('overload', 0);
+  // --gateway-cpu S: each gateway may use only S of a core throughout (its ceiling then shows apart from the machine's).
+  const gatewayCpu = flags.number('gateway-cpu', 0);
+  if (overloadFactor > 0 && gatewayCpu > 0) throw new Error('--overload and --gateway-cpu both throttle the gateways: use one of them');
   const warmupMs = flags.smoke ? 500 : 5000;
   const graceMs = flags.smoke ? 1000 : 3000;
 
@@ -72,10 +80,17 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     await desk.stop(baselineSessions);
     await until(async () => (await fleet.charging()) === 0, 120_000, 'every pile stopped');
 
-    note('system: starting gateway and API');
-    const gateway = await platform.start('gateway');
+    note(`system: starting ${gatewayCount} gateway(s) and API`);
+    const gateways: PlatformProcess[] = [];
+    for (let i = 0; i < gatewayCount; i++) gateways.push(await platform.start('gateway'));
+    if (gatewayCpu > 0) {
+      const releases = gateways.map((g) => throttleProcess(g.pid, gatewayCpu));
+      cleanups.push(async () => releases.forEach((release) => release()));
+    }
     const api = await platform.start('api');
-    await settled(() => readCounter(gateway.metricsUrl, 'evcp_gateway_messages_total'), async () => false, warmupMs);
+    const gatewaySum = (name: string, labels: Record<string, string> = {}) => sumOver(gateways, name, labels);
+    const gatewayPids = Object.fromEntries(gateways.map((g, i) => [i ? `gateway${i + 1}` : 'gateway', g.pid]));
+    await settled(() => gatewaySum('evcp_gateway_messages_total'), async () => false, warmupMs);
 
     const sessions = sessionsOf(stations, 'sys', maxPiles);
     const followed = sessions.slice(0, follow);
@@ -89,7 +104,7 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     let charging = 0;
     const chargeExactly = async (count: number) => {
       await connectUpTo(count);
-      const before = await readCounter(gateway.metricsUrl, 'evcp_gateway_messages_total', { kind: 'event' });
+      const before = await gatewaySum('evcp_gateway_messages_total', { kind: 'event' });
       if (count > charging) await desk.start(sessions.slice(charging, count), { recorded: new Set(followed.map((s) => s.sessionId)) });
       else await desk.stop(sessions.slice(count, charging));
       const changed = Math.abs(count - charging);
@@ -97,21 +112,40 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
       await until(async () => (await fleet.charging()) === count, 180_000, `${count} piles charging`);
       // Each start or stop is followed by a session event; wait until the gateway has taken them in (or stopped
       // taking any: a broker that dropped some shows up as lost samples of the sessions that never started).
-      const events = () => readCounter(gateway.metricsUrl, 'evcp_gateway_messages_total', { kind: 'event' });
+      const events = () => gatewaySum('evcp_gateway_messages_total', { kind: 'event' });
       await settled(events, async (n) => n - before >= changed, warmupMs);
     };
 
     const measureAt = async (count: number, windowSeconds: number): Promise<Measured> => {
       await chargeExactly(count);
       await sleep(warmupMs);
-      const usage = new UsageMeter({ gateway: gateway.pid, api: api.pid, fleet: fleet.pid, ...engines.pids }).start();
-      const counters = await gatewayCounters(gateway.metricsUrl);
-      const window = await probe.measure(windowSeconds, graceMs);
+      return measureWindow(count, windowSeconds);
+    };
+
+    /** One window at the current load; `during` runs alongside it (the overload step stops sessions meanwhile). */
+    const measureWindow = async (count: number, windowSeconds: number, during?: () => Promise<void>): Promise<Measured> => {
+      const usage = new UsageMeter({ ...gatewayPids, api: api.pid, fleet: fleet.pid, ...engines.pids }).start();
+      const counters = await gatewayCounters(gatewaySum);
+      const [window] = await Promise.all([probe.measure(windowSeconds, graceMs), during?.()]);
       const resources = usage.stop();
-      const after = await gatewayCounters(gateway.metricsUrl);
-      const handledPerSecond = Math.floor((after.handled - counters.handled) / (windowSeconds + graceMs / 1000));
-      const measured = { piles: count, window, handledPerSecond, failed: after.failed - counters.failed, resources };
-      note(`${count} piles: ${formatDistribution(window.latency)}, gateway ${handledPerSecond} msg/s, lost ${window.lost}/${window.expected}`);
+      const after = await gatewayCounters(gatewaySum);
+      const delta = (key: keyof typeof after) => after[key] - counters[key];
+      const handledPerSecond = Math.floor(delta('handled') / (windowSeconds + graceMs / 1000));
+      // Every message the gateways took from the broker costs CPU, whatever became of it.
+      const cpuSeconds = Object.keys(gatewayPids).reduce((sum, name) => sum + resources[name].cpuSeconds, 0);
+      const cpuMicrosPerMessage = Math.round((cpuSeconds * 1e6) / Math.max(1, delta('received')));
+      const measured: Measured = {
+        piles: count,
+        window,
+        handledPerSecond,
+        cpuMicrosPerMessage,
+        shed: delta('shed'),
+        checkpoints: delta('checkpoints'),
+        failed: delta('failed'),
+        resources,
+        loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+      };
+      note(`${count} piles: ${formatDistribution(window.latency)}, gateway ${handledPerSecond} msg/s at ${cpuMicrosPerMessage} µs CPU each, shed ${measured.shed}, lost ${window.lost}/${window.expected}`);
       return measured;
     };
 
@@ -136,7 +170,41 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
       steps.push(measured);
       if (!passes(measured)) break;
     }
-    return report({ piles, seconds, follow, watchers: plans.length, checkpointSeconds, engines: engines.describe() }, baseline, baselineResources, main, steps);
+    const overload = overloadFactor > 0 ? await overloadStep() : undefined;
+    return report({ piles, seconds, follow, watchers: plans.length, checkpointSeconds, gateways: gatewayCount, gatewayCpu: gatewayCpu || 'unlimited', engines: engines.describe() }, baseline, baselineResources, main, steps, overload);
+
+    /**
+     * Overload: at `charging` piles, each gateway is let run only 1/F of the CPU the main window's cost per message
+     * says the load needs, for a window in which a tenth of the sessions stop. Then the throttle is lifted and a
+     * last window shows the recovery.
+     */
+    async function overloadStep(): Promise<Overload> {
+      const coresNeeded = (charging * main.cpuMicrosPerMessage) / 1e6 / gatewayCount;
+      const share = Math.min(0.9, coresNeeded / overloadFactor);
+      note(`overload: ${charging} piles need ${coresNeeded.toFixed(2)} core per gateway; each gets ${share.toFixed(2)} (1/${overloadFactor}) for ${stepSeconds} s`);
+      const stopping = sessions.slice(Math.floor(charging * 0.9), charging);
+      const eventsBefore = await gatewaySum('evcp_gateway_messages_total', { kind: 'event', outcome: 'handled' });
+      const releases = gateways.map((g) => throttleProcess(g.pid, share));
+      let overloadedSeen = 0;
+      const watch = setInterval(() => void gatewaySum('evcp_gateway_overloaded').then((n) => (overloadedSeen = Math.max(overloadedSeen, n))), 1000);
+      let window: Measured;
+      try {
+        window = await measureWindow(charging, stepSeconds, () => sleep((stepSeconds * 1000) / 3).then(() => desk.stop(stopping)));
+      } finally {
+        releases.forEach((release) => release());
+        clearInterval(watch);
+      }
+      const recoveryStarted = Date.now();
+      await until(async () => (await gatewaySum('evcp_gateway_overloaded')) === 0, 120_000, 'the gateways no longer overloaded');
+      const recoveredInMs = Date.now() - recoveryStarted;
+      charging -= stopping.length;
+      await until(async () => (await fleet.charging()) === charging, 120_000, `${charging} piles charging after the stops`);
+      await settled(() => gatewaySum('evcp_gateway_messages_total', { kind: 'event', outcome: 'handled' }), async (n) => n - eventsBefore >= stopping.length, warmupMs);
+      const stopEvents = (await gatewaySum('evcp_gateway_messages_total', { kind: 'event', outcome: 'handled' })) - eventsBefore;
+      note(`overload over: not overloaded ${recoveredInMs} ms after the throttle was lifted; ${stopEvents} session events handled for ${stopping.length} stops`);
+      const recovery = await measureWindow(charging, stepSeconds);
+      return { factor: overloadFactor, share, window, overloadedSeen, stopsSent: stopping.length, stopEvents, recoveredInMs, recovery };
+    }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => note(`cleanup: ${error}`));
   }
@@ -146,8 +214,31 @@ interface Measured {
   piles: number;
   window: FanOutWindow;
   handledPerSecond: number;
+  /** The gateways' CPU time over the window divided by the messages they took in it. */
+  cpuMicrosPerMessage: number;
+  shed: number;
+  checkpoints: number;
   failed: number;
   resources: ReturnType<UsageMeter['stop']>;
+  loadAverage: number[];
+}
+
+interface Overload {
+  factor: number;
+  share: number;
+  window: Measured;
+  /** Gateways that reported `evcp_gateway_overloaded` 1 at some scrape during the window. */
+  overloadedSeen: number;
+  stopsSent: number;
+  /** Session events (the stops' `sessionStopped`, possibly others) the gateways handled from the stops on. */
+  stopEvents: number;
+  recoveredInMs: number;
+  recovery: Measured;
+}
+
+async function sumOver(processes: PlatformProcess[], name: string, labels: Record<string, string>): Promise<number> {
+  const values = await Promise.all(processes.map((p) => readCounter(p.metricsUrl, name, labels)));
+  return values.reduce((a, b) => a + b, 0);
 }
 
 function sessionsOf(stations: BenchStation[], phase: string, count: number): DeskSession[] {
@@ -156,9 +247,15 @@ function sessionsOf(stations: BenchStation[], phase: string, count: number): Des
     .slice(0, count);
 }
 
-async function gatewayCounters(metricsUrl: string) {
-  const count = (outcome: string) => readCounter(metricsUrl, 'evcp_gateway_messages_total', { kind: 'telemetry', outcome });
-  return { handled: await count('handled'), failed: await count('failed') };
+async function gatewayCounters(sum: (name: string, labels?: Record<string, string>) => Promise<number>) {
+  const [handled, failed, taken, shed, checkpoints] = await Promise.all([
+    sum('evcp_gateway_messages_total', { kind: 'telemetry', outcome: 'handled' }),
+    sum('evcp_gateway_messages_total', { kind: 'telemetry', outcome: 'failed' }),
+    sum('evcp_gateway_messages_total'),
+    sum('evcp_gateway_shed_messages_total'),
+    sum('evcp_gateway_signals_total', { signal: 'meterCheckpoint' }),
+  ]);
+  return { handled, failed, received: taken + shed, shed, checkpoints };
 }
 
 /** Waits until a counter reaches what `enough` asks, or stops moving for `quietMs`. */
@@ -170,7 +267,14 @@ async function settled(read: () => Promise<number>, enough: (value: number) => P
   }
 }
 
-function report(setup: Record<string, unknown>, baseline: Awaited<ReturnType<typeof measureBrokerPath>>, baselineResources: Measured['resources'], main: Measured, steps: Measured[]): ScenarioReport {
+function report(
+  setup: Record<string, unknown>,
+  baseline: Awaited<ReturnType<typeof measureBrokerPath>>,
+  baselineResources: Measured['resources'],
+  main: Measured,
+  steps: Measured[],
+  overload: Overload | undefined,
+): ScenarioReport {
   const passing = [main, ...steps].filter((m) => m.window.latency.p99 <= P99_GOAL_MS && m.window.lost === 0).map((m) => m.piles);
   const failing = [main, ...steps].filter((m) => !passing.includes(m.piles)).map((m) => m.piles);
   const ceiling = { highestPassing: passing.length ? Math.max(...passing) : null, lowestFailing: failing.length ? Math.min(...failing) : null };
@@ -178,7 +282,12 @@ function report(setup: Record<string, unknown>, baseline: Awaited<ReturnType<typ
     scenario: 'telemetry',
     setup,
     baseline: { deliveredPerSecond: baseline.perSecond, latencyMs: baseline.latency, resources: baselineResources },
-    ours: { ...main, ceiling, steps: steps.map((s) => ({ piles: s.piles, latencyMs: s.window.latency, lost: s.window.lost, handledPerSecond: s.handledPerSecond })) },
+    ours: {
+      ...main,
+      ceiling,
+      steps: steps.map((s) => ({ piles: s.piles, latencyMs: s.window.latency, lost: s.window.lost, handledPerSecond: s.handledPerSecond, cpuMicrosPerMessage: s.cpuMicrosPerMessage })),
+      overload,
+    },
     ratios: {
       gatewayThroughputVsBaseline: ratio(main.handledPerSecond, baseline.perSecond),
       p99VsBaseline: ratio(main.window.latency.p99, baseline.latency.p99),
@@ -190,11 +299,22 @@ function report(setup: Record<string, unknown>, baseline: Awaited<ReturnType<typ
     summary: [
       `baseline (broker → subscriber): ${baseline.perSecond} msg/s, ${formatDistribution(baseline.latency)}`,
       `  ${formatUsage(baselineResources)}`,
-      `ours (pile → WebSocket): gateway handled ${main.handledPerSecond} msg/s, WebSocket delivered ${main.window.deliveredPerSecond} msg/s`,
+      `ours (pile → WebSocket): ${setup.gateways} gateway(s) handled ${main.handledPerSecond} msg/s at ${main.cpuMicrosPerMessage} µs CPU per message, WebSocket delivered ${main.window.deliveredPerSecond} msg/s; shed ${main.shed}`,
       `  latency ${formatDistribution(main.window.latency)}; lost ${main.window.lost} of ${main.window.expected}; gateway failures ${main.failed}`,
-      `  ${formatUsage(main.resources)}`,
+      `  ${formatUsage(main.resources)}; load average ${main.loadAverage.join(' ')}`,
+      ...(overload ? overloadSummary(overload) : []),
       ...steps.map((s) => `ceiling step ${s.piles} piles: ${formatDistribution(s.window.latency)}, gateway ${s.handledPerSecond} msg/s, lost ${s.window.lost}`),
       `ceiling: highest passing ${ceiling.highestPassing ?? '-'} piles, lowest failing ${ceiling.lowestFailing ?? '-'} piles`,
     ],
   };
+}
+
+function overloadSummary(o: Overload): string[] {
+  const line = (m: Measured) =>
+    `gateway ${m.handledPerSecond} msg/s handled, shed ${m.shed}, checkpoints ${m.checkpoints}, ${formatDistribution(m.window.latency)}, lost ${m.window.lost} of ${m.window.expected}; ${formatUsage(m.resources)}`;
+  return [
+    `overload (each gateway ${o.share.toFixed(2)} core, 1/${o.factor} of what the load needs): ${line(o.window)}; overloaded gauge seen on ${o.overloadedSeen} gateway(s)`,
+    `  stops during overload: ${o.stopsSent} sent, ${o.stopEvents} session events handled; not overloaded ${o.recoveredInMs} ms after the throttle was lifted`,
+    `  recovery window: ${line(o.recovery)}`,
+  ];
 }

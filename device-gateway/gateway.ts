@@ -21,13 +21,16 @@ import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
 import type { PileTopics } from '../device-protocol/topics';
-import { routeMessage } from './routing';
+import { routeMessage, routeUplink } from './routing';
+import { DEFAULT_UPLINK_LOAD_LIMITS, type UplinkLoadLimits, admitUplink, isOverloaded, mayTakeMore } from './uplink-load';
 
 export interface GatewayOptions {
   /** Shared-subscription group; empty for a broker without shared subscriptions. */
   sharedGroup: string;
   heartbeatTimeoutMs: number;
   sweepIntervalMs?: number;
+  /** When it counts as overloaded and how much it may hold; unset: DEFAULT_UPLINK_LOAD_LIMITS. */
+  load?: UplinkLoadLimits;
 }
 
 /** Opens the gateway's MQTT connection with `onMessage` listening from the start. */
@@ -48,8 +51,9 @@ export interface RunningGateway {
 export async function startGateway(ctx: GatewayContext, connect: ConnectGateway, options: GatewayOptions): Promise<RunningGateway> {
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
   await ctx.watched.start();
-  const uplinks = new UplinkConsumer(ctx, presence);
+  const uplinks = new UplinkConsumer(ctx, presence, options.load);
   const mqtt = await connect(uplinks.onMessage);
+  uplinks.applyBackpressure(mqtt);
   reportConnectionLoss(ctx, mqtt);
   await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
@@ -74,22 +78,71 @@ export async function startGateway(ctx: GatewayContext, connect: ConnectGateway,
   };
 }
 
-/** Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order. */
+/**
+ * Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order.
+ * Bounded under overload (uplink-load.ts): a pile's newer telemetry sample replaces its older one still waiting,
+ * and past `maxPending` messages the connections are not read until some finish (the broker holds the rest).
+ */
 export class UplinkConsumer {
   private readonly perPile = new KeyedQueue();
+  /** Each pile's telemetry sample queued at the tail of its queue and not started yet. */
+  private readonly waitingTelemetry = new Map<string, { payload: Buffer }>();
+  private readonly blockedReads: (() => void)[] = [];
+  private pending = 0;
+  private overloaded = false;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly presence: PilePresence,
+    private readonly limits: UplinkLoadLimits = DEFAULT_UPLINK_LOAD_LIMITS,
   ) {}
 
   /** The listener of every connection whose messages this gateway handles. */
   readonly onMessage: OnMessageCallback = (topic, payload) => {
-    void this.perPile.run(this.ctx.topics.parseUplink(topic)?.pileId ?? '', () => routeMessage(this.ctx, this.presence, topic, payload));
+    const address = this.ctx.topics.parseUplink(topic);
+    const pileId = address?.pileId ?? '';
+    const waiting = this.waitingTelemetry.get(pileId);
+    if (address && admitUplink(address.kind, waiting ? 'waiting_telemetry' : 'other') === 'replace_waiting') {
+      waiting!.payload = payload;
+      this.ctx.metrics.shed.inc({ kind: address.kind });
+      return;
+    }
+    this.waitingTelemetry.delete(pileId);
+    const slot = { payload };
+    if (address?.kind === 'telemetry') this.waitingTelemetry.set(pileId, slot);
+    this.taken(1);
+    void this.perPile
+      .run(pileId, () => {
+        if (this.waitingTelemetry.get(pileId) === slot) this.waitingTelemetry.delete(pileId);
+        return address ? routeUplink(this.ctx, this.presence, address, slot.payload) : routeMessage(this.ctx, this.presence, topic, slot.payload);
+      })
+      .finally(() => this.taken(-1));
   };
+
+  /**
+   * mqtt.js reads a connection's next packet only once its `handleMessage` calls back: holding it is the
+   * backpressure that bounds what the gateway takes in (the broker keeps QoS 1 messages meanwhile).
+   */
+  applyBackpressure(client: MqttClient): void {
+    client.handleMessage = (_packet, callback) => {
+      if (mayTakeMore(this.pending, this.limits)) callback();
+      else this.blockedReads.push(() => callback());
+    };
+  }
 
   drain(): Promise<void> {
     return this.perPile.drain();
+  }
+
+  private taken(delta: number) {
+    this.pending += delta;
+    const overloaded = isOverloaded(this.pending, this.overloaded, this.limits);
+    if (overloaded !== this.overloaded) {
+      this.overloaded = overloaded;
+      this.ctx.metrics.overloaded.set(overloaded ? 1 : 0);
+      this.ctx.logger.warn({ pending: this.pending }, overloaded ? 'gateway overloaded: more pile messages waiting than GATEWAY_OVERLOADED_AT; waiting telemetry samples are being replaced by newer ones' : 'gateway no longer overloaded');
+    }
+    while (this.blockedReads.length && mayTakeMore(this.pending, this.limits)) this.blockedReads.shift()!();
   }
 }
 

@@ -8,9 +8,10 @@ import { checkpointSlots } from './checkpoint-slots';
 import { type GatewayContext, relayToSession } from './context';
 
 export interface AcceptedReading {
-  session: SessionLiveRecord & { meterStartWh: number };
-  /** Energy per tariff band from the meter start up to this reading. */
-  ledger: EnergyByBand;
+  session: SessionLiveRecord;
+  meterStartWh: number;
+  /** Energy per tariff band from the meter start up to this reading; worked out when first asked (most samples never are). */
+  ledger(): EnergyByBand;
 }
 
 /**
@@ -37,20 +38,21 @@ export async function takeMeterReading(
     await reportImplausibleMeter(ctx, pile, sessionId, checkpoint, reading, problem);
     return undefined;
   }
-  const ledger = addMeteredSegment(session.tariff, checkpoint.ledger, checkpoint, reading);
+  let ledgerUpToReading: EnergyByBand | undefined;
+  const ledger = () => (ledgerUpToReading ??= addMeteredSegment(session.tariff, checkpoint.ledger, checkpoint, reading));
 
   const slotOf = checkpointSlots(session, ctx.checkpointIntervalMs);
   if (slotOf(reading.at) > slotOf(checkpoint.at)) {
     // Several gateways may see readings of this session; the first to claim the slot sends the checkpoint.
     if (await ctx.hot.setIfAbsent(hotKeys.checkpointSlot(sessionId, slotOf(reading.at)), '1', 2 * ctx.checkpointIntervalMs)) {
-      await ctx.live.checkpointTaken(sessionId, { ...reading, ledger });
-      ctx.sessions.checkpointTaken(sessionId, { ...reading, ledger });
+      await ctx.live.checkpointTaken(sessionId, { ...reading, ledger: ledger() });
+      ctx.sessions.checkpointTaken(sessionId, { ...reading, ledger: ledger() });
       relayToSession(ctx, sessionId, meterCheckpointSignal, { ...reading, ...sample });
     } else {
       ctx.sessions.forget(sessionId); // another gateway took it: read its checkpoint next time
     }
   }
-  return { session: { ...session, meterStartWh: session.meterStartWh }, ledger };
+  return { session, meterStartWh: session.meterStartWh, ledger };
 }
 
 /**

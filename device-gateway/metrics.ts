@@ -1,13 +1,47 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
 export function createGatewayMetrics(registry: Registry) {
+  const messages = new Counter({
+    name: 'evcp_gateway_messages_total',
+    help: 'Pile messages by kind and outcome (handled, duplicate, stale, rejected, failed)',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const handleSeconds = new Histogram({
+    name: 'evcp_gateway_handle_seconds',
+    help: 'Time to handle one pile message',
+    labelNames: ['kind'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  // Every message counts once and is timed once: each label set's child is made once, not hashed per message.
+  const outcomes = new Map<string, Counter.Internal>();
+  const timings = new Map<string, Histogram.Internal<'kind'>>();
   return {
-    messages: new Counter({
-      name: 'evcp_gateway_messages_total',
-      help: 'Pile messages by kind and outcome (handled, duplicate, stale, rejected, failed)',
-      labelNames: ['kind', 'outcome'] as const,
+    messages,
+    /** Counts one message of `kind` with `outcome` (kinds and outcomes are a fixed few, so the map stays small). */
+    countMessage(kind: string, outcome: string): void {
+      const key = `${kind}/${outcome}`;
+      let child = outcomes.get(key);
+      if (!child) outcomes.set(key, (child = messages.labels({ kind, outcome })));
+      child.inc();
+    },
+    observeHandling(kind: string, seconds: number): void {
+      let child = timings.get(kind);
+      if (!child) timings.set(kind, (child = handleSeconds.labels({ kind })));
+      child.observe(seconds);
+    },
+    shed: new Counter({
+      name: 'evcp_gateway_shed_messages_total',
+      help: 'Pile messages dropped unhandled because the gateway fell behind: telemetry samples replaced by a newer sample of the same pile (never statuses, events or acks)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    overloaded: new Gauge({
+      name: 'evcp_gateway_overloaded',
+      help: '1 while the gateway holds more pile messages than it is sized for (see GATEWAY_OVERLOADED_AT) and sheds stale telemetry, else 0',
       registers: [registry],
     }),
     brokerDisconnects: new Counter({
@@ -36,13 +70,6 @@ export function createGatewayMetrics(registry: Registry) {
       name: 'evcp_gateway_signals_total',
       help: 'Signals sent to session workflows, by signal and result',
       labelNames: ['signal', 'result'] as const,
-      registers: [registry],
-    }),
-    handleSeconds: new Histogram({
-      name: 'evcp_gateway_handle_seconds',
-      help: 'Time to handle one pile message',
-      labelNames: ['kind'] as const,
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [registry],
     }),
     signalLagSeconds: new Histogram({

@@ -30,6 +30,11 @@ export type Outcome = 'handled' | 'duplicate' | 'rejected' | 'failed';
 export async function routeMessage(ctx: GatewayContext, presence: PilePresence, topic: string, payload: Buffer): Promise<Outcome> {
   const address = ctx.topics.parseUplink(topic);
   if (!address) return reject(ctx, 'unknown', 'bad_topic', { topic });
+  return routeUplink(ctx, presence, address, payload);
+}
+
+/** routeMessage for a topic already parsed. */
+export async function routeUplink(ctx: GatewayContext, presence: PilePresence, address: { pileId: string; kind: UplinkKind }, payload: Buffer): Promise<Outcome> {
   const { pileId, kind } = address;
   const parsed = parseUplink(kind, payload);
   if (!parsed.ok) return reject(ctx, kind, 'invalid_payload', { pileId, error: parsed.error });
@@ -51,7 +56,7 @@ async function handleValidMessage(ctx: GatewayContext, presence: PilePresence, p
     // pile's retained status or an adopted session brings it again (session-adoption.ts). Handlers are idempotent.
     const dedupeKey = kind !== 'telemetry' && kind !== 'heartbeat' ? hotKeys.pileMessage(pileId, message.msgId) : undefined;
     if (dedupeKey && (await ctx.hot.get(dedupeKey)) !== undefined) {
-      ctx.metrics.messages.inc({ kind, outcome: 'duplicate' });
+      ctx.metrics.countMessage(kind, 'duplicate');
       return 'duplicate';
     }
     await presence.seen(pile);
@@ -59,20 +64,20 @@ async function handleValidMessage(ctx: GatewayContext, presence: PilePresence, p
     // Handlers are idempotent, so a transient failure (Redis, Temporal) is retried a couple of times in place.
     await retryTransient(() => handle(ctx, pile, message), { delaysMs: [100, 1000] });
     if (dedupeKey) await ctx.hot.set(dedupeKey, '1', DUPLICATE_WINDOW_MS);
-    ctx.metrics.messages.inc({ kind, outcome: 'handled' });
+    ctx.metrics.countMessage(kind, 'handled');
     return 'handled';
   } catch (error) {
-    ctx.metrics.messages.inc({ kind, outcome: 'failed' });
+    ctx.metrics.countMessage(kind, 'failed');
     ctx.logger.error({ err: error, pileId, kind }, 'failed to handle pile message');
     return 'failed';
   } finally {
-    ctx.metrics.handleSeconds.observe({ kind }, Number(process.hrtime.bigint() - started) / 1e9);
+    ctx.metrics.observeHandling(kind, Number(process.hrtime.bigint() - started) / 1e9);
   }
 }
 
 function reject(ctx: GatewayContext, kind: string, reason: string, detail: Record<string, unknown>): Outcome {
   ctx.metrics.rejected.inc({ reason });
-  ctx.metrics.messages.inc({ kind, outcome: 'rejected' });
+  ctx.metrics.countMessage(kind, 'rejected');
   ctx.logger.warn({ ...detail, reason }, 'rejected pile message');
   return 'rejected';
 }

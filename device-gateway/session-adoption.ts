@@ -57,6 +57,7 @@ export class DepartedGateways {
 
   private async adopt(name: string): Promise<void> {
     const client = await this.options.connectAs(name, this.uplinks.onMessage);
+    this.uplinks.applyBackpressure(client);
     try {
       await client.unsubscribeAsync(this.ctx.topics.gatewaySubscriptions(this.options.sharedGroup));
       await untilQuiet(client, this.quietMs);

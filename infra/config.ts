@@ -156,6 +156,14 @@ export const fragments = {
      * this long is gone, and a live gateway takes over what its MQTT session holds (device-gateway/session-adoption.ts).
      */
     GATEWAY_LEASE_SECONDS: positiveInt.default(10),
+    /**
+     * Pile messages a gateway may hold (taken from the broker, not yet handled) before it counts as overloaded
+     * (`evcp_gateway_overloaded`); it recovers at a quarter of this. Overloaded or not, a pile's telemetry sample
+     * still waiting is replaced by its newer one (device-gateway/uplink-load.ts).
+     */
+    GATEWAY_OVERLOADED_AT: positiveInt.default(2_000),
+    /** At this many held messages the gateway stops reading from the broker until some are handled: its memory stays bounded. */
+    GATEWAY_MAX_PENDING_MESSAGES: positiveInt.default(30_000),
   },
   ocpp: {
     /** Where the OCPP 1.6J central system listens: chargers connect to ws://host:OCPP_PORT/ocpp/1.6/{chargePointId} (TLS in front: docs/ocpp.md). */

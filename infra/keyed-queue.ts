@@ -3,16 +3,16 @@
  * one session. A failed task does not stop the ones queued behind it.
  */
 export class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  /** Per key, the last task's settling: it never rejects, so the next task chains on it without a catch of its own. */
+  private readonly tails = new Map<string, Promise<void>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const result = (this.tails.get(key) ?? Promise.resolve()).catch(() => undefined).then(task);
-    this.tails.set(key, result);
-    void result
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.tails.get(key) === result) this.tails.delete(key);
-      });
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = result.then(ignore, ignore);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
     return result;
   }
 
@@ -26,3 +26,5 @@ export class KeyedQueue {
     await Promise.allSettled(this.tails.values());
   }
 }
+
+function ignore(): void {}

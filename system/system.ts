@@ -5,6 +5,7 @@ import type { PaymentProvider } from '../activities/ports';
 import { apiConfig, buildApiDeps, startApi } from '../api/server';
 import { createDatabase, ensurePrivateDataDir } from '../db/database';
 import { seedDemo } from './seed-demo';
+import { uplinkLoadLimits } from '../device-gateway/uplink-load';
 import { buildGatewayContext, startGateway } from '../device-gateway/gateway';
 import { startSimulator } from '../simulator';
 import { fragments } from '../infra/config';
@@ -152,7 +153,7 @@ export async function startSystem(
     const gateway = await startGateway(
       gatewayContext,
       (onMessage) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, onMessage }),
-      { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000 },
+      { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, load: uplinkLoadLimits(env.GATEWAY_OVERLOADED_AT, env.GATEWAY_MAX_PENDING_MESSAGES) },
     );
     stops.push(() => gateway.stop());
     const ocpp = await startCentralSystem(

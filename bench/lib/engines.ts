@@ -68,7 +68,10 @@ export async function startEngines(options: { temporal: TemporalPersistence }): 
 async function startMosquitto(workDir: string, keep: (name: string, child: Child) => void): Promise<string> {
   const port = await freePort();
   const config = path.join(workDir, 'mosquitto.conf');
-  fs.writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', 'connection_messages false', ''].join('\n'));
+  // The per-client queue of ops/mosquitto/mosquitto.conf: with the default (1,000) a gateway that falls behind has
+  // QoS 1 events dropped by the broker before it could shed or hold anything itself.
+  const queue = ['max_queued_messages 20000', 'max_queued_bytes 16777216'];
+  fs.writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...queue, 'log_dest stderr', 'log_type error', 'connection_messages false', ''].join('\n'));
   const child = startChild(binary('mosquitto', '/usr/sbin/mosquitto'), ['-c', config], { raiseFileLimit: true });
   keep('broker', child);
   await waitForPort(port, 10_000, child);

@@ -29,6 +29,8 @@ function rssMiB(pid: number): number {
 export interface ProcessUsage {
   /** Share of one core over the window: 100 = one core busy all the time. */
   cpuPercent: number;
+  /** CPU time used over the window, user + system. */
+  cpuSeconds: number;
   rssMaxMiB: number;
   rssEndMiB: number;
 }
@@ -55,7 +57,8 @@ export class UsageMeter {
     const usage: Record<string, ProcessUsage> = {};
     for (const [name, pid] of Object.entries(this.pids)) {
       const begin = this.started.get(name)!;
-      usage[name] = { cpuPercent: Math.round(((cpuSeconds(pid) - begin.cpu) / elapsed) * 100), rssMaxMiB: begin.rssMax, rssEndMiB: rssMiB(pid) };
+      const used = cpuSeconds(pid) - begin.cpu;
+      usage[name] = { cpuPercent: Math.round((used / elapsed) * 100), cpuSeconds: used, rssMaxMiB: begin.rssMax, rssEndMiB: rssMiB(pid) };
     }
     return usage;
   }

@@ -16,14 +16,14 @@ export const handleTelemetry: Handler<TelemetryMessage> = async (ctx, pile, samp
   const reading = { at: sample.ts, meterWh: sample.energyRegisterWh };
   const accepted = await takeMeterReading(ctx, pile, sample.sessionId, reading, { powerW: sample.powerW, socPercent: sample.socPercent });
   if (!accepted || !ctx.watched.isWatched(sample.sessionId)) return;
-  const { session, ledger } = accepted;
+  const { session, meterStartWh, ledger } = accepted;
   const progress: LiveProgress = {
     type: 'session.progress',
     sessionId: session.sessionId,
     at: new Date(sample.ts).toISOString(),
-    energyWh: sample.energyRegisterWh - session.meterStartWh,
+    energyWh: sample.energyRegisterWh - meterStartWh,
     powerW: sample.powerW,
-    costFen: priceEnergyByBand(session.tariff, ledger).energyFen,
+    costFen: priceEnergyByBand(session.tariff, ledger()).energyFen,
     elapsedSeconds: Math.max(0, Math.floor((sample.ts - (session.startedAt ?? sample.ts)) / 1000)),
     socPercent: sample.socPercent,
   };

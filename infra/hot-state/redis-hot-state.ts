@@ -44,6 +44,11 @@ export class RedisHotState implements HotState {
   }
 
   async hashSet(key: string, fields: Record<string, string>, ttlMs?: number) {
+    // One command needs no transaction (the gateway writes a checkpoint this way every interval per session).
+    if (!ttlMs) {
+      await this.commands.hset(key, fields);
+      return;
+    }
     const pipeline = this.commands.multi().hset(key, fields);
     if (ttlMs) pipeline.pexpire(key, ttlMs);
     await pipeline.exec();

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { UPLINK_KINDS, type UplinkKind } from '../device-protocol/topics';
+import { type PileQueueTail, admitUplink, isOverloaded, mayTakeMore, uplinkLoadLimits } from './uplink-load';
+
+describe('admitting a pile message', () => {
+  const table: [UplinkKind, PileQueueTail, ReturnType<typeof admitUplink>][] = [
+    ['telemetry', 'waiting_telemetry', 'replace_waiting'],
+    ['telemetry', 'other', 'enqueue'],
+    ['event', 'waiting_telemetry', 'enqueue'],
+    ['status', 'waiting_telemetry', 'enqueue'],
+    ['ack', 'waiting_telemetry', 'enqueue'],
+    ['heartbeat', 'waiting_telemetry', 'enqueue'],
+    ['event', 'other', 'enqueue'],
+  ];
+
+  it.each(table)('a %s message arriving behind %s is to %s', (kind, tail, expected) => {
+    expect(admitUplink(kind, tail)).toBe(expected);
+  });
+
+  it('never sheds anything but telemetry, whatever waits in the queue', () => {
+    const kinds = UPLINK_KINDS.filter((k) => k !== 'telemetry');
+    fc.assert(
+      fc.property(fc.constantFrom(...kinds), fc.constantFrom<PileQueueTail>('waiting_telemetry', 'other'), (kind, tail) => admitUplink(kind, tail) === 'enqueue'),
+    );
+  });
+});
+
+describe('the overload gauge', () => {
+  const limits = uplinkLoadLimits(2_000, 30_000);
+
+  it.each([
+    [limits.overloadedAt - 1, false, false],
+    [limits.overloadedAt, false, true],
+    [limits.overloadedAt - 1, true, true],
+    [limits.recoveredAt + 1, true, true],
+    [limits.recoveredAt, true, false],
+    [0, true, false],
+  ])('with %i messages pending, overloaded before: %s, is overloaded: %s', (pending, before, expected) => {
+    expect(isOverloaded(pending, before, limits)).toBe(expected);
+  });
+
+  it('recovers below where it turned overloaded, so it does not flap at the mark', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 1_000_000 }), fc.integer({ min: 1, max: 2_000_000 }), (overloadedAt, maxPending) => {
+        const l = uplinkLoadLimits(overloadedAt, maxPending);
+        return l.recoveredAt < l.overloadedAt && l.overloadedAt <= l.maxPending && isOverloaded(l.overloadedAt - 1, true, l) && !isOverloaded(l.overloadedAt - 1, false, l);
+      }),
+    );
+  });
+});
+
+describe('reading from the broker', () => {
+  const limits = uplinkLoadLimits(2_000, 30_000);
+
+  it.each([
+    [0, true],
+    [limits.maxPending - 1, true],
+    [limits.maxPending, false],
+    [limits.maxPending + 5, false],
+  ])('with %i messages pending may take more: %s', (pending, expected) => {
+    expect(mayTakeMore(pending, limits)).toBe(expected);
+  });
+});
