@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import net from 'node:net';
-
+import { basename, join } from 'node:path';
 
 const running = new Set<ChildProcess>();
 
@@ -44,6 +45,14 @@ export function startChild(command: string, args: string[], options: { env?: Nod
   };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
+  // BENCH_CHILD_LOG_DIR keeps each child's whole output for a post-mortem (a hung or failing run).
+  const logDir = process.env.BENCH_CHILD_LOG_DIR;
+  if (logDir) {
+    const file = createWriteStream(join(logDir, `${basename(args.find((a) => a.endsWith('.js')) ?? command)}.${child.pid}.log`));
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    child.once('close', () => file.end());
+  }
   running.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   void exited.then(() => running.delete(child));
