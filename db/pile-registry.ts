@@ -29,28 +29,83 @@ const registered = (row: PileRow): RegisteredPile => ({
 
 /** An unknown pile id is remembered this long at most, so a pile added by staff is heard at once even if a change announcement is missed. */
 const UNKNOWN_PILE_TTL_MS = 5_000;
+/** Unknown ids remembered at most (a fleet's worth of mistyped or retired ids); past it the memory of them starts over. */
+const MAX_UNKNOWN_PILES = 10_000;
 
 /**
- * Which piles exist and where: read from the database, cached (piles are rarely added). With `hot`, the cache is
- * dropped whenever staff announce a catalogue change (StationDirectory.changed), so a new pile's messages are
- * accepted and a new rated power applies without a restart.
+ * Which piles exist and where: every pile read from the database in one query, held in memory and read again in
+ * the background every `ttlMs` (piles are rarely added). One query, not one per pile: a gateway that subscribes
+ * hears from every pile within seconds, and a lookup per pile made those seconds 10,000 queries. A pile the
+ * snapshot does not know (added since) is read alone. With `hot`, the snapshot is dropped whenever staff announce a
+ * catalogue change (StationDirectory.changed), so a new pile's messages are accepted and a new rated power applies
+ * without a restart.
  */
 export class PileRegistry {
-  private readonly cache = new Map<string, { pile: RegisteredPile | undefined; until: number }>();
+  private snapshot?: { piles: Promise<Map<string, RegisteredPile>>; until: number };
+  private readonly unknown = new Map<string, number>();
   private following?: Promise<unknown>;
 
   constructor(private readonly options: { db: Database; hot?: HotState; ttlMs?: number; clock?: () => number }) {}
 
   async lookup(pileId: string): Promise<RegisteredPile | undefined> {
-    if (this.options.hot) await (this.following ??= this.options.hot.subscribe(channels.catalogueChanged, () => this.cache.clear()));
-    const now = (this.options.clock ?? Date.now)();
-    const cached = this.cache.get(pileId);
-    if (cached && cached.until > now) return cached.pile;
+    if (this.options.hot) await (this.following ??= this.options.hot.subscribe(channels.catalogueChanged, () => this.forget()));
+    const now = this.now();
+    const piles = await this.piles(now);
+    const known = piles.get(pileId);
+    if (known) return known;
+    if ((this.unknown.get(pileId) ?? 0) > now) return undefined;
     const row = await this.options.db.models.Pile.findByPk(pileId, { attributes: ATTRIBUTES });
-    const pile = row ? registered(row) : undefined;
-    const ttlMs = this.options.ttlMs ?? 60_000;
-    this.cache.set(pileId, { pile, until: now + (pile ? ttlMs : Math.min(ttlMs, UNKNOWN_PILE_TTL_MS)) });
-    return pile;
+    if (row) {
+      const pile = registered(row);
+      piles.set(pileId, pile);
+      return pile;
+    }
+    if (this.unknown.size >= MAX_UNKNOWN_PILES) this.unknown.clear();
+    this.unknown.set(pileId, now + Math.min(this.ttlMs, UNKNOWN_PILE_TTL_MS));
+    return undefined;
+  }
+
+  /** The snapshot; once it is older than the TTL a new one is read, and the old one serves until it arrives. */
+  private piles(now: number): Promise<Map<string, RegisteredPile>> {
+    const current = this.snapshot;
+    if (!current) {
+      const first = this.readAll();
+      this.snapshot = { piles: first, until: now + this.ttlMs };
+      first.catch(() => {
+        if (this.snapshot?.piles === first) this.snapshot = undefined;
+      });
+      return first;
+    }
+    if (current.until <= now) {
+      current.until = now + this.ttlMs;
+      this.readAll().then(
+        (piles) => {
+          if (this.snapshot === current) this.snapshot = { piles: Promise.resolve(piles), until: current.until };
+        },
+        () => {
+          if (this.snapshot === current) current.until = 0;
+        },
+      );
+    }
+    return current.piles;
+  }
+
+  private async readAll(): Promise<Map<string, RegisteredPile>> {
+    const rows = await this.options.db.models.Pile.findAll({ attributes: ATTRIBUTES, raw: true });
+    return new Map(rows.map((row) => [row.id, registered(row)]));
+  }
+
+  private forget(): void {
+    this.snapshot = undefined;
+    this.unknown.clear();
+  }
+
+  private get ttlMs(): number {
+    return this.options.ttlMs ?? 60_000;
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
   /**
