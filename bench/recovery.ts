@@ -66,6 +66,17 @@ export async function recoveryScenario(flags: Flags): Promise<ScenarioReport> {
       workerUsage,
       loadAverage,
     };
+    // Noted before the stop phase, which a loaded machine can break (then the report below never prints).
+    const whereLines = [
+      `sessions taking in a checkpoint again, per 5 s after the kill: ${whereTimeWent.recoveredPer5s.join(' ')}`,
+      `first workflow task started after the kill: +${whereTimeWent.firstTaskStartedAfterKillMs} ms`,
+      `each session's first task after the kill, scheduled → started (queue and sticky timeout): ${formatDistribution(whereTimeWent.firstTaskWait)}`,
+      `same task, started → completed (replay and run): ${formatDistribution(whereTimeWent.firstTaskRun)}`,
+      `checkpoints it took in at once (signal backlog): ${formatDistribution(whereTimeWent.checkpointsInFirstTask, 'checkpoints')}`,
+      `workflow task timeouts after the kill: ${whereTimeWent.scheduleToStartTimeouts} ScheduleToStart (sticky queue), ${whereTimeWent.startToCloseTimeouts} StartToClose (in flight on the killed worker)`,
+      `workers from ${replacement ? 'ready' : 'the kill'} until the last recovery was seen (polled every 5 s): ${formatUsage(workerUsage)}; load average then ${loadAverage.join(' ')}`,
+    ];
+    for (const line of whereLines) note(line);
 
     const completed = await stopSessions(charging.processes.api.url, charging.started.sessions, charging.watch, concurrency);
     const metersAtStop = await charging.fleet.meters(charging.started.sessions.map((s) => s.pileId));
@@ -85,13 +96,7 @@ export async function recoveryScenario(flags: Flags): Promise<ScenarioReport> {
         `${sessions} sessions charging on ${workers} worker(s), checkpoints every ${checkpointSeconds} s; one worker killed with SIGKILL${restart ? ' and started again' : ', no replacement'}`,
         replacement ? `new worker ready after ${workerReadyMs} ms` : `${workers - 1} surviving worker(s) carry every session`,
         `kill → session took in a checkpoint again: ${formatDistribution(recovery)}`,
-        `sessions taking in a checkpoint again, per 5 s after the kill: ${whereTimeWent.recoveredPer5s.join(' ')}`,
-        `first workflow task started after the kill: +${whereTimeWent.firstTaskStartedAfterKillMs} ms`,
-        `each session's first task after the kill, scheduled → started (queue and sticky timeout): ${formatDistribution(whereTimeWent.firstTaskWait)}`,
-        `same task, started → completed (replay and run): ${formatDistribution(whereTimeWent.firstTaskRun)}`,
-        `checkpoints it took in at once (signal backlog): ${formatDistribution(whereTimeWent.checkpointsInFirstTask, 'checkpoints')}`,
-        `workflow task timeouts after the kill: ${whereTimeWent.scheduleToStartTimeouts} ScheduleToStart (sticky queue), ${whereTimeWent.startToCloseTimeouts} StartToClose (in flight on the killed worker)`,
-        `workers from ${replacement ? 'ready' : 'the kill'} until the last recovery was seen (polled every 5 s): ${formatUsage(workerUsage)}; load average then ${loadAverage.join(' ')}`,
+        ...whereLines,
         `after stopping: ${completed.length} completed, ${wrongBills.length} bills not equal to the pile's metered energy`,
       ],
     };
