@@ -196,6 +196,11 @@ export const fragments = {
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.optional(),
     /** Activities a worker runs at once (SDK default 100). */
     WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.optional(),
+    /**
+     * How long a session's workflow task waits on the sticky queue of the worker that caches it before any worker
+     * may take it (SDK default 10 s): after a worker crash, its sessions wait this long before another replays them.
+     */
+    WORKER_STICKY_QUEUE_TIMEOUT_MS: positiveInt.default(3000),
   },
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */

@@ -190,6 +190,7 @@ export interface WorkerSettings {
   maxCachedWorkflows: number;
   maxConcurrentWorkflowTasks?: number;
   maxConcurrentActivities?: number;
+  stickyQueueTimeoutMs: number;
   workflowCode: 'prebuilt bundle' | 'bundled at start';
 }
 
@@ -215,6 +216,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     maxCachedWorkflows: options.tuning?.WORKER_MAX_CACHED_WORKFLOWS,
     maxConcurrentWorkflowTaskExecutions: options.tuning?.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: options.tuning?.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    stickyQueueScheduleToStartTimeout: options.tuning?.WORKER_STICKY_QUEUE_TIMEOUT_MS,
   });
   const done = worker.run();
   const { tuner } = worker.options;
@@ -226,6 +228,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       maxCachedWorkflows: worker.options.maxCachedWorkflows,
       maxConcurrentWorkflowTasks: slots(tuner.workflowTaskSlotSupplier),
       maxConcurrentActivities: slots(tuner.activityTaskSlotSupplier),
+      stickyQueueTimeoutMs: worker.options.stickyQueueScheduleToStartTimeoutMs,
       workflowCode: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled at start',
     },
     async stop() {

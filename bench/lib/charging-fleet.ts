@@ -17,6 +17,8 @@ export interface ChargingPlatform {
   watch: StatusWatch;
   stations: BenchStation[];
   processes: { gateway: PlatformProcess; api: PlatformProcess; worker: PlatformProcess };
+  /** Workers started beside `processes.worker` when `workers` > 1. */
+  extraWorkers: PlatformProcess[];
   /** Pile energy registers before the sessions started: each session's true meter start. */
   metersAtStart: Record<string, number | undefined>;
   started: StartRun;
@@ -30,6 +32,8 @@ export interface ChargingOptions {
   sessions: number;
   concurrency: number;
   env?: Record<string, string>;
+  /** Worker processes polling the task queue from the start (default 1). */
+  workers?: number;
   temporal?: TemporalPersistence;
   /** Runs on the fresh engines before any platform process starts (a baseline that must have the machine to itself). */
   before?: (engines: Engines) => Promise<void>;
@@ -48,6 +52,8 @@ export async function startChargingPlatform(options: ChargingOptions): Promise<C
     await seedStations(db, stations);
     await options.before?.(engines);
     const processes = { gateway: await platform.start('gateway'), api: await platform.start('api'), worker: await platform.start('worker') };
+    const extraWorkers: PlatformProcess[] = [];
+    for (let i = 1; i < (options.workers ?? 1); i++) extraWorkers.push(await platform.start('worker'));
     const fleet = await RemoteFleet.start({ mqttUrl: engines.mqttUrl, masterKey: platform.pileMasterKey });
     cleanups.push(() => fleet.stop());
     await fleet.connect(stations);
@@ -57,13 +63,18 @@ export async function startChargingPlatform(options: ChargingOptions): Promise<C
     const drivers = await prepareDrivers(processes.api.url, pileIds, 20_000);
     const metersAtStart = await fleet.meters(pileIds);
     note(`starting ${options.sessions} sessions through the API`);
-    const usage = new UsageMeter({ gateway: processes.gateway.pid, api: processes.api.pid, worker: processes.worker.pid, ...engines.pids }).start();
+    const usage = new UsageMeter({ gateway: processes.gateway.pid, api: processes.api.pid, worker: processes.worker.pid, ...workerPids(extraWorkers, 2), ...engines.pids }).start();
     const started = await startSessions(processes.api.url, drivers, watch, options.concurrency);
     const startResources = usage.stop();
     note(`${options.sessions} charging: ${started.perSecond} starts/s, ${formatDistribution(started.latency)}`);
-    return { engines, platform, db, fleet, watch, stations, processes, metersAtStart, started, startResources, stop };
+    return { engines, platform, db, fleet, watch, stations, processes, extraWorkers, metersAtStart, started, startResources, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Usage-meter names of workers: `worker2`, `worker3`, … from `firstNumber`. */
+export function workerPids(workers: PlatformProcess[], firstNumber: number): Record<string, number> {
+  return Object.fromEntries(workers.map((w, i) => [`worker${firstNumber + i}`, w.pid]));
 }
