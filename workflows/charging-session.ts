@@ -92,12 +92,13 @@ async function open(s: SessionState) {
     reservedUntil: s.reservedUntil,
     at: Date.now(),
   });
-  if (opened === 'pile_busy') {
-    s.rejectedBecausePileBusy();
-    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
-  } else {
-    s.opened();
-  }
+  if (opened === 'pile_busy') rejectBecausePileBusy(s);
+  else s.opened();
+}
+
+function rejectBecausePileBusy(s: SessionState) {
+  s.rejectedBecausePileBusy();
+  upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
 }
 
 /**
@@ -117,11 +118,7 @@ async function admit(s: SessionState) {
     startingRecord: { ...s.record(), status: 'STARTING' },
     at: Date.now(),
   });
-  if (admission.outcome === 'pile_busy') {
-    s.rejectedBecausePileBusy();
-    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
-    return;
-  }
+  if (admission.outcome === 'pile_busy') return rejectBecausePileBusy(s);
   s.opened();
   if (admission.outcome === 'declined') return endWithoutCharging(s, 'DECLINED', s.declined(admission.decision));
   s.preauthorized(admission.starting.record.heldFen!);
