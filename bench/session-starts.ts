@@ -31,8 +31,20 @@ export async function sessionStartsScenario(flags: Flags): Promise<ScenarioRepor
   const concurrency = flags.number('concurrency', 50, 3);
   const pace: Pace = steady ? { perSecond: rate } : { concurrency };
   const persistences = flags.string('temporal', flags.smoke || steady ? 'memory' : 'memory,sqlite').split(',') as TemporalPersistence[];
-  const runs = [];
-  for (const persistence of persistences) runs.push(await measureStarts(persistence, count, pace));
+  const runs: Run[] = [];
+  const describeRun = (r: Run) => [
+    `Temporal dev server ${r.persistence}, ${steady ? `steady ${rate} starts/s` : `${concurrency} at a time`}:`,
+    `  baseline no-op workflows: ${r.baseline.perSecond}/s, ${formatDistribution(r.baseline.latency)}`,
+    `  ours sessions until CHARGING: ${r.ours.perSecond}/s, ${formatDistribution(r.ours.latency)}`,
+    `  POST /sessions → pile received its start command: ${formatDistribution(r.ours.toStartCommand)}${r.ours.commandsNeverSeen ? `; ${r.ours.commandsNeverSeen} never seen` : ''}`,
+    `  ${formatUsage(r.ours.resources)}; load average ${r.ours.loadAverage.join(' ')}`,
+  ];
+  for (const persistence of persistences) {
+    const run = await measureStarts(persistence, count, pace);
+    // Printed at once, so a later persistence that breaks does not take this one's figures with it.
+    for (const line of describeRun(run)) note(line);
+    runs.push(run);
+  }
   return {
     scenario: 'session-starts',
     setup: { sessions: count, ...pace, temporal: persistences },
@@ -40,13 +52,7 @@ export async function sessionStartsScenario(flags: Flags): Promise<ScenarioRepor
     ours: Object.fromEntries(runs.map((r) => [r.persistence, r.ours])),
     ratios: Object.fromEntries(runs.map((r) => [r.persistence, ratio(r.ours.perSecond, r.baseline.perSecond)])),
     goals: runs.flatMap((r) => (steady ? latencyGoals(r, rate) : [rateGoal(r)])),
-    summary: runs.flatMap((r) => [
-      `Temporal dev server ${r.persistence}, ${steady ? `steady ${rate} starts/s` : `${concurrency} at a time`}:`,
-      `  baseline no-op workflows: ${r.baseline.perSecond}/s, ${formatDistribution(r.baseline.latency)}`,
-      `  ours sessions until CHARGING: ${r.ours.perSecond}/s, ${formatDistribution(r.ours.latency)}`,
-      `  POST /sessions → pile received its start command: ${formatDistribution(r.ours.toStartCommand)}${r.ours.commandsNeverSeen ? `; ${r.ours.commandsNeverSeen} never seen` : ''}`,
-      `  ${formatUsage(r.ours.resources)}; load average ${r.ours.loadAverage.join(' ')}`,
-    ]),
+    summary: runs.flatMap(describeRun),
   };
 }
 
