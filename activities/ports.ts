@@ -98,6 +98,28 @@ export interface StalledRefunds {
   watch(outRefundNo: string): Promise<boolean>;
 }
 
+/**
+ * A direct start (no reservation) asks to be admitted in one step: open the session (claim the pile), take the hold,
+ * and record AUTHORIZING → STARTING (seq 2) with the hold taken.
+ */
+export interface AdmitSessionRequest extends OpenSessionRequest {
+  status: 'AUTHORIZING';
+  policy: PreauthPolicy;
+  /** The session record once in STARTING, but for `heldFen`, which the hold decides. */
+  startingRecord: SessionRecordFields;
+}
+
+export type AdmissionOutcome =
+  | { outcome: 'pile_busy' }
+  /** Opened (the pile is claimed) but no hold: the session ends as declined sessions do. */
+  | { outcome: 'declined'; decision: Extract<PreauthDecision, { approved: false }> }
+  | { outcome: 'admitted'; starting: TransitionRecord };
+
+/** Every call is idempotent per session: a retry finds what an earlier attempt wrote and answers the same. */
+export interface SessionAdmissions {
+  admit(request: AdmitSessionRequest): Promise<AdmissionOutcome>;
+}
+
 /** Pre-authorization and settlement. Every call is idempotent per session. */
 export interface PaymentProvider {
   authorize(request: AuthorizeRequest): Promise<PreauthDecision>;

@@ -2,12 +2,15 @@ import type { PileCommand } from '../domain/pile-command';
 import type { PreauthDecision } from '../domain/preauthorization';
 import { log } from '@temporalio/activity';
 import type {
+  AdmissionOutcome,
+  AdmitSessionRequest,
   AuthorizeRequest,
   BillNoticeQueue,
   CaptureRequest,
   OpenSessionRequest,
   PaymentProvider,
   PileCommands,
+  SessionAdmissions,
   SessionIdentity,
   SessionLiveUpdates,
   SessionStore,
@@ -16,6 +19,7 @@ import type {
 
 export interface SessionActivityDeps {
   sessions: SessionStore;
+  admissions: SessionAdmissions;
   payments: PaymentProvider;
   pileCommands: PileCommands;
   live: SessionLiveUpdates;
@@ -27,12 +31,21 @@ export interface SessionActivityDeps {
  * All I/O of a charging session. Each activity is idempotent (keyed by session id and step), so Temporal
  * may retry any of them after a crash without double-charging or double-commanding.
  */
-export function createSessionActivities({ sessions, payments, pileCommands, live, bills }: SessionActivityDeps) {
+export function createSessionActivities({ sessions, admissions, payments, pileCommands, live, bills }: SessionActivityDeps) {
   return {
     async openSession(request: OpenSessionRequest): Promise<'opened' | 'pile_busy'> {
       const outcome = await sessions.open(request);
       if (outcome === 'opened') await live.sessionOpened(request);
       return outcome;
+    },
+
+    /** A direct start's first step: opens the session, takes the hold and records STARTING (one transaction for the wallet). */
+    async admitSession(request: AdmitSessionRequest): Promise<AdmissionOutcome> {
+      const admission = await admissions.admit(request);
+      if (admission.outcome === 'pile_busy') return admission;
+      await live.sessionOpened(request);
+      if (admission.outcome === 'admitted') await live.sessionChanged(admission.starting, admission.starting.record, admission.starting.at);
+      return admission;
     },
 
     async recordTransition(transition: TransitionRecord): Promise<void> {

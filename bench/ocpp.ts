@@ -106,7 +106,7 @@ export async function ocppScenario(flags: Flags): Promise<ScenarioReport> {
       piles.slice(0, chargingCount).map((p) => p.pileId),
       20_000,
     );
-    const started = await startSessions(api.url, drivers, watch, concurrency);
+    const started = await startSessions(api.url, drivers, watch, { concurrency });
     note(`${chargingCount} sessions charging: ${started.perSecond} starts/s, ${formatDistribution(started.latency)}`);
 
     // Each driver follows their own session, as the mini-program does; a progress names its sample's pile time.

@@ -47,19 +47,22 @@ function clearingProvider(provider: string): ClearingProvider {
 export class WalletPayments {
   constructor(private readonly db: Database) {}
 
-  async authorize({ sessionId, userId, limits, policy }: AuthorizeRequest): Promise<PreauthDecision> {
+  async authorize(request: AuthorizeRequest): Promise<PreauthDecision> {
+    await this.ensureWallet(request.userId);
+    return this.db.transaction((transaction) => this.authorizeIn(request, transaction));
+  }
+
+  /** Takes the session's hold in the caller's transaction (admission opens the session in the same one); the wallet must exist (`ensureWallet`). */
+  async authorizeIn({ sessionId, userId, limits, policy }: AuthorizeRequest, transaction: Transaction): Promise<PreauthDecision> {
     const { PaymentHold } = this.db.models;
-    await this.ensureWallet(userId);
-    return this.db.transaction(async (transaction) => {
-      const existing = await PaymentHold.findByPk(sessionId, { transaction });
-      if (existing) return { approved: true, holdFen: existing.amountFen };
-      const wallet = await this.lockWallet(userId, transaction);
-      const decision = decidePreauthorization(wallet.balanceFen, limits, policy);
-      if (!decision.approved) return decision;
-      await PaymentHold.create({ sessionId, userId, amountFen: decision.holdFen, status: 'held', capturedFen: 0, releasedFen: 0 }, { transaction });
-      await this.move({ wallet, kind: 'hold', lines: journalLines.hold(userId, decision.holdFen), idempotencyKey: `${sessionId}:hold`, sessionId, transaction });
-      return decision;
-    });
+    const existing = await PaymentHold.findByPk(sessionId, { transaction });
+    if (existing) return { approved: true, holdFen: existing.amountFen };
+    const wallet = await this.lockWallet(userId, transaction);
+    const decision = decidePreauthorization(wallet.balanceFen, limits, policy);
+    if (!decision.approved) return decision;
+    await PaymentHold.create({ sessionId, userId, amountFen: decision.holdFen, status: 'held', capturedFen: 0, releasedFen: 0 }, { transaction });
+    await this.move({ wallet, kind: 'hold', lines: journalLines.hold(userId, decision.holdFen), idempotencyKey: `${sessionId}:hold`, sessionId, transaction });
+    return decision;
   }
 
   /**
@@ -274,7 +277,8 @@ export class WalletPayments {
    * Creates the wallet row if missing, outside any money transaction: locking a row that does not exist yet
    * takes a gap lock, and concurrent first top-ups would then deadlock on the insert.
    */
-  private async ensureWallet(userId: string): Promise<void> {
+  /** Creates the driver's empty wallet unless it exists (outside any transaction: a lost race is ignored). */
+  async ensureWallet(userId: string): Promise<void> {
     await this.db.models.Wallet.bulkCreate([{ userId, balanceFen: 0, heldFen: 0 }], { ignoreDuplicates: true });
   }
 

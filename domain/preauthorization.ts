@@ -25,3 +25,8 @@ export function decidePreauthorization(availableFen: Fen, limits: DriverLimits, 
 export function wantedHoldFen(limits: DriverLimits, policy: PreauthPolicy): Fen {
   return Math.min(policy.maxHoldFen, limits.maxAmountFen ?? policy.maxHoldFen);
 }
+
+/** Why a session moved on to STARTING, as its record says. */
+export function heldReason(holdFen: Fen): string {
+  return `held ${holdFen} fen`;
+}

@@ -35,6 +35,8 @@ export interface SimulatedPileOptions {
   logger?: Logger;
   /** A fleet shares one ticker among all its piles; a pile on its own makes its own. */
   ticker?: PileTicker;
+  /** Told of every command whose signature the pile accepted, with the pile-clock time it arrived (benchmarks time the platform by it). */
+  onVerifiedCommand?: (claims: CommandClaims, arrivedAt: number) => void;
 }
 
 export const PILE_DEFAULTS = {
@@ -75,10 +77,11 @@ export class SimulatedPile {
   readonly pileId: string;
   behaviour: PileBehaviour = 'normal';
 
-  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW' | 'topics' | 'mqttCa'>> & { mqttCa?: Buffer };
+  private readonly settings: Required<Omit<SimulatedPileOptions, 'pileId' | 'ticker' | 'logger' | 'energyRegisterWh' | 'maxPowerW' | 'topics' | 'mqttCa' | 'onVerifiedCommand'>> & { mqttCa?: Buffer };
   private readonly logger: Logger;
   private readonly ticker: PileTicker;
   private readonly topics: PileTopics;
+  private readonly onVerifiedCommand?: (claims: CommandClaims, arrivedAt: number) => void;
   private client?: MqttClient;
   private silent = false;
   private currentState: PileState = 'idle';
@@ -115,6 +118,7 @@ export class SimulatedPile {
       clock: options.clock ?? Date.now,
     };
     this.topics = options.topics;
+    this.onVerifiedCommand = options.onVerifiedCommand;
     this.logger = options.logger ?? quiet;
     this.ticker = options.ticker ?? new PileTicker(tickPeriodFor(this.settings.telemetryIntervalMs));
     this.maxPowerW = options.maxPowerW;
@@ -275,6 +279,7 @@ export class SimulatedPile {
       return;
     }
     const { claims } = verdict;
+    this.onVerifiedCommand?.(claims, now);
     this.obey(claims, now, (outcome) => {
       const ack = { ...identity, ...outcome };
       this.remember(ack, claims.exp * 1000, now);

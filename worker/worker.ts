@@ -34,6 +34,7 @@ import type { HotState } from '../infra/hot-state';
 import { LiveState } from '../live/live-state';
 import type { MqttClient } from '../infra/mqtt';
 import type { PileTopics } from '../device-protocol/topics';
+import { SessionAdmissionsByMode } from '../payments/session-admissions';
 import { SessionPaymentsByMode, WalletSessionPayments } from '../payments/session-payments';
 import { PayscoreOrders } from '../db/payscore-orders';
 import { createPayscoreActivities } from '../activities/payscore-activities';
@@ -159,11 +160,15 @@ interface ActivityDeps {
 }
 
 function sessionPorts(deps: ActivityDeps) {
-  const wallet = new WalletSessionPayments({ db: deps.db, wallet: new WalletPayments(deps.db), orders: new Orders(deps.db) });
-  const payments = new SessionPaymentsByMode({ modes: new PayscoreOrders(deps.db), wallet, payscore: deps.payscore });
+  const walletPayments = new WalletPayments(deps.db);
+  const wallet = new WalletSessionPayments({ db: deps.db, wallet: walletPayments, orders: new Orders(deps.db) });
+  const byMode = new SessionPaymentsByMode({ modes: new PayscoreOrders(deps.db), wallet, payscore: deps.payscore });
+  const payments = deps.wrapPayments ? deps.wrapPayments(byMode) : byMode;
+  const sessions = new SequelizeSessionStore(deps.db);
   return {
-    sessions: new SequelizeSessionStore(deps.db),
-    payments: deps.wrapPayments ? deps.wrapPayments(payments) : payments,
+    sessions,
+    admissions: new SessionAdmissionsByMode({ db: deps.db, sessions, wallet: walletPayments, payments }),
+    payments,
     pileCommands: new ProtocolPileCommands({
       piles: new PileRegistry({ db: deps.db, hot: deps.hot }),
       mqtt: new MqttPileCommands({ mqtt: deps.mqtt, masterKey: deps.pileMasterKey, topics: deps.topics }),

@@ -16,6 +16,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities';
+import { heldReason } from '../domain/preauthorization';
 import { type EndReason, type SessionStatus, isFinal } from '../domain/session-state';
 import { bindMessages } from './charging-session.handlers';
 import { type ChargingSessionInput, type SessionView } from './charging-session.messages';
@@ -79,6 +80,7 @@ async function windDownAfterCancellation(s: SessionState) {
 
 /** Claims the pile and creates the session record; a pile held by another session ends the request REJECTED. */
 async function open(s: SessionState) {
+  if (s.status === 'AUTHORIZING' && patched('admission-in-one-activity')) return admit(s);
   const { input } = s;
   const opened = await io.openSession({
     ...s.identity,
@@ -90,12 +92,39 @@ async function open(s: SessionState) {
     reservedUntil: s.reservedUntil,
     at: Date.now(),
   });
-  if (opened === 'pile_busy') {
-    s.rejectedBecausePileBusy();
-    upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
-  } else {
-    s.opened();
-  }
+  if (opened === 'pile_busy') rejectBecausePileBusy(s);
+  else s.opened();
+}
+
+function rejectBecausePileBusy(s: SessionState) {
+  s.rejectedBecausePileBusy();
+  upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
+}
+
+/**
+ * A direct start in one activity instead of three (open, authorize, record STARTING): the session ends as the
+ * three steps would have ended it — REJECTED when the pile is busy, DECLINED without a hold, else STARTING.
+ */
+async function admit(s: SessionState) {
+  const { input } = s;
+  const admission = await io.admitSession({
+    ...s.identity,
+    workflowId: workflowInfo().workflowId,
+    paymentMode: input.paymentMode,
+    status: 'AUTHORIZING',
+    limits: input.limits,
+    tariff: input.tariff,
+    policy: input.policy.preauth,
+    startingRecord: { ...s.record(), status: 'STARTING' },
+    at: Date.now(),
+  });
+  if (admission.outcome === 'pile_busy') return rejectBecausePileBusy(s);
+  s.opened();
+  if (admission.outcome === 'declined') return endWithoutCharging(s, 'DECLINED', s.declined(admission.decision));
+  s.preauthorized(admission.starting.record.heldFen!);
+  s.movedTo('STARTING');
+  upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: s.status }]);
+  s.admitted();
 }
 
 async function transition(s: SessionState, to: SessionStatus, reason?: string) {
@@ -170,7 +199,7 @@ const PHASES = {
       return endWithoutCharging(s, 'DECLINED', s.declined(decision));
     }
     s.preauthorized(decision.holdFen);
-    await transition(s, 'STARTING', `held ${decision.holdFen} fen`);
+    await transition(s, 'STARTING', heldReason(decision.holdFen));
     s.admitted();
   },
 

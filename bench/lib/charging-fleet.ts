@@ -31,6 +31,8 @@ export interface ChargingOptions {
   name: string;
   sessions: number;
   concurrency: number;
+  /** Sessions started at this steady rate instead, whatever the platform does (`concurrency` is then unused). */
+  perSecond?: number;
   env?: Record<string, string>;
   /** Worker processes polling the task queue from the start (default 1). */
   workers?: number;
@@ -64,7 +66,7 @@ export async function startChargingPlatform(options: ChargingOptions): Promise<C
     const metersAtStart = await fleet.meters(pileIds);
     note(`starting ${options.sessions} sessions through the API`);
     const usage = new UsageMeter({ gateway: processes.gateway.pid, api: processes.api.pid, worker: processes.worker.pid, ...workerPids(extraWorkers, 2), ...engines.pids }).start();
-    const started = await startSessions(processes.api.url, drivers, watch, options.concurrency);
+    const started = await startSessions(processes.api.url, drivers, watch, options.perSecond ? { perSecond: options.perSecond } : { concurrency: options.concurrency });
     const startResources = usage.stop();
     note(`${options.sessions} charging: ${started.perSecond} starts/s, ${formatDistribution(started.latency)}`);
     return { engines, platform, db, fleet, watch, stations, processes, extraWorkers, metersAtStart, started, startResources, stop };

@@ -32,3 +32,21 @@ export async function paced<T>(items: T[], perSecond: number, work: (item: T) =>
     await sleep(Math.max(0, 100 - (Date.now() - started)));
   }
 }
+
+/** Starts `work` on item i at `i / perSecond` seconds, whether or not earlier items finished (a steady arrival rate). */
+export function atSteadyRate<T, R>(items: T[], perSecond: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const started = Date.now();
+  return Promise.all(
+    items.map(async (item, index) => {
+      await sleep(started + (index * 1000) / perSecond - Date.now());
+      return work(item, index);
+    }),
+  );
+}
+
+/** How requests arrive: `concurrency` in flight at a time (as fast as the system goes), or `perSecond` whatever the system does. */
+export type Pace = { concurrency: number } | { perSecond: number };
+
+export function mapPaced<T, R>(items: T[], pace: Pace, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  return 'perSecond' in pace ? atSteadyRate(items, pace.perSecond, work) : mapLimited(items, pace.concurrency, work);
+}

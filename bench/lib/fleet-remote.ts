@@ -28,6 +28,11 @@ export class RemoteFleet {
     return this.remote.call('meters', pileIds);
   }
 
+  /** When each session's start command first reached its pile (undefined: it never did). */
+  startCommandArrivals(sessionIds: string[]) {
+    return this.remote.call('startCommandArrivals', sessionIds);
+  }
+
   charging() {
     return this.remote.call('charging');
   }

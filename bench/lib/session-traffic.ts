@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { channels } from '../../infra/hot-state/keys';
 import type { LiveMessage } from '../../live/live-state';
 import type { SessionStatus } from '../../domain/session-state';
-import { mapLimited } from './concurrency';
+import { mapLimited, mapPaced, type Pace } from './concurrency';
 import { type Distribution, distribution } from './stats';
 
 export interface Driver {
@@ -13,6 +13,8 @@ export interface Driver {
 
 export interface StartedSession extends Driver {
   sessionId: string;
+  /** When its `POST /sessions` left (this machine's clock). */
+  requestedAt: number;
 }
 
 type StatusMessage = Extract<LiveMessage, { type: 'session.status' }>;
@@ -97,16 +99,16 @@ export interface StartRun {
   latency: Distribution;
 }
 
-/** Starts a session for every driver through the API, `concurrency` at a time, each until it is charging. */
-export async function startSessions(apiUrl: string, drivers: Driver[], watch: StatusWatch, concurrency: number): Promise<StartRun> {
+/** Starts a session for every driver through the API at `pace`, each until it is charging. */
+export async function startSessions(apiUrl: string, drivers: Driver[], watch: StatusWatch, pace: Pace): Promise<StartRun> {
   const started = Date.now();
   const latencies: number[] = [];
-  const sessions = await mapLimited(drivers, concurrency, async (driver) => {
+  const sessions = await mapPaced(drivers, pace, async (driver) => {
     const requestedAt = Date.now();
     const { sessionId } = await call(apiUrl, 'POST', '/sessions', { token: driver.token, body: { pileCode: driver.pileId } });
     const { at } = await watch.reached(sessionId, 'CHARGING', 120_000);
     latencies.push(at - requestedAt);
-    return { ...driver, sessionId };
+    return { ...driver, sessionId, requestedAt };
   });
   const elapsedMs = Date.now() - started;
   return { sessions, elapsedMs, perSecond: Math.floor((sessions.length * 100_000) / elapsedMs) / 100, latency: distribution(latencies) };

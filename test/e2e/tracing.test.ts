@@ -31,7 +31,7 @@ describe('traces across the platform', () => {
     const inTrace = () => exported.getFinishedSpans().filter((s) => s.spanContext().traceId === request.spanContext().traceId);
     const names = (spans: ReadableSpan[]) => spans.map((s) => s.name);
     // Workflow spans leave the worker's sandbox through a sink, after their workflow task: wait for them.
-    const expected = ['UpdateWithStartWorkflow:admission', 'HandleUpdate:admission', 'RunActivity:openSession', 'RunActivity:authorizePayment'];
+    const expected = ['UpdateWithStartWorkflow:admission', 'HandleUpdate:admission', 'RunActivity:admitSession'];
     const found = await eventually(async () => names(inTrace()), (spanNames) => expected.every((name) => spanNames.includes(name)));
     expect(found).toEqual(expect.arrayContaining(expected));
   }, 120_000);

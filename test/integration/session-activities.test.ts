@@ -158,4 +158,57 @@ describe('session activities on real engines', () => {
     });
     expect(verifyCommand(token, pileId, derivePileSecret('another-master-key-of-32-characters!!', pileId), Date.now())).toEqual({ ok: false, reason: 'bad_signature' });
   });
+
+  describe('admission of a direct start in one activity', () => {
+    const startingRecord = { status: 'STARTING' as const, energyWh: 0, needsReview: false };
+    const anAdmission = (pileId?: string) => {
+      const { identity, open } = aSession(pileId);
+      return { identity, request: { ...open, policy, startingRecord } };
+    };
+    const kindsOf = async (userId: string) => (await wallet.transactions(userId, 10)).reverse().map((t) => [t.kind, t.amountFen]);
+
+    it('opens the session, holds the money and records STARTING once, however often it is retried', async () => {
+      const { identity, request } = anAdmission();
+      await fundedDriver(identity.userId, 5000);
+      const first = await activities.admitSession(request);
+      expect(await activities.admitSession(request)).toEqual(first);
+      expect(first).toEqual({ outcome: 'admitted', starting: expect.objectContaining({ seq: 2, from: 'AUTHORIZING', to: 'STARTING', reason: 'held 5000 fen', record: { ...startingRecord, heldFen: 5000 } }) });
+      expect(await records.byId(identity.sessionId)).toMatchObject({ status: 'STARTING', statusSeq: 2, heldFen: 5000 });
+      expect((await records.events(identity.sessionId)).map((e) => e.toStatus)).toEqual(['AUTHORIZING', 'STARTING']);
+      expect(await wallet.wallet(identity.userId)).toMatchObject({ balanceFen: 0, heldFen: 5000 });
+      expect(await kindsOf(identity.userId)).toEqual([['top_up', 5000], ['hold', 5000]]);
+      expect(await new LiveState(hot).occupant(identity.pileId)).toEqual({ sessionId: identity.sessionId, status: 'STARTING' });
+    });
+
+    it('answers pile_busy and writes nothing when another session holds the pile', async () => {
+      const holder = aSession();
+      await activities.openSession(holder.open);
+      const { identity, request } = anAdmission(holder.identity.pileId);
+      await fundedDriver(identity.userId, 5000);
+      expect(await activities.admitSession(request)).toEqual({ outcome: 'pile_busy' });
+      expect(await records.byId(identity.sessionId)).toBeFalsy();
+      expect(await wallet.wallet(identity.userId)).toMatchObject({ balanceFen: 5000, heldFen: 0 });
+    });
+
+    it('declines a balance below the minimum: the session is opened (as its decline is recorded next) and nothing is held', async () => {
+      const { identity, request } = anAdmission();
+      await fundedDriver(identity.userId, 900);
+      expect(await activities.admitSession(request)).toEqual({ outcome: 'declined', decision: { approved: false, availableFen: 900, requiredFen: 1000 } });
+      expect(await activities.admitSession(request)).toEqual({ outcome: 'declined', decision: { approved: false, availableFen: 900, requiredFen: 1000 } });
+      expect(await records.byId(identity.sessionId)).toMatchObject({ status: 'AUTHORIZING', statusSeq: 1 });
+      expect(await wallet.wallet(identity.userId)).toMatchObject({ balanceFen: 900, heldFen: 0 });
+      expect(await kindsOf(identity.userId)).toEqual([['top_up', 900]]);
+    });
+
+    it('admits exactly one of many sessions racing for the same pile, and holds money for that one only', async () => {
+      const pileId = uniqueId('pile');
+      const racers = Array.from({ length: 10 }, () => anAdmission(pileId));
+      for (const { identity } of racers) await fundedDriver(identity.userId, 3000);
+      const outcomes = await Promise.all(racers.map(({ request }) => activities.admitSession(request)));
+      expect(outcomes.filter((o) => o.outcome === 'admitted')).toHaveLength(1);
+      expect(outcomes.filter((o) => o.outcome === 'pile_busy')).toHaveLength(9);
+      const held = await Promise.all(racers.map(({ identity }) => wallet.wallet(identity.userId)));
+      expect(held.map((w) => w.heldFen).sort((a, b) => b - a)).toEqual([3000, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    });
+  });
 });

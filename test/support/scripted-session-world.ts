@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CaptureRequest, OpenSessionRequest, PaymentProvider, SessionIdentity, TransitionRecord } from '../../activities/ports';
 import type { SessionActivities } from '../../activities/session-activities';
 import type { PileCommand } from '../../device-protocol/commands';
-import { decidePreauthorization } from '../../domain/preauthorization';
+import { decidePreauthorization, heldReason } from '../../domain/preauthorization';
 
 /**
  * Activities for workflow tests on the time-skipping server: an in-memory record of what the workflow
@@ -33,6 +33,23 @@ export class ScriptedSessionWorld {
   }
 
   activities(): SessionActivities {
+    const steps = this.steps();
+    return {
+      ...steps,
+      // The three steps it stands for, one after another, so every branch records what they record.
+      admitSession: async (request) => {
+        if ((await steps.openSession(request)) === 'pile_busy') return { outcome: 'pile_busy' };
+        const decision = await steps.authorizePayment(request);
+        if (!decision.approved) return { outcome: 'declined', decision };
+        const { sessionId, userId, pileId, stationId, at, startingRecord } = request;
+        const starting = { sessionId, userId, pileId, stationId, seq: 2, from: 'AUTHORIZING', to: 'STARTING', reason: heldReason(decision.holdFen), at, record: { ...startingRecord, heldFen: decision.holdFen } } as const;
+        await steps.recordTransition(starting);
+        return { outcome: 'admitted', starting };
+      },
+    };
+  }
+
+  private steps(): Omit<SessionActivities, 'admitSession'> {
     return {
       openSession: async (request) => {
         this.opened.push(request);
