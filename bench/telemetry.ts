@@ -92,14 +92,6 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     await settled(() => gatewaySum('evcp_gateway_messages_total', { kind: 'status' }), async () => false, warmupMs);
     const [statuses, statusSeconds] = await Promise.all([gatewaySum('evcp_gateway_handle_seconds_count', { kind: 'status' }), gatewaySum('evcp_gateway_handle_seconds_sum', { kind: 'status' })]);
     note(`gateways took in ${statuses} statuses in ${Date.now() - subscribedAt - warmupMs} ms, ${Math.round((statusSeconds / Math.max(1, statuses)) * 1000)} ms each on average`);
-    if (gatewayCpu > 0) {
-      // Held from here on: taking in every pile's retained status (a database row each on a fresh system) is the
-      // start of the system, not the load the ceiling is about.
-      const throttles = gateways.map((g) => throttleProcess(g.pid, gatewayCpu));
-      throttleMethod = throttles[0].method;
-      note(`each gateway held to ${gatewayCpu} core by ${throttleMethod}`);
-      cleanups.push(async () => throttles.forEach((t) => t.release()));
-    }
 
     const sessions = sessionsOf(stations, 'sys', maxPiles);
     const followed = sessions.slice(0, follow);
@@ -125,8 +117,18 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
       await settled(events, async (n) => n - before >= changed, warmupMs);
     };
 
+    let held = false;
     const measureAt = async (count: number, windowSeconds: number): Promise<Measured> => {
       await chargeExactly(count);
+      if (gatewayCpu > 0 && !held) {
+        // Held from the steady state on: taking in every pile's retained status and its session's start is the
+        // start of the system, not the load a gateway's ceiling is about.
+        const throttles = gateways.map((g) => throttleProcess(g.pid, gatewayCpu));
+        throttleMethod = throttles[0].method;
+        held = true;
+        note(`each gateway held to ${gatewayCpu} core by ${throttleMethod}`);
+        cleanups.push(async () => throttles.forEach((t) => t.release()));
+      }
       await sleep(warmupMs);
       return measureWindow(count, windowSeconds);
     };
