@@ -8,11 +8,12 @@ import { RoleProcess, freePort, runToCompletion, workerProcessEnv } from '../sup
 import { createTestDatabase, uniqueId } from '../support/services';
 import { createLocalEnv } from '../support/temporal';
 import { readYaml } from '../support/yaml';
+import { aSessionInput } from '../support/builders';
 
 /**
  * The worker's alert rules read the Temporal SDK's metrics as the worker really serves them on
  * TEMPORAL_SDK_METRICS_PORT (names, suffixes), not as a list says they are called. A real worker process is
- * made to do what each rule watches: run workflows, fail activities (sessions whose input no database accepts),
+ * made to do what each rule watches: run workflows, fail activities (sessions whose id no database column accepts),
  * fail workflow tasks (a workflow type it does not have), and evict cached workflows (a cache of one).
  */
 describe('the worker\'s Temporal SDK metrics', () => {
@@ -38,8 +39,9 @@ describe('the worker\'s Temporal SDK metrics', () => {
     worker = new RoleProcess('worker', 'worker/main.js', env, /worker running/);
     await worker.start();
     client = await connectClient({ address: temporal.address, namespace: 'default' });
+    // A session id longer than the database's columns: the workflow runs, and its admission activity fails on every attempt.
     for (const kind of ['unusable-a', 'unusable-b']) {
-      await client.workflow.start('chargingSession', { taskQueue, workflowId: uniqueId(kind), args: [{ unusable: true }] });
+      await client.workflow.start('chargingSession', { taskQueue, workflowId: uniqueId(kind), args: [aSessionInput({ sessionId: `${kind}-${'x'.repeat(40)}` })] });
     }
     await client.workflow.start('workflowThisWorkerDoesNotHave', { taskQueue, workflowId: uniqueId('unknown'), args: [] });
     await client.workflow.execute('sweepOrphanedSessions', { taskQueue, workflowId: uniqueId('sweep'), args: [] });
