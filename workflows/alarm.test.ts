@@ -132,7 +132,9 @@ it('stops escalating once someone acknowledges', async () => {
   const w = await worker();
   await w.runUntil(async () => {
     const id = await raisedAlarm();
-    await until(() => smsTo(people[0].phone).length === 1, 'the first person got an SMS');
+    // The SMS leaves before the 'notified' row is written: wait for the row, or the acknowledgement may come first.
+    await until(async () => (await actions(id)).includes('notified'), 'the first person was told');
+    expect(smsTo(people[0].phone)).toHaveLength(1);
     await alarms.acknowledge({ id: people[0].id, name: 'first', role: 'operator' }, id, 'on it');
     const handle = env.client.workflow.getHandle(alarmWorkflowId(id));
     await until(async () => (await handle.query(alarmStateQuery)).acknowledged, 'the workflow heard the acknowledgement');
