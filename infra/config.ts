@@ -201,6 +201,12 @@ export const fragments = {
      * may take it (SDK default 10 s): after a worker crash, its sessions wait this long before another replays them.
      */
     WORKER_STICKY_QUEUE_TIMEOUT_MS: positiveInt.default(3000),
+    /**
+     * Whether workflows run with the OpenTelemetry workflow interceptors: `auto` when tracing is on
+     * (OTEL_EXPORTER_OTLP_ENDPOINT). `on` for a worker replaying sessions begun before command nonces stopped
+     * coming from the workflow's PRNG, which ran with them (see the upgrade note in ops/README.md).
+     */
+    WORKER_WORKFLOW_TRACING: z.enum(['auto', 'on', 'off']).default('auto'),
   },
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */

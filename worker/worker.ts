@@ -197,6 +197,8 @@ export interface WorkerSettings {
   maxConcurrentActivities?: number;
   stickyQueueTimeoutMs: number;
   workflowCode: 'prebuilt bundle' | 'bundled at start';
+  /** Whether workflows run with the OpenTelemetry interceptors (only when tracing is on). */
+  workflowTracing: boolean;
 }
 
 export interface RunningWorker {
@@ -207,8 +209,11 @@ export interface RunningWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const code = workflowCode();
-  const { sinks, activityInterceptors } = workerTracingOptions(options.tracing ?? NO_TRACING);
+  const tracing = options.tracing ?? NO_TRACING;
+  const workflowTracing = options.tuning?.WORKER_WORKFLOW_TRACING ?? 'auto';
+  const traced = workflowTracing === 'auto' ? tracing.enabled : workflowTracing === 'on';
+  const code = workflowCode({ traced });
+  const { sinks, activityInterceptors } = workerTracingOptions(tracing);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -235,6 +240,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       maxConcurrentActivities: slots(tuner.activityTaskSlotSupplier),
       stickyQueueTimeoutMs: worker.options.stickyQueueScheduleToStartTimeoutMs,
       workflowCode: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled at start',
+      workflowTracing: traced,
     },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

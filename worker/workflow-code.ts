@@ -1,18 +1,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Where `npm run build` writes the workflow bundle: beside the compiled workers, in dist/. */
-export const PREBUILT_WORKFLOW_BUNDLE = path.join(__dirname, '..', 'workflow-bundle.js');
+/**
+ * Where `npm run build` writes the workflow bundles, beside the compiled workers in dist/: one plain, one with the
+ * OpenTelemetry workflow interceptors. The interceptors cost about 40 % of the session start rate and more than
+ * half of a worker's memory (docs/performance.md), so a worker carries them only when tracing is on.
+ */
+export const PREBUILT_WORKFLOW_BUNDLES = {
+  plain: path.join(__dirname, '..', 'workflow-bundle.js'),
+  traced: path.join(__dirname, '..', 'workflow-bundle.traced.js'),
+} as const;
 
-/** Workflow interceptors bundled with the workflow code: OpenTelemetry spans for workflows, their activities and messages. */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+/** Workflow interceptors of a traced worker: OpenTelemetry spans for workflows, their activities and messages. */
+export const WORKFLOW_TRACING_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+
+export type WorkflowCode = { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowInterceptorModules: string[] };
 
 /**
- * The workflow code a worker runs: the bundle built with the rest of dist/ when there is one, so a starting
- * worker neither loads webpack nor compiles (faster restarts, about 65 MiB less resident memory); from the
- * TypeScript sources (the tests), bundled at start.
+ * The workflow code a worker runs, with the tracing interceptors or without. From the bundle built with the rest
+ * of dist/ when there is one, so a starting worker neither loads webpack nor compiles (faster restarts, about
+ * 65 MiB less resident memory); from the TypeScript sources (the tests), bundled at start.
+ *
+ * Either can replay the other's sessions: command nonces do not come from the workflow's PRNG (command-nonce.ts).
  */
-export function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string; workflowInterceptorModules: string[] } {
-  if (fs.existsSync(PREBUILT_WORKFLOW_BUNDLE)) return { workflowBundle: { codePath: PREBUILT_WORKFLOW_BUNDLE } };
-  return { workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES };
+export function workflowCode(options: { traced: boolean }): WorkflowCode {
+  const bundle = PREBUILT_WORKFLOW_BUNDLES[options.traced ? 'traced' : 'plain'];
+  if (fs.existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
+  return { workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: options.traced ? WORKFLOW_TRACING_INTERCEPTOR_MODULES : [] };
 }

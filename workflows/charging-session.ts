@@ -12,13 +12,13 @@ import {
   setCurrentDetails,
   sleep,
   upsertSearchAttributes,
-  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SessionActivities } from '../activities/session-activities';
 import { heldReason } from '../domain/preauthorization';
 import { type EndReason, type SessionStatus, isFinal } from '../domain/session-state';
 import { bindMessages } from './charging-session.handlers';
+import { drawCommandNonce } from './command-nonce';
 import { type ChargingSessionInput, type SessionView } from './charging-session.messages';
 import { type CarriedState, SessionState } from './charging-session.state';
 import { sessionSearchAttributes } from './search-attributes';
@@ -154,7 +154,7 @@ function commandIdOf(s: SessionState, step: CommandStep): string {
 async function commandPile(s: SessionState, step: CommandStep, ackTimeoutMs: number): Promise<string> {
   const { sessionId, pileId } = s.input;
   const commandId = commandIdOf(s, step);
-  const nonce = s.nonceFor(commandId, uuid4);
+  const nonce = s.nonceFor(commandId, () => drawCommandNonce(commandId));
   await io.sendPileCommand({ commandId, nonce, pileId, sessionId, type: step === 'start' ? 'start' : 'stop', ttlSeconds: Math.ceil(ackTimeoutMs / 1000) });
   s.commandSent(commandId);
   return commandId;

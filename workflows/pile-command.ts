@@ -1,8 +1,9 @@
-import { ActivityFailure, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PileCommandActivities } from '../activities/pile-command-activities';
 import { type OperatorCommandState, commandOutcomeOfSession, resendSchedule } from '../domain/pile-command';
 import { type PileCommandAck, type PileCommandInput, type PileCommandView, pileCommandAcknowledgedSignal, pileCommandStateQuery } from './pile-command.messages';
 import { pileCommandSearchAttributes } from './search-attributes';
+import { drawCommandNonce } from './command-nonce';
 
 /** Bookkeeping must happen: retried until it succeeds. */
 const io = proxyActivities<PileCommandActivities>({
@@ -30,7 +31,7 @@ const delivery = proxyActivities<PileCommandActivities>({
  */
 export async function pileCommand(input: PileCommandInput): Promise<PileCommandView> {
   const view: PileCommandView = { commandId: input.commandId, state: 'sent', attempts: 0, ...(input.sessionId ? { sessionId: input.sessionId } : {}) };
-  const nonce = uuid4();
+  const nonce = drawCommandNonce(input.commandId);
   let ack: PileCommandAck | undefined;
   setHandler(pileCommandStateQuery, () => view);
   setHandler(pileCommandAcknowledgedSignal, (answer) => {
