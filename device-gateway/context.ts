@@ -33,6 +33,7 @@ export interface GatewayContext {
   /** Piles' availability over time, for the dashboards; unset: not recorded. */
   statusHistory?: Pick<PileStatusHistory, 'record'>;
   metrics: GatewayMetrics;
+  /** In a handler, the message's logger: every line names its pile (and session) (messageContext). */
   logger: Logger;
   topics: PileTopics;
   checkpointIntervalMs: number;
@@ -40,6 +41,36 @@ export interface GatewayContext {
 }
 
 export type Handler<M> = (ctx: GatewayContext, pile: RegisteredPile, message: M) => Promise<void>;
+
+/** What every log line written while handling one pile message names. */
+export interface MessageLogFields {
+  pileId: string;
+  sessionId?: string;
+}
+
+/** Per gateway context, the prototype of its message contexts: the gateway context itself, with a message logger. */
+const messagePrototypes = new WeakMap<GatewayContext, GatewayContext>();
+
+/**
+ * The context for handling one pile message: the gateway's, whose `logger` puts the message's pile (and session)
+ * on every line. Passed along explicitly rather than kept in an AsyncLocalStorage, whose promise hooks would tax
+ * every promise of the process; the child logger is made only when something logs (most telemetry logs nothing),
+ * and the context inherits the rest from the gateway's, so a message costs one small object, not a copy.
+ */
+export function messageContext(ctx: GatewayContext, logFields: MessageLogFields): GatewayContext {
+  let prototype = messagePrototypes.get(ctx);
+  if (!prototype) {
+    prototype = Object.create(ctx, {
+      logger: {
+        get(this: { logFields: MessageLogFields; messageLogger?: Logger }) {
+          return (this.messageLogger ??= ctx.logger.child(this.logFields));
+        },
+      },
+    }) as GatewayContext;
+    messagePrototypes.set(ctx, prototype);
+  }
+  return Object.assign(Object.create(prototype) as GatewayContext, { logFields });
+}
 
 /** Sends a signal to a session workflow, counts it and observes how long acceptance took. */
 export async function signalSession<T>(ctx: GatewayContext, sessionId: string, signal: SignalDefinition<[T]>, payload: T): Promise<void> {

@@ -82,7 +82,7 @@ async function reportImplausibleMeter(
   options: { relay: boolean } = { relay: true },
 ): Promise<void> {
   ctx.metrics.implausibleMeters.inc({ reason: problem });
-  ctx.logger.warn({ pileId: pile.pileId, sessionId, accepted, reading, problem }, 'implausible meter reading not billed');
+  ctx.logger.warn({ sessionId, accepted, reading, problem }, 'implausible meter reading not billed');
   if (!(await ctx.hot.setIfAbsent(hotKeys.implausibleMeterReported(sessionId), '1', ctx.checkpointIntervalMs))) return;
   const message = `session ${sessionId}: meter ${reading.meterWh} Wh at ${new Date(reading.at).toISOString()} not billed (${problem}); last billed ${accepted.meterWh} Wh`;
   await ctx.alarms.raise(pile.pileId, 'meter', problem, message, new Date(ctx.clock()));

@@ -1,6 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import pino from 'pino';
 import { aTariff } from '../test/support/builders';
 import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
+import { logSink } from '../test/support/log-sink';
 import { checkpointPhaseMs } from './checkpoint-slots';
 import { PilePresence } from './presence';
 import { pileTopics, type UplinkKind } from '../device-protocol/topics';
@@ -191,5 +194,52 @@ describe('pile faults and presence', () => {
     const restartedGateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000 });
     await routeMessage(f.ctx, restartedGateway, topics.uplink(pileId, 'status'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: T0, state: 'idle', connectedAt: T0 })));
     expect((await f.alarms(pileId)).map((a) => a.clearedAt)).toEqual([new Date(T0)]);
+  });
+});
+
+describe('log lines of a pile message', () => {
+  /** A plain pino logger (no mixin, so nothing read from an AsyncLocalStorage) in place of the gateway's; returns its parsed lines. */
+  function captureGatewayLogs() {
+    const { sink, entries } = logSink();
+    f.ctx.logger = pino({ level: 'info', base: null }, sink);
+    return entries;
+  }
+
+  it("name the message's pile and session on what a handler logs, without any AsyncLocalStorage", async () => {
+    const logged = captureGatewayLogs();
+    const alsRun = jest.spyOn(AsyncLocalStorage.prototype, 'run');
+    const alsEnter = jest.spyOn(AsyncLocalStorage.prototype, 'enterWith');
+    try {
+      const otherPilesSession = randomUUID();
+      await f.live.sessionOpened({ sessionId: otherPilesSession, userId: 'u1', pileId: f.pileIds[1], stationId: f.stationId, workflowId: 'wf', status: 'AUTHORIZING', limits: {}, tariff: aTariff(), at: T0 });
+      await send('ack', { commandId: `${otherPilesSession}:start`, sessionId: otherPilesSession, accepted: true });
+      await send('ack', { commandId: 'a-command-nobody-sent', accepted: true });
+      // The handler's line names neither: both come from the message.
+      const ownSession = randomUUID();
+      await send('status', { state: 'charging', sessionId: ownSession, energyRegisterWh: 10, connectedAt: T0, ts: Date.now() + 86_400_000 });
+
+      expect(logged()).toEqual([
+        expect.objectContaining({ pileId, sessionId: otherPilesSession, reason: 'foreign_session', msg: 'rejected a pile message about a session that is not its own' }),
+        expect.objectContaining({ pileId, commandId: 'a-command-nobody-sent', msg: 'ack of a command the platform does not know: ignored' }),
+        expect.objectContaining({ pileId, sessionId: ownSession, msg: 'status stamped ahead of the platform clock refused' }),
+      ]);
+      expect(logged()[1]).not.toHaveProperty('sessionId');
+      expect(alsRun).not.toHaveBeenCalled();
+      expect(alsEnter).not.toHaveBeenCalled();
+    } finally {
+      alsRun.mockRestore();
+      alsEnter.mockRestore();
+    }
+  });
+
+  it('makes no child logger for a message that logs nothing', async () => {
+    captureGatewayLogs();
+    const child = jest.spyOn(f.ctx.logger, 'child');
+    const sessionId = randomUUID();
+    await openSession(sessionId);
+    await send('event', { event: 'sessionStarted', sessionId, meterStartWh: 0 });
+    await send('telemetry', { ts: T0 + 1000, sessionId, voltageV: 400, currentA: 10, powerW: 4000, energyRegisterWh: 1, temperatureC: 30 });
+    await send('heartbeat', {});
+    expect(child).not.toHaveBeenCalled();
   });
 });

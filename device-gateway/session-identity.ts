@@ -12,6 +12,6 @@ export async function sessionOfPile(ctx: GatewayContext, pileId: string, session
   if (session?.pileId === pileId) return session;
   const reason = session ? 'foreign_session' : 'unknown_session';
   ctx.metrics.rejected.inc({ reason });
-  ctx.logger.warn({ pileId, sessionId, kind, reason, sessionPileId: session?.pileId }, 'rejected a pile message about a session that is not its own');
+  ctx.logger.warn({ sessionId, kind, reason, sessionPileId: session?.pileId }, 'rejected a pile message about a session that is not its own');
   return undefined;
 }

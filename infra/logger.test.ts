@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { logSink } from '../test/support/log-sink';
 import { createLogger, withLogContext } from './logger';
 import { SpanKind, inSpan, installTracing } from './tracing';
 
@@ -11,15 +11,8 @@ const aPrivateKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privat
 
 /** A logger writing into memory; returns the parsed JSON lines. */
 function capturingLogger() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'info', name: 'redaction-test' }, sink);
-  return { logger, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), raw: () => lines.join('\n') };
+  const { sink, entries, raw } = logSink();
+  return { logger: createLogger({ level: 'info', name: 'redaction-test' }, sink), entries, raw };
 }
 
 describe('log redaction', () => {

@@ -48,7 +48,11 @@ export interface LogContext {
 
 const logContext = new AsyncLocalStorage<LogContext>();
 
-/** Runs `work` with these fields on every log line written inside it, however deep (added to the outer ones). */
+/**
+ * Runs `work` with these fields on every log line written inside it, however deep (added to the outer ones).
+ * Once used, every promise of the process pays AsyncLocalStorage's hooks: the device gateway's message path, at
+ * thousands of messages a second, passes a logger along instead (device-gateway/context.ts, messageContext).
+ */
 export function withLogContext<T>(fields: LogContext, work: () => T): T {
   return logContext.run({ ...logContext.getStore(), ...fields }, work);
 }

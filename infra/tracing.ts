@@ -1,4 +1,4 @@
-import { type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, type Span, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -23,6 +23,9 @@ export interface Tracing {
 
 const TRACER_NAME = 'evcp';
 
+/** Whether installTracing registered a tracer provider in this process; until then every span would be a no-op. */
+let tracerInstalled = false;
+
 /** Sets up tracing for this process: a global tracer provider exporting over OTLP/HTTP, or nothing when off. */
 export function installTracing(options: { serviceName: string; otlpEndpoint?: string; spanProcessor?: SpanProcessor }): Tracing {
   const resource = new Resource({ [ATTR_SERVICE_NAME]: options.serviceName });
@@ -32,6 +35,7 @@ export function installTracing(options: { serviceName: string; otlpEndpoint?: st
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   // Global: the Temporal interceptors and our spans find the tracer, the W3C propagator and the async context here.
   provider.register();
+  tracerInstalled = true;
   return { enabled: true, spanProcessor, resource, shutdown: () => provider.shutdown() };
 }
 
@@ -53,15 +57,20 @@ export function workerTracingOptions(tracing: Tracing): Pick<WorkerOptions, 'sin
   };
 }
 
+/** What `work` gets when nothing traces: a span that records nothing, as the no-op tracer would have made. */
+const UNTRACED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
 /**
  * Runs `work` in a span that continues the trace its caller sent (W3C `traceparent` in `carrier`), or starts one.
  * The span records an exception thrown by `work`; `work` may rename it once it knows more (the matched route).
+ * Without tracing, `work` runs directly: even a no-op span costs a context and two promises per pile message.
  */
-export async function inSpan<T>(
+export function inSpan<T>(
   name: string,
   options: { kind: SpanKind; carrier?: Record<string, unknown>; attributes?: Record<string, string | number> },
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
+  if (!tracerInstalled) return work(UNTRACED_SPAN);
   const parent = options.carrier ? propagation.extract(context.active(), options.carrier) : context.active();
   return trace.getTracer(TRACER_NAME).startActiveSpan(name, { kind: options.kind, attributes: options.attributes }, parent, async (span) => {
     try {

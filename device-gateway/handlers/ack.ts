@@ -19,14 +19,14 @@ export const handleAck: Handler<AckMessage> = async (ctx, { pileId }, message) =
 async function relayToCommand(ctx: GatewayContext, pileId: string, { commandId, nonce, accepted, reason, result }: AckMessage) {
   const commandPile = await ctx.commands.pileOf(commandId);
   if (commandPile === undefined) {
-    ctx.logger.info({ pileId, commandId, accepted, reason }, 'ack of a command the platform does not know: ignored');
+    ctx.logger.info({ commandId, accepted, reason }, 'ack of a command the platform does not know: ignored');
     return;
   }
   if (commandPile !== pileId) {
     ctx.metrics.rejected.inc({ reason: 'foreign_command' });
-    ctx.logger.warn({ pileId, commandId, commandPile }, "ack of another pile's command: ignored");
+    ctx.logger.warn({ commandId, commandPile }, "ack of another pile's command: ignored");
     return;
   }
   const relayed = await ctx.commandSignals.send(commandId, { nonce, accepted, reason, ...(result ? { result } : {}) });
-  ctx.logger.info({ pileId, commandId, accepted, reason, relayed }, 'operator command acknowledged');
+  ctx.logger.info({ commandId, accepted, reason, relayed }, 'operator command acknowledged');
 }

@@ -19,7 +19,7 @@ export const handleStatus: Handler<StatusMessage> = async (ctx, pile, message) =
   if (isAheadOfPlatformClock(message.connectedAt, now) || isAheadOfPlatformClock(message.ts, now)) {
     ctx.metrics.rejected.inc({ reason: 'ahead_of_clock' });
     ctx.metrics.messages.inc({ kind: 'status', outcome: 'rejected' });
-    ctx.logger.warn({ pileId, ts: message.ts, connectedAt: message.connectedAt, now }, 'status stamped ahead of the platform clock refused');
+    ctx.logger.warn({ ts: message.ts, connectedAt: message.connectedAt, now }, 'status stamped ahead of the platform clock refused');
     return;
   }
   const previous = await ctx.live.pileDevice(pileId);
