@@ -66,7 +66,8 @@ describe('platform guarantees', () => {
     const pile = t.system.fleet!.pile(pileCode);
     const token = await driverWith('idempotency-driver', 3000);
     const { body: started } = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode } });
-    const charging = await eventually(() => session(token, started.sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
+    // Charging long enough to cost something: a bill of 0 fen captures nothing, and the capture is what is checked below.
+    const charging = await eventually(() => session(token, started.sessionId), (s) => s.status === 'CHARGING' && s.costFen > 0);
 
     const impostor = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     const publish = (kind: 'event' | 'ack' | 'telemetry', message: object) =>
@@ -100,7 +101,8 @@ describe('platform guarantees', () => {
     const otherPile = t.takePile('fast');
     const token = await driverWith('identity-driver', 3000);
     const { body: started } = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode } });
-    const charging = await eventually(() => session(token, started.sessionId), (s) => s.status === 'CHARGING' && s.energyWh > 0);
+    // Charging long enough to cost something: a bill of 0 fen captures nothing, and the capture is what is checked below.
+    const charging = await eventually(() => session(token, started.sessionId), (s) => s.status === 'CHARGING' && s.costFen > 0);
 
     const impostor = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 4 });
     const fromTheOtherPile = (kind: 'event' | 'ack', message: object) =>
