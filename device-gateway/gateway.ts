@@ -8,7 +8,7 @@ import { TemporalAlarmWorkflows } from '../infra/alarm-workflows';
 import type { Database } from '../db/database';
 import { PileRegistry } from '../db/pile-registry';
 import type { HotState } from '../infra/hot-state';
-import { KeyedQueue } from '../infra/keyed-queue';
+import { FairKeyedQueue } from '../infra/fair-keyed-queue';
 import { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { MqttClient, OnMessageCallback } from '../infra/mqtt';
@@ -20,9 +20,9 @@ import { RecoverableSessionRecords } from './session-records';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
-import type { PileTopics } from '../device-protocol/topics';
+import type { PileTopics, UplinkAddress, UplinkKind } from '../device-protocol/topics';
 import { routeMessage, routeUplink } from './routing';
-import { DEFAULT_UPLINK_LOAD_LIMITS, type UplinkLoadLimits, admitUplink, isOverloaded, mayTakeMore } from './uplink-load';
+import { DEFAULT_UPLINK_LOAD_LIMITS, type PileQueueTail, type UplinkLoadLimits, admitUplink, isOverloaded, mayTakeMore } from './uplink-load';
 
 export interface GatewayOptions {
   /** Shared-subscription group; empty for a broker without shared subscriptions. */
@@ -46,7 +46,7 @@ export interface RunningGateway {
 
 /**
  * Subscribes to every pile's uplink topics and handles each message. Messages of one pile are handled in
- * arrival order; different piles are handled concurrently.
+ * arrival order; different piles are handled concurrently, up to `GATEWAY_MAX_HANDLING` at once.
  */
 export async function startGateway(ctx: GatewayContext, connect: ConnectGateway, options: GatewayOptions): Promise<RunningGateway> {
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
@@ -79,48 +79,49 @@ export async function startGateway(ctx: GatewayContext, connect: ConnectGateway,
 }
 
 /**
- * Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order.
- * Bounded under overload (uplink-load.ts): a pile's newer telemetry sample replaces its older one still waiting,
- * and past `maxPending` messages the connections are not read until some finish (the broker holds the rest).
+ * Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order,
+ * at most `maxHandling` at once with the piles served in turn. Bounded under overload (uplink-load.ts): a pile's
+ * newer telemetry sample replaces its older one still waiting, and past `maxPending` messages the connections are
+ * not read until some finish (the broker holds the rest).
  */
 export class UplinkConsumer {
-  private readonly perPile = new KeyedQueue();
-  /** Each pile's telemetry sample queued at the tail of its queue and not started yet. */
-  private readonly waitingTelemetry = new Map<string, { payload: Buffer }>();
+  private readonly queue: FairKeyedQueue<TakenMessage>;
   private readonly blockedReads: (() => void)[] = [];
-  private pending = 0;
   private overloaded = false;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly presence: PilePresence,
     private readonly limits: UplinkLoadLimits = DEFAULT_UPLINK_LOAD_LIMITS,
-  ) {}
+  ) {
+    this.queue = new FairKeyedQueue(limits.maxHandling, this.handle, this.finished);
+  }
 
   /** The listener of every connection whose messages this gateway handles. */
   readonly onMessage: OnMessageCallback = (topic, payload) => {
     const address = this.ctx.topics.parseUplink(topic);
     const pileId = address?.pileId ?? '';
-    const waiting = this.waitingTelemetry.get(pileId);
-    if (address && admitUplink(address.kind, waiting ? 'waiting_telemetry' : 'other') === 'replace_waiting') {
-      waiting!.payload = payload;
-      this.ctx.metrics.shed.inc({ kind: address.kind });
+    const tail = this.queue.waitingTail(pileId);
+    const admitted = address && tail?.address ? admitUplink(address.kind, waitingKind(tail.address.kind)) : 'enqueue';
+    if (admitted !== 'enqueue') {
+      // Either way one of the two messages goes unhandled: the waiting one replaced, or the arriving one dropped.
+      this.ctx.metrics.countShed(admitted === 'replace_waiting' ? tail!.address!.kind : address!.kind);
+      if (admitted === 'replace_waiting') Object.assign(tail!, { address, payload, takenAt: performance.now() });
       return;
     }
-    this.waitingTelemetry.delete(pileId);
-    const slot = { payload };
-    if (address?.kind === 'telemetry') this.waitingTelemetry.set(pileId, slot);
-    this.taken(1);
-    void this.perPile
-      .run(pileId, () => {
-        if (this.waitingTelemetry.get(pileId) === slot) this.waitingTelemetry.delete(pileId);
-        return address ? routeUplink(this.ctx, this.presence, address, slot.payload) : routeMessage(this.ctx, this.presence, topic, slot.payload);
-      })
-      .then(this.finished, this.finished);
+    this.queue.push(pileId, { topic, address, payload, takenAt: performance.now() });
+    this.updateLoad();
   };
 
-  /** One message is done (routing never rejects); not `finally`, which costs two more promises per message. */
-  private readonly finished = () => this.taken(-1);
+  /** Routing never rejects. */
+  private readonly handle = (message: TakenMessage): Promise<unknown> => {
+    const { address, payload } = message;
+    if (!address) return routeMessage(this.ctx, this.presence, message.topic, payload);
+    this.ctx.metrics.observeWait(address.kind, (performance.now() - message.takenAt) / 1000);
+    return routeUplink(this.ctx, this.presence, address, payload);
+  };
+
+  private readonly finished = () => this.updateLoad();
 
   /**
    * mqtt.js reads a connection's next packet only once its `handleMessage` calls back: holding it is the
@@ -134,19 +135,36 @@ export class UplinkConsumer {
   }
 
   drain(): Promise<void> {
-    return this.perPile.drain();
+    return this.queue.drain();
   }
 
-  private taken(delta: number) {
-    this.pending += delta;
-    const overloaded = isOverloaded(this.pending, this.overloaded, this.limits);
+  /** Every pile message taken from the broker and not yet finished (waiting behind its pile's earlier messages, or running). */
+  private get pending(): number {
+    return this.queue.running + this.queue.waiting;
+  }
+
+  private updateLoad() {
+    const pending = this.pending;
+    const overloaded = isOverloaded(pending, this.overloaded, this.limits);
     if (overloaded !== this.overloaded) {
       this.overloaded = overloaded;
       this.ctx.metrics.overloaded.set(overloaded ? 1 : 0);
-      this.ctx.logger.warn({ pending: this.pending }, overloaded ? 'gateway overloaded: more pile messages waiting than GATEWAY_OVERLOADED_AT; waiting telemetry samples are being replaced by newer ones' : 'gateway no longer overloaded');
+      this.ctx.logger.warn({ pending }, overloaded ? 'gateway overloaded: more pile messages waiting than GATEWAY_OVERLOADED_AT; waiting telemetry samples are being replaced by newer ones' : 'gateway no longer overloaded');
     }
     while (this.blockedReads.length && mayTakeMore(this.pending, this.limits)) this.blockedReads.shift()!();
   }
+}
+
+function waitingKind(kind: UplinkKind): PileQueueTail {
+  return kind === 'telemetry' ? 'waiting_telemetry' : kind === 'heartbeat' ? 'waiting_heartbeat' : 'other';
+}
+
+/** A pile message taken off a connection, not yet handled; a waiting telemetry sample's payload is replaced by a newer one. */
+interface TakenMessage {
+  topic: string;
+  address: UplinkAddress | undefined;
+  payload: Buffer;
+  takenAt: number;
 }
 
 /** A gateway that loses its broker connection says so loudly: another process under its client id takes it over. */

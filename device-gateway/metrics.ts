@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+const LATENESS_BUCKETS = [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
 export function createGatewayMetrics(registry: Registry) {
@@ -13,12 +15,36 @@ export function createGatewayMetrics(registry: Registry) {
     name: 'evcp_gateway_handle_seconds',
     help: 'Time to handle one pile message',
     labelNames: ['kind'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10, 30],
+    registers: [registry],
+  });
+  // Where a late message spent its time: behind its pile's earlier messages in this gateway, or before it got here.
+  const waitSeconds = new Histogram({
+    name: 'evcp_gateway_wait_seconds',
+    help: 'From taking a pile message off the broker connection to starting to handle it (behind its pile\'s earlier messages)',
+    labelNames: ['kind'] as const,
+    buckets: LATENESS_BUCKETS,
+    registers: [registry],
+  });
+  const ageSeconds = new Histogram({
+    name: 'evcp_gateway_message_age_seconds',
+    help: "From the pile's own timestamp to starting to handle its message: the wait in the broker, the socket and this gateway, plus the pile clock's error",
+    labelNames: ['kind'] as const,
+    buckets: LATENESS_BUCKETS,
+    registers: [registry],
+  });
+  const shed = new Counter({
+    name: 'evcp_gateway_shed_messages_total',
+    help: 'Pile messages dropped unhandled because the gateway fell behind: telemetry samples and heartbeats whose pile has a newer sample or heartbeat waiting (never statuses, events or acks)',
+    labelNames: ['kind'] as const,
     registers: [registry],
   });
   // Every message counts once and is timed once: each label set's child is made once, not hashed per message.
   const outcomes = new Map<string, Counter.Internal>();
   const timings = new Map<string, Histogram.Internal<'kind'>>();
+  const waits = new Map<string, Histogram.Internal<'kind'>>();
+  const ages = new Map<string, Histogram.Internal<'kind'>>();
+  const sheds = new Map<string, Counter.Internal>();
   return {
     messages,
     /** Counts one message of `kind` with `outcome` (kinds and outcomes are a fixed few, so the map stays small). */
@@ -28,17 +54,21 @@ export function createGatewayMetrics(registry: Registry) {
       if (!child) outcomes.set(key, (child = messages.labels({ kind, outcome })));
       child.inc();
     },
-    observeHandling(kind: string, seconds: number): void {
-      let child = timings.get(kind);
-      if (!child) timings.set(kind, (child = handleSeconds.labels({ kind })));
-      child.observe(seconds);
+    /** The shed path is the cheapest a message can take, so it is counted without hashing labels either. */
+    countShed(kind: string): void {
+      let child = sheds.get(kind);
+      if (!child) sheds.set(kind, (child = shed.labels({ kind })));
+      child.inc();
     },
-    shed: new Counter({
-      name: 'evcp_gateway_shed_messages_total',
-      help: 'Pile messages dropped unhandled because the gateway fell behind: telemetry samples replaced by a newer sample of the same pile (never statuses, events or acks)',
-      labelNames: ['kind'] as const,
-      registers: [registry],
-    }),
+    observeHandling(kind: string, seconds: number): void {
+      childOf(timings, handleSeconds, kind).observe(seconds);
+    },
+    observeWait(kind: string, seconds: number): void {
+      childOf(waits, waitSeconds, kind).observe(seconds);
+    },
+    observeAge(kind: string, seconds: number): void {
+      childOf(ages, ageSeconds, kind).observe(Math.max(0, seconds));
+    },
     overloaded: new Gauge({
       name: 'evcp_gateway_overloaded',
       help: '1 while the gateway holds more pile messages than it is sized for (see GATEWAY_OVERLOADED_AT) and sheds stale telemetry, else 0',
@@ -85,4 +115,10 @@ export function createGatewayMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+}
+
+function childOf(children: Map<string, Histogram.Internal<'kind'>>, histogram: Histogram<'kind'>, kind: string): Histogram.Internal<'kind'> {
+  let child = children.get(kind);
+  if (!child) children.set(kind, (child = histogram.labels({ kind })));
+  return child;
 }

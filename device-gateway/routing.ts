@@ -9,7 +9,7 @@ import { handleStatus } from './handlers/status';
 import { handleTelemetry } from './handlers/telemetry';
 import type { PilePresence } from './presence';
 import { type UplinkMessages, parseUplink } from '../device-protocol/messages';
-import type { UplinkKind } from '../device-protocol/topics';
+import type { UplinkAddress, UplinkKind } from '../device-protocol/topics';
 
 /** One handler per uplink message kind. */
 export const ROUTES: { [K in UplinkKind]: Handler<UplinkMessages[K]> } = {
@@ -33,7 +33,7 @@ export async function routeMessage(ctx: GatewayContext, presence: PilePresence, 
 }
 
 /** routeMessage for a topic already parsed. Not async itself: one promise fewer per message (handleValidMessage never rejects). */
-export function routeUplink(ctx: GatewayContext, presence: PilePresence, address: { pileId: string; kind: UplinkKind }, payload: Buffer): Promise<Outcome> {
+export function routeUplink(ctx: GatewayContext, presence: PilePresence, address: UplinkAddress, payload: Buffer): Promise<Outcome> {
   const { pileId, kind } = address;
   const parsed = parseUplink(kind, payload);
   if (!parsed.ok) return Promise.resolve(reject(ctx, kind, 'invalid_payload', { pileId, error: parsed.error }));
@@ -48,6 +48,7 @@ export function routeUplink(ctx: GatewayContext, presence: PilePresence, address
 /** `ctx` is the message's context: its logger names the pile (and session). */
 async function handleValidMessage(ctx: GatewayContext, presence: PilePresence, pileId: string, kind: UplinkKind, message: UplinkMessages[UplinkKind]): Promise<Outcome> {
   const started = process.hrtime.bigint();
+  ctx.metrics.observeAge(kind, (ctx.clock() - message.ts) / 1000);
   try {
     const pile = await ctx.piles.lookup(pileId);
     if (!pile) return reject(ctx, kind, 'unknown_pile', {});

@@ -11,22 +11,33 @@ export interface UplinkLoadLimits {
   recoveredAt: number;
   /** At this many pending messages it stops reading from the broker until some finish: memory stays bounded. */
   maxPending: number;
+  /**
+   * At most this many messages are handled at once (the piles served in turn); the rest wait in their pile's
+   * backlog, where a newer sample replaces a waiting one. Unbounded, every pile's handler would share the event
+   * loop under overload, and each sample would be as old as the whole backlog by the time its handling ended.
+   */
+  maxHandling: number;
 }
 
-export const DEFAULT_UPLINK_LOAD_LIMITS: UplinkLoadLimits = uplinkLoadLimits(2_000, 30_000);
+export const DEFAULT_UPLINK_LOAD_LIMITS: UplinkLoadLimits = uplinkLoadLimits(2_000, 30_000, 250);
 
-/** What the pile's own queue holds at its tail when a message of the pile arrives: a sample not started yet, or anything else (nothing, a running message, a message of another kind). */
-export type PileQueueTail = 'waiting_telemetry' | 'other';
+/** What the pile's own queue holds at its tail when a message of the pile arrives: a message of that kind not started yet, or anything else (nothing, a running message, a message of another kind). */
+export type PileQueueTail = 'waiting_telemetry' | 'waiting_heartbeat' | 'other';
 
 /**
- * What to do with an arriving pile message. Only telemetry is ever shed: a sample waiting at the tail of its
- * pile's queue, not yet started, is replaced by the newer sample of the same pile (the older one only feeds live
- * progress that the newer supersedes; the newer claims any checkpoint slot the older would have, and is judged for
- * plausibility the same way). Statuses, events (starts, stops, faults) and acks are always queued, in order; a
- * telemetry sample never jumps ahead of one of them because only a sample at the very tail is replaced.
+ * What to do with an arriving pile message. Only telemetry and heartbeats are ever shed, and only when a message
+ * of the same pile waiting at the very tail of its queue does all they would:
+ * - a telemetry sample replaces the pile's waiting sample (which only feeds live progress that the newer
+ *   supersedes; the newer claims any checkpoint slot the older would have, and is judged for plausibility the same
+ *   way) or its waiting heartbeat (a heartbeat only says the pile is there, which every handled message records);
+ * - a heartbeat behind a waiting sample or heartbeat is dropped, for the same reason.
+ * Statuses, events (starts, stops, faults) and acks are always queued, in order; nothing jumps ahead of one of them
+ * because only the tail is ever replaced.
  */
-export function admitUplink(kind: UplinkKind, tail: PileQueueTail): 'enqueue' | 'replace_waiting' {
-  return kind === 'telemetry' && tail === 'waiting_telemetry' ? 'replace_waiting' : 'enqueue';
+export function admitUplink(kind: UplinkKind, tail: PileQueueTail): 'enqueue' | 'replace_waiting' | 'drop' {
+  if (tail === 'other') return 'enqueue';
+  if (kind === 'telemetry') return 'replace_waiting';
+  return kind === 'heartbeat' ? 'drop' : 'enqueue';
 }
 
 /** Whether the gateway is overloaded now, with hysteresis between `overloadedAt` and `recoveredAt`. */
@@ -39,7 +50,7 @@ export function mayTakeMore(pending: number, limits: UplinkLoadLimits): boolean 
   return pending < limits.maxPending;
 }
 
-/** The limits from the two configured figures: recovery at a quarter of the overload mark, which the hard bound may not undercut. */
-export function uplinkLoadLimits(overloadedAt: number, maxPending: number): UplinkLoadLimits {
-  return { overloadedAt, recoveredAt: Math.floor(overloadedAt / 4), maxPending: Math.max(maxPending, overloadedAt) };
+/** The limits from the configured figures: recovery at a quarter of the overload mark, which the hard bound may not undercut. */
+export function uplinkLoadLimits(overloadedAt: number, maxPending: number, maxHandling: number): UplinkLoadLimits {
+  return { overloadedAt, recoveredAt: Math.floor(overloadedAt / 4), maxPending: Math.max(maxPending, overloadedAt), maxHandling };
 }

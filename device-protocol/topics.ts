@@ -20,6 +20,12 @@ export type PileTopicKind = UplinkKind | typeof COMMAND_KIND;
 
 export type QoS = 0 | 1;
 
+/** Which pile sent an uplink message, and of what kind (from its topic). */
+export interface UplinkAddress {
+  pileId: string;
+  kind: UplinkKind;
+}
+
 /** Telemetry and heartbeats may be lost (the next sample supersedes them); everything else is QoS 1. */
 export const UPLINK_QOS: Record<UplinkKind, QoS> = { status: 1, heartbeat: 0, telemetry: 0, event: 1, ack: 1 };
 export const COMMAND_QOS: QoS = 1;
@@ -41,7 +47,7 @@ export interface PileTopics {
    * Without a group (a broker without shared subscriptions, e.g. the embedded one) the topics are plain.
    */
   gatewaySubscriptions(group: string): string[];
-  parseUplink(topic: string): { pileId: string; kind: UplinkKind } | undefined;
+  parseUplink(topic: string): UplinkAddress | undefined;
   /** A concrete topic of one pile (no wildcard): its uplinks and its command topic. */
   parse(topic: string): { pileId: string; kind: PileTopicKind } | undefined;
 }

@@ -164,6 +164,8 @@ export const fragments = {
     GATEWAY_OVERLOADED_AT: positiveInt.default(2_000),
     /** At this many held messages the gateway stops reading from the broker until some are handled: its memory stays bounded. */
     GATEWAY_MAX_PENDING_MESSAGES: positiveInt.default(30_000),
+    /** Pile messages a gateway handles at once, the piles served in turn; the rest wait in their pile's backlog (device-gateway/uplink-load.ts). */
+    GATEWAY_MAX_HANDLING: positiveInt.default(250),
   },
   ocpp: {
     /** Where the OCPP 1.6J central system listens: chargers connect to ws://host:OCPP_PORT/ocpp/1.6/{chargePointId} (TLS in front: docs/ocpp.md). */

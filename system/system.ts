@@ -153,7 +153,7 @@ export async function startSystem(
     const gateway = await startGateway(
       gatewayContext,
       (onMessage) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, onMessage }),
-      { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, load: uplinkLoadLimits(env.GATEWAY_OVERLOADED_AT, env.GATEWAY_MAX_PENDING_MESSAGES) },
+      { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, load: uplinkLoadLimits(env.GATEWAY_OVERLOADED_AT, env.GATEWAY_MAX_PENDING_MESSAGES, env.GATEWAY_MAX_HANDLING) },
     );
     stops.push(() => gateway.stop());
     const ocpp = await startCentralSystem(

@@ -11,8 +11,9 @@ import { type ShippedMosquitto, startShippedMosquitto } from '../support/shipped
 
 /**
  * A gateway handed far more than it can handle at once (a burst of every pile's telemetry, as after a broker
- * restart or a stalled gateway) sheds stale samples of live progress, and still relays every stop and a checkpoint
- * from each session's latest reading; once the burst is through it is no longer overloaded.
+ * restart or a stalled gateway; here it handles two messages at a time for three piles) sheds stale samples of
+ * live progress, and still relays every stop and a checkpoint from each session's latest reading; once the burst
+ * is through it is no longer overloaded.
  */
 const masterKey = 'gateway-overload-master-key-0123456789abcdef';
 const topics = pileTopics();
@@ -35,7 +36,7 @@ beforeAll(async () => {
   gateway = await startGateway(
     ctx,
     (onMessage) => connectMqtt(broker.url, mqttCredentials(masterKey, { role: 'gateway', name: 'overload-gateway' }), { onMessage }),
-    { sharedGroup: 'evcp-gateway', heartbeatTimeoutMs: 90_000, load: uplinkLoadLimits(20, 100_000) },
+    { sharedGroup: 'evcp-gateway', heartbeatTimeoutMs: 90_000, load: uplinkLoadLimits(20, 100_000, 2) },
   );
   piles = await Promise.all(
     f.pileIds.map((pileId) => mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: pileId, ...mqttCredentials(masterKey, { role: 'pile', pileId }), reconnectPeriod: 0 })),
@@ -64,6 +65,7 @@ function burstOf(pile: MqttClient, pileId: string) {
   for (let i = 1; i <= SAMPLES; i++) {
     const sample = { v: 1, msgId: `${pileId}-t${i}`, ts: T0 + i * 1000, sessionId, voltageV: 400, currentA: 90, powerW: 36_000, energyRegisterWh: meterAt(i), temperatureC: 30 };
     sends.push(pile.publishAsync(topics.uplink(pileId, 'telemetry'), JSON.stringify(sample), { qos: 0 }));
+    if (i % 30 === 0) sends.push(pile.publishAsync(topics.uplink(pileId, 'heartbeat'), JSON.stringify({ v: 1, msgId: `${pileId}-h${i}`, ts: T0 + i * 1000 }), { qos: 0 }));
   }
   const stop = { v: 1, msgId: `${pileId}-stop`, ts: T0 + (SAMPLES + 1) * 1000, event: 'sessionStopped', sessionId, meterStopWh: meterAt(SAMPLES), reason: 'remote' };
   sends.push(pile.publishAsync(topics.uplink(pileId, 'event'), JSON.stringify(stop), { qos: 1 }));
@@ -74,15 +76,17 @@ async function waitFor(condition: () => Promise<boolean> | boolean) {
   for (let i = 0; i < 600 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
-const metricValue = async (name: string) => (await f.metrics.getSingleMetric(name)!.get()).values.reduce((sum, v) => sum + v.value, 0);
+const metricValue = async (name: string, labels: Record<string, string> = {}) =>
+  (await f.metrics.getSingleMetric(name)!.get()).values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
 
-it('sheds stale telemetry under a burst, never a stop, checkpoints the latest reading, and recovers', async () => {
+it('sheds stale telemetry and heartbeats under a burst, never a stop, checkpoints the latest reading, and recovers', async () => {
   for (const pileId of f.pileIds) await chargingSessionOn(pileId);
   await Promise.all(piles.map((pile, i) => burstOf(pile, f.pileIds[i])));
   await waitFor(() => f.signals.named('chargingStopped').length === f.pileIds.length);
   await gateway.uplinks.drain();
 
-  expect(await metricValue('evcp_gateway_shed_messages_total')).toBeGreaterThan(0);
+  expect(await metricValue('evcp_gateway_shed_messages_total', { kind: 'telemetry' })).toBeGreaterThan(0);
+  expect(await metricValue('evcp_gateway_shed_messages_total', { kind: 'heartbeat' })).toBeGreaterThan(0);
   expect(f.signals.named('chargingStopped').map((s) => s.sessionId).sort()).toEqual(f.pileIds.map(sessionOf).sort());
   for (const pileId of f.pileIds) {
     const sessionId = sessionOf(pileId);
