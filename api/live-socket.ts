@@ -4,7 +4,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { channels } from '../infra/hot-state/keys';
-import type { LiveMessage, LiveState } from '../live/live-state';
+import { type LiveMessage, type LiveState, progressInOrder } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import { type AuthUser, isStaff, type StaffTokenCheck, type TokenService, verifiedUser } from './auth';
 import type { SessionService } from './session-service';
@@ -42,7 +42,7 @@ export interface LiveSocketLimits {
   maxMessagesPerSecond: number;
 }
 
-interface LiveSocketDeps {
+export interface LiveSocketDeps {
   tokens: TokenService;
   staff: StaffTokenCheck;
   live: LiveState;
@@ -115,7 +115,8 @@ export function attachLiveSocket(server: Server, deps: LiveSocketDeps): { close(
       }
     };
     const follow = async (channel: string, alsoOnEnd?: () => void) => {
-      const unsubscribe = await deps.live.subscribe(channel, (message: LiveMessage) => send(message));
+      const inOrder = progressInOrder();
+      const unsubscribe = await deps.live.subscribe(channel, (message: LiveMessage) => inOrder(message) && send(message));
       const end = async () => {
         alsoOnEnd?.();
         await unsubscribe();

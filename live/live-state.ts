@@ -54,6 +54,22 @@ export interface SessionLiveRecord extends SessionIdentity {
 
 export type LiveProgress = Extract<LiveMessage, { type: 'session.progress' }>;
 
+/**
+ * A filter for one subscriber's stream: lets a session's progress through only when its sample is newer than the
+ * last one let through. Several gateways share the piles' messages, and one that falls behind handles an older
+ * sample after another gateway's newer one; a driver's figures must not run backwards. Other messages pass.
+ */
+export function progressInOrder(): (message: LiveMessage) => boolean {
+  const lastAt = new Map<string, number>();
+  return (message) => {
+    if (message.type !== 'session.progress') return true;
+    const at = Date.parse(message.at);
+    if (at <= (lastAt.get(message.sessionId) ?? -Infinity)) return false;
+    lastAt.set(message.sessionId, at);
+    return true;
+  };
+}
+
 const FINISHED_SESSION_TTL_MS = 24 * 3_600_000;
 
 /**
