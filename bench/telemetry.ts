@@ -10,11 +10,11 @@ import { startEngines } from './lib/engines';
 import { FanOutProbe, type FanOutWindow, measureBrokerPath } from './lib/fan-out-probe';
 import type { Flags } from './lib/flags';
 import { RemoteFleet } from './lib/fleet-remote';
-import { Platform, type PlatformProcess, readCounter } from './lib/platform';
+import { Platform, type PlatformProcess, readCounter, readHistogram } from './lib/platform';
 import { type ThrottleMethod, throttleProcess } from './lib/throttle';
 import { note, type ScenarioReport } from './lib/report';
 import { benchStations, type BenchStation, seedStations } from './lib/seed';
-import { formatDistribution, ratio } from './lib/stats';
+import { type BucketedDistribution, bucketedDistribution, formatBucketed, formatDistribution, ratio } from './lib/stats';
 import { formatUsage, UsageMeter } from './lib/usage';
 
 const P99_GOAL_MS = 100;
@@ -137,9 +137,11 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     const measureWindow = async (count: number, windowSeconds: number, during?: () => Promise<void>): Promise<Measured> => {
       const usage = new UsageMeter({ ...gatewayPids, api: api.pid, fleet: fleet.pid, ...engines.pids }).start();
       const counters = await gatewayCounters(gatewaySum);
+      const latenessBefore = await telemetryLateness(gateways);
       const [window] = await Promise.all([probe.measure(windowSeconds, graceMs), during?.()]);
       const resources = usage.stop();
       const after = await gatewayCounters(gatewaySum);
+      const latenessAfter = await telemetryLateness(gateways);
       const delta = (key: keyof typeof after) => after[key] - counters[key];
       const handledPerSecond = Math.floor(delta('handled') / (windowSeconds + graceMs / 1000));
       // Every message the gateways took from the broker costs CPU, whatever became of it.
@@ -153,10 +155,16 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
         shed: delta('shed'),
         checkpoints: delta('checkpoints'),
         failed: delta('failed'),
+        telemetryLateness: {
+          ageAtStart: bucketedDistribution(latenessBefore.age, latenessAfter.age),
+          waitInGateway: bucketedDistribution(latenessBefore.wait, latenessAfter.wait),
+          handling: bucketedDistribution(latenessBefore.handling, latenessAfter.handling),
+        },
         resources,
         loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
       };
       note(`${count} piles: ${formatDistribution(window.latency)}, gateway ${handledPerSecond} msg/s at ${cpuMicrosPerMessage} µs CPU each, shed ${measured.shed}, lost ${window.lost}/${window.expected}`);
+      note(`  telemetry lateness: ${formatLateness(measured.telemetryLateness)}`);
       return measured;
     };
 
@@ -232,6 +240,12 @@ interface Measured {
   shed: number;
   checkpoints: number;
   failed: number;
+  /**
+   * Where the gateways' telemetry samples spent their time (from the gateways' histograms, so each figure is the
+   * bucket bound it lies under): pile timestamp → handling starts, of which taken off the connection → handling
+   * starts, then the handling itself. Age minus wait is the time in the broker and the socket.
+   */
+  telemetryLateness: { ageAtStart: BucketedDistribution; waitInGateway: BucketedDistribution; handling: BucketedDistribution };
   resources: ReturnType<UsageMeter['stop']>;
   loadAverage: number[];
 }
@@ -247,6 +261,22 @@ interface Overload {
   stopEvents: number;
   recoveredInMs: number;
   recovery: Measured;
+}
+
+/** The gateways' telemetry histograms, summed over the gateways. */
+async function telemetryLateness(gateways: PlatformProcess[]) {
+  const sum = async (name: string) => {
+    const all = await Promise.all(gateways.map((g) => readHistogram(g.metricsUrl, name, { kind: 'telemetry' })));
+    const total = new Map<number, number>();
+    for (const buckets of all) for (const [bound, n] of buckets) total.set(bound, (total.get(bound) ?? 0) + n);
+    return total;
+  };
+  const [age, wait, handling] = await Promise.all([sum('evcp_gateway_message_age_seconds'), sum('evcp_gateway_wait_seconds'), sum('evcp_gateway_handle_seconds')]);
+  return { age, wait, handling };
+}
+
+function formatLateness(l: Measured['telemetryLateness']): string {
+  return `age at handling ${formatBucketed(l.ageAtStart)}; of it waiting in the gateway ${formatBucketed(l.waitInGateway)}; handling ${formatBucketed(l.handling)}`;
 }
 
 async function sumOver(processes: PlatformProcess[], name: string, labels: Record<string, string>): Promise<number> {
@@ -314,6 +344,7 @@ function report(
       `  ${formatUsage(baselineResources)}`,
       `ours (pile → WebSocket): ${setup.gateways} gateway(s) handled ${main.handledPerSecond} msg/s at ${main.cpuMicrosPerMessage} µs CPU per message, WebSocket delivered ${main.window.deliveredPerSecond} msg/s; shed ${main.shed}`,
       `  latency ${formatDistribution(main.window.latency)}; lost ${main.window.lost} of ${main.window.expected}; gateway failures ${main.failed}`,
+      `  telemetry lateness: ${formatLateness(main.telemetryLateness)}`,
       `  ${formatUsage(main.resources)}; load average ${main.loadAverage.join(' ')}`,
       ...(overload ? overloadSummary(overload) : []),
       ...steps.map((s) => `ceiling step ${s.piles} piles: ${formatDistribution(s.window.latency)}, gateway ${s.handledPerSecond} msg/s, lost ${s.window.lost}`),
@@ -324,7 +355,7 @@ function report(
 
 function overloadSummary(o: Overload): string[] {
   const line = (m: Measured) =>
-    `gateway ${m.handledPerSecond} msg/s handled, shed ${m.shed}, checkpoints ${m.checkpoints}, ${formatDistribution(m.window.latency)}, lost ${m.window.lost} of ${m.window.expected}; ${formatUsage(m.resources)}`;
+    `gateway ${m.handledPerSecond} msg/s handled, shed ${m.shed}, checkpoints ${m.checkpoints}, ${formatDistribution(m.window.latency)}, lost ${m.window.lost} of ${m.window.expected}; telemetry lateness: ${formatLateness(m.telemetryLateness)}; ${formatUsage(m.resources)}`;
   return [
     `overload (each gateway ${o.share.toFixed(2)} core, 1/${o.factor} of what the load needs): ${line(o.window)}; overloaded gauge seen on ${o.overloadedSeen} gateway(s)`,
     `  stops during overload: ${o.stopsSent} sent, ${o.stopEvents} session events handled; not overloaded ${o.recoveredInMs} ms after the throttle was lifted`,

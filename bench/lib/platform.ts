@@ -103,6 +103,20 @@ export async function readMetrics<N extends string>(metricsUrl: string, names: N
   return Object.fromEntries(names.map((name) => [name, sumSeries(text, name, {})])) as Record<N, number>;
 }
 
+/** A histogram's cumulative bucket counts (upper bound in seconds → observations at or below it), summed over label sets matching `labels`. */
+export async function readHistogram(metricsUrl: string, name: string, labels: Record<string, string> = {}): Promise<Map<number, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}_bucket{`) || !wanted.every((w) => line.includes(w))) continue;
+    const le = /le="([^"]+)"/.exec(line)![1];
+    const bound = le === '+Inf' ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return buckets;
+}
+
 function sumSeries(text: string, name: string, labels: Record<string, string>): number {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let total = 0;

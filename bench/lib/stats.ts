@@ -23,3 +23,25 @@ export function perSecond(count: number, elapsedMs: number): number {
 }
 
 export const formatDistribution = (d: Distribution, unit = 'ms') => `p50 ${d.p50} ${unit}, p99 ${d.p99} ${unit}, max ${d.max} ${unit} (n=${d.count})`;
+
+/** What a histogram's buckets say of the observations made between two scrapes: each quantile as the bucket bound it falls under (ms). */
+export interface BucketedDistribution {
+  count: number;
+  /** "≤ bound" in milliseconds; Infinity when it lies above the largest bucket. */
+  p50AtMost: number;
+  p99AtMost: number;
+}
+
+export function bucketedDistribution(before: Map<number, number>, after: Map<number, number>): BucketedDistribution {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((b) => (after.get(b) ?? 0) - (before.get(b) ?? 0));
+  const count = counts.length ? counts[counts.length - 1] : 0;
+  const at = (q: number) => {
+    if (!count) return NaN;
+    const i = counts.findIndex((c) => c >= q * count);
+    return bounds[i] * 1000;
+  };
+  return { count, p50AtMost: at(0.5), p99AtMost: at(0.99) };
+}
+
+export const formatBucketed = (d: BucketedDistribution) => `p50 ≤ ${d.p50AtMost} ms, p99 ≤ ${d.p99AtMost} ms (n=${d.count})`;
