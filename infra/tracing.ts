@@ -46,14 +46,18 @@ export const NO_TRACING: Tracing = { enabled: false, spanProcessor: new NoopSpan
 export const tracingClientInterceptors = () => ({ workflow: [new OpenTelemetryWorkflowClientInterceptor()] });
 
 /**
- * What a worker needs to trace: activity spans under the workflow's, and the workflow's own spans handed out of
- * the sandbox to this process's span processor. The workflow interceptors themselves are bundled with the
- * workflow code (worker/workflow-code.ts), and every bundle has them, so the sink is always registered.
+ * What a worker needs to trace: activity spans under the workflow's (only when tracing is on: otherwise each
+ * activity would still open a no-op span), and, when the workflows run the bundle with the OpenTelemetry
+ * interceptors (worker/workflow-code.ts), the sink that hands their spans out of the sandbox to this process's span
+ * processor. That bundle calls the sink whether or not anything exports, so it is registered with the bundle.
  */
-export function workerTracingOptions(tracing: Tracing): Pick<WorkerOptions, 'sinks'> & { activityInterceptors: NonNullable<WorkerOptions['interceptors']>['activity'] } {
+export function workerTracingOptions(
+  tracing: Tracing,
+  options: { workflowsTraced: boolean },
+): Pick<WorkerOptions, 'sinks'> & { activityInterceptors: NonNullable<WorkerOptions['interceptors']>['activity'] } {
   return {
-    sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
-    activityInterceptors: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+    sinks: options.workflowsTraced ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : {},
+    activityInterceptors: tracing.enabled ? [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] : [],
   };
 }
 

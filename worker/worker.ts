@@ -213,7 +213,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const workflowTracing = options.tuning?.WORKER_WORKFLOW_TRACING ?? 'auto';
   const traced = workflowTracing === 'auto' ? tracing.enabled : workflowTracing === 'on';
   const code = workflowCode({ traced });
-  const { sinks, activityInterceptors } = workerTracingOptions(tracing);
+  const { sinks, activityInterceptors } = workerTracingOptions(tracing, { workflowsTraced: traced });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,

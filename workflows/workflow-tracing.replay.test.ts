@@ -71,7 +71,7 @@ async function runSession(bundle: WorkflowBundleWithSourceMap, pile: PileBehavio
     taskQueue,
     workflowBundle: bundle,
     activities: world.activities(),
-    sinks: workerTracingOptions(NO_TRACING).sinks,
+    sinks: workerTracingOptions(NO_TRACING, { workflowsTraced: bundle === tracedBundle }).sinks,
   });
   await worker.runUntil(async () => {
     await env.client.workflow.start(chargingSession, { args: [input], taskQueue, workflowId: sessionWorkflowId(input.sessionId) });
@@ -108,6 +108,6 @@ it.each<PileBehaviour>(['charges', 'refuses'])('replays a session whose pile %s,
 it.each<PileBehaviour>(['charges', 'refuses'])('replays a session whose pile %s, run without the tracing interceptors, on a worker with them', async (pile) => {
   const { handle } = await runSession(await workflowBundle(), pile);
   await expect(
-    Worker.runReplayHistory({ workflowBundle: tracedBundle, sinks: workerTracingOptions(NO_TRACING).sinks }, await handle.fetchHistory()),
+    Worker.runReplayHistory({ workflowBundle: tracedBundle, sinks: workerTracingOptions(NO_TRACING, { workflowsTraced: true }).sinks }, await handle.fetchHistory()),
   ).resolves.toBeUndefined();
 });
