@@ -1,4 +1,4 @@
-import { AlarmLog } from './alarm-log';
+import { AlarmLog, type AlarmRef } from './alarm-log';
 import { createDatabase, type Database } from './database';
 import { FleetCatalogue } from './fleet-catalogue';
 import { aTariff } from '../test/support/builders';
@@ -12,7 +12,7 @@ describe('the alarm log', () => {
   let database: { url: string; drop(): Promise<void> };
   let db: Database;
   let stationId: string;
-  const opened: number[] = [];
+  const opened: AlarmRef[] = [];
   const changes: string[] = [];
   let alarms: AlarmLog;
 
@@ -25,7 +25,7 @@ describe('the alarm log', () => {
     await catalogue.addTariff(tariff);
     stationId = uniqueId('station');
     await catalogue.addStations([{ id: stationId, name: 'Log', address: 'x', lat: 31.2, lng: 121.5, openingHours: '24h', tariffId: tariff.id }]);
-    alarms = new AlarmLog(db, { quietMs: QUIET_MS, workflows: { opened: async (id) => void opened.push(id), changed: async (id, change) => void changes.push(`${id}:${change}`) } });
+    alarms = new AlarmLog(db, { quietMs: QUIET_MS, workflows: { opened: async (alarm) => void opened.push(alarm), changed: async (alarm, change) => void changes.push(`${alarm.id}:${alarm.pileId ?? '-'}:${change}`) } });
   });
   afterAll(async () => {
     await db.close();
@@ -45,7 +45,7 @@ describe('the alarm log', () => {
     const rows = await alarms.ofPile(pileId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ occurrences: 20, stationId, state: 'open' });
-    expect(opened.filter((id) => id === rows[0].id)).toHaveLength(1);
+    expect(opened.filter((alarm) => alarm.id === rows[0].id)).toEqual([{ id: rows[0].id, pileId }]);
   });
 
   it('folds a fault that clears and comes back within the quiet period, telling the workflow it came back', async () => {
@@ -55,7 +55,7 @@ describe('the alarm log', () => {
     expect(await alarms.raise(pileId, 'fault', 'E1', 'hot', at(QUIET_MS))).toBe(false);
     const [alarm] = await alarms.ofPile(pileId);
     expect(alarm).toMatchObject({ occurrences: 2, clearedAt: null });
-    expect(changes).toEqual(expect.arrayContaining([`${alarm.id}:cleared`, `${alarm.id}:raised-again`]));
+    expect(changes).toEqual(expect.arrayContaining([`${alarm.id}:${pileId}:cleared`, `${alarm.id}:${pileId}:raised-again`]));
     expect((await alarms.history(alarm.id)).map((h) => h.action)).toEqual(['raised', 'cleared']);
     await alarms.clear(pileId, 'fault', at(QUIET_MS + 1000));
     expect((await alarms.history(alarm.id)).map((h) => h.action)).toEqual(['raised', 'cleared']);

@@ -13,8 +13,14 @@ export interface AlarmActor {
 
 /** What the alarm workflows hear of an alarm's life (infra/alarm-workflows.ts starts and signals them). */
 export interface AlarmWorkflowPort {
-  opened(alarmId: number): Promise<void>;
-  changed(alarmId: number, change: 'raised-again' | 'cleared' | 'acknowledged' | 'resolved'): Promise<void>;
+  opened(alarm: AlarmRef): Promise<void>;
+  changed(alarm: AlarmRef, change: 'raised-again' | 'cleared' | 'acknowledged' | 'resolved'): Promise<void>;
+}
+
+/** Which alarm; its pile when the caller has it at hand, so what is logged about the alarm names the pile too. */
+export interface AlarmRef {
+  id: number;
+  pileId?: string;
 }
 
 /** An alarm as the API shows it (api-contract.md, "Alarms"). */
@@ -105,7 +111,7 @@ export class AlarmLog {
       if (winner) await this.fold(winner, at);
       return false;
     }
-    await this.workflows.opened(alarm.id);
+    await this.workflows.opened({ id: alarm.id, pileId });
     return true;
   }
 
@@ -118,14 +124,14 @@ export class AlarmLog {
     // A flapping pile clears again and again with nothing in between: its history says it once (occurrences count the rest).
     const latest = await this.db.models.AlarmEvent.findOne({ where: { alarmId: alarm.id }, order: [['id', 'DESC']], attributes: ['action'] });
     if (latest?.action !== 'cleared') await this.addEvent(alarm.id, null, 'cleared', 'the condition went away', at);
-    await this.workflows.changed(alarm.id, 'cleared');
+    await this.workflows.changed({ id: alarm.id, pileId }, 'cleared');
   }
 
   private async fold(alarm: Alarm, at: Date): Promise<void> {
     const wasCleared = alarm.clearedAt !== null;
     await this.db.models.Alarm.increment('occurrences', { by: 1, where: { id: alarm.id } });
     await this.db.models.Alarm.update({ lastRaisedAt: at, clearedAt: null }, { where: { id: alarm.id } });
-    if (wasCleared) await this.workflows.changed(alarm.id, 'raised-again');
+    if (wasCleared) await this.workflows.changed({ id: alarm.id, pileId: alarm.pileId }, 'raised-again');
   }
 
   /** Unresolved alarms (newest first) by default; `state` and pile / station narrow them. */
@@ -175,7 +181,7 @@ export class AlarmLog {
   async acknowledge(actor: AlarmActor, id: number, note: string | undefined, at = new Date()): Promise<AlarmView> {
     await this.transition(id, 'acknowledge', { state: 'acknowledged', acknowledgedAt: at, acknowledgedBy: actor.id }, { state: 'open' });
     await this.addEvent(id, actor, 'acknowledged', note ?? null, at);
-    await this.workflows.changed(id, 'acknowledged');
+    await this.workflows.changed({ id }, 'acknowledged');
     return this.get(id);
   }
 
@@ -198,7 +204,7 @@ export class AlarmLog {
   async resolve(actor: AlarmActor | null, id: number, note: string, at = new Date()): Promise<AlarmView> {
     await this.transition(id, 'resolve', { state: 'resolved', resolvedAt: at, openKey: null }, { state: { [Op.ne]: 'resolved' } });
     await this.addEvent(id, actor, 'resolved', note, at);
-    await this.workflows.changed(id, 'resolved');
+    await this.workflows.changed({ id }, 'resolved');
     return this.get(id);
   }
 

@@ -11,6 +11,8 @@ import {
 } from '../workflows/alarm.messages';
 import type { Logger } from './logger';
 
+/** Which alarm, and its pile when the caller has it (for what is logged). */
+type AlarmRef = { id: number; pileId?: string };
 type AlarmChange = 'raised-again' | 'cleared' | 'acknowledged' | 'resolved';
 const SIGNALS: Record<AlarmChange, SignalDefinition> = { 'raised-again': raisedAgainSignal, cleared: clearedSignal, acknowledged: acknowledgedSignal, resolved: resolvedSignal };
 
@@ -22,17 +24,17 @@ const SIGNALS: Record<AlarmChange, SignalDefinition> = { 'raised-again': raisedA
 export class TemporalAlarmWorkflows {
   constructor(private readonly options: { temporal: Client; taskQueue: string; logger: Logger }) {}
 
-  async opened(alarmId: number): Promise<void> {
+  async opened({ id: alarmId, pileId }: AlarmRef): Promise<void> {
     const { temporal, taskQueue, logger } = this.options;
     try {
       await temporal.workflow.start(ALARM_WORKFLOW, { workflowId: alarmWorkflowId(alarmId), taskQueue, args: [{ alarmId } satisfies AlarmWorkflowInput] });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-      logger.error({ err, alarmId }, 'could not start the alarm workflow: nobody is notified of this alarm until its next change');
+      logger.error({ err, alarmId, pileId }, 'could not start the alarm workflow: nobody is notified of this alarm until its next change');
     }
   }
 
-  async changed(alarmId: number, change: AlarmChange): Promise<void> {
+  async changed({ id: alarmId, pileId }: AlarmRef, change: AlarmChange): Promise<void> {
     const { temporal, taskQueue, logger } = this.options;
     const workflowId = alarmWorkflowId(alarmId);
     try {
@@ -40,7 +42,7 @@ export class TemporalAlarmWorkflows {
       else await temporal.workflow.signalWithStart(ALARM_WORKFLOW, { workflowId, taskQueue, args: [{ alarmId } satisfies AlarmWorkflowInput], signal: SIGNALS[change] });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return;
-      logger.error({ err, alarmId, change }, 'could not tell the alarm workflow');
+      logger.error({ err, alarmId, pileId, change }, 'could not tell the alarm workflow');
     }
   }
 }
