@@ -159,7 +159,7 @@ function waitingKind(kind: UplinkKind): PileQueueTail {
   return kind === 'telemetry' ? 'waiting_telemetry' : kind === 'heartbeat' ? 'waiting_heartbeat' : 'other';
 }
 
-/** A pile message taken off a connection, not yet handled; a waiting telemetry sample's payload is replaced by a newer one. */
+/** A pile message taken off a connection, not yet handled; while it waits, a newer sample of its pile may take its place (uplink-load.ts). */
 interface TakenMessage {
   topic: string;
   address: UplinkAddress | undefined;
