@@ -11,40 +11,30 @@ export function createGatewayMetrics(registry: Registry) {
     labelNames: ['kind', 'outcome'] as const,
     registers: [registry],
   });
-  const handleSeconds = new Histogram({
-    name: 'evcp_gateway_handle_seconds',
-    help: 'Time to handle one pile message',
-    labelNames: ['kind'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10, 30],
-    registers: [registry],
-  });
   // Where a late message spent its time: behind its pile's earlier messages in this gateway, or before it got here.
-  const waitSeconds = new Histogram({
-    name: 'evcp_gateway_wait_seconds',
-    help: 'From taking a pile message off the broker connection to starting to handle it (behind its pile\'s earlier messages)',
-    labelNames: ['kind'] as const,
-    buckets: LATENESS_BUCKETS,
-    registers: [registry],
-  });
-  const ageSeconds = new Histogram({
-    name: 'evcp_gateway_message_age_seconds',
-    help: "From the pile's own timestamp to starting to handle its message: the wait in the broker, the socket and this gateway, plus the pile clock's error",
-    labelNames: ['kind'] as const,
-    buckets: LATENESS_BUCKETS,
-    registers: [registry],
-  });
-  const shed = new Counter({
-    name: 'evcp_gateway_shed_messages_total',
-    help: 'Pile messages dropped unhandled because the gateway fell behind: telemetry samples and heartbeats whose pile has a newer sample or heartbeat waiting (never statuses, events or acks)',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  });
+  const handling = histogramPerKind(registry, 'evcp_gateway_handle_seconds', 'Time to handle one pile message', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5, 10, 30]);
+  const waiting = histogramPerKind(
+    registry,
+    'evcp_gateway_wait_seconds',
+    "From taking a pile message off the broker connection to starting to handle it (behind its pile's earlier messages)",
+    LATENESS_BUCKETS,
+  );
+  const age = histogramPerKind(
+    registry,
+    'evcp_gateway_message_age_seconds',
+    "From the pile's own timestamp to starting to handle its message: the wait in the broker, the socket and this gateway, plus the pile clock's error",
+    LATENESS_BUCKETS,
+  );
+  const shed = childPerKind(
+    new Counter({
+      name: 'evcp_gateway_shed_messages_total',
+      help: 'Pile messages dropped unhandled because the gateway fell behind: telemetry samples and heartbeats whose pile has a newer sample or heartbeat waiting (never statuses, events or acks)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+  );
   // Every message counts once and is timed once: each label set's child is made once, not hashed per message.
   const outcomes = new Map<string, Counter.Internal>();
-  const timings = new Map<string, Histogram.Internal<'kind'>>();
-  const waits = new Map<string, Histogram.Internal<'kind'>>();
-  const ages = new Map<string, Histogram.Internal<'kind'>>();
-  const sheds = new Map<string, Counter.Internal>();
   return {
     messages,
     /** Counts one message of `kind` with `outcome` (kinds and outcomes are a fixed few, so the map stays small). */
@@ -56,18 +46,16 @@ export function createGatewayMetrics(registry: Registry) {
     },
     /** The shed path is the cheapest a message can take, so it is counted without hashing labels either. */
     countShed(kind: string): void {
-      let child = sheds.get(kind);
-      if (!child) sheds.set(kind, (child = shed.labels({ kind })));
-      child.inc();
+      shed(kind).inc();
     },
     observeHandling(kind: string, seconds: number): void {
-      childOf(timings, handleSeconds, kind).observe(seconds);
+      handling(kind).observe(seconds);
     },
     observeWait(kind: string, seconds: number): void {
-      childOf(waits, waitSeconds, kind).observe(seconds);
+      waiting(kind).observe(seconds);
     },
     observeAge(kind: string, seconds: number): void {
-      childOf(ages, ageSeconds, kind).observe(Math.max(0, seconds));
+      age(kind).observe(Math.max(0, seconds));
     },
     overloaded: new Gauge({
       name: 'evcp_gateway_overloaded',
@@ -117,8 +105,16 @@ export function createGatewayMetrics(registry: Registry) {
   };
 }
 
-function childOf(children: Map<string, Histogram.Internal<'kind'>>, histogram: Histogram<'kind'>, kind: string): Histogram.Internal<'kind'> {
-  let child = children.get(kind);
-  if (!child) children.set(kind, (child = histogram.labels({ kind })));
-  return child;
+/** A metric labelled by message kind, whose child for each kind is made once: the per-message path never hashes labels. */
+function childPerKind<C>(metric: { labels(labels: { kind: string }): C }): (kind: string) => C {
+  const children = new Map<string, C>();
+  return (kind) => {
+    let child = children.get(kind);
+    if (!child) children.set(kind, (child = metric.labels({ kind })));
+    return child;
+  };
+}
+
+function histogramPerKind(registry: Registry, name: string, help: string, buckets: number[]) {
+  return childPerKind(new Histogram({ name, help, labelNames: ['kind'] as const, buckets, registers: [registry] }));
 }
