@@ -29,8 +29,10 @@ RUN npm install -g "npm@${NPM_VERSION}" && npm --version
 
 WORKDIR /app
 
-# Dependencies first so that source edits do not invalidate this (slow) layer.
+# Dependencies first so that source edits do not invalidate this (slow) layer. npm ci applies patches/ to them
+# (patch-package, the postinstall script; see ops/README.md, "Workflow stack traces").
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci
 
 COPY . .

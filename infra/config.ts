@@ -209,6 +209,11 @@ export const fragments = {
      * coming from the workflow's PRNG, which ran with them (see the upgrade note in ops/README.md).
      */
     WORKER_WORKFLOW_TRACING: z.enum(['auto', 'on', 'off']).default('auto'),
+    /**
+     * Whether workflows record a stack trace of every promise they create, for the `__stack_trace` query (the Web
+     * UI's "Stack Trace" tab). Off by default: it is more than half of a worker's replay time (docs/performance.md).
+     */
+    WORKER_WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
   },
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */

@@ -41,7 +41,7 @@ import { createPayscoreActivities } from '../activities/payscore-activities';
 import { WalletPayments } from '../db/wallet';
 import { TemporalSessionWorkflows } from './session-sweeper';
 import { TemporalRefundWatch } from '../payments/refund-watch';
-import { workflowCode } from './workflow-code';
+import { setWorkflowStackTraces, workflowCode } from './workflow-code';
 
 /**
  * The session activities with their production dependencies. `wrapPayments` lets a caller put something in
@@ -199,6 +199,8 @@ export interface WorkerSettings {
   workflowCode: 'prebuilt bundle' | 'bundled at start';
   /** Whether workflows run with the OpenTelemetry interceptors (only when tracing is on). */
   workflowTracing: boolean;
+  /** Whether workflows record promise stack traces for the `__stack_trace` query. */
+  workflowStackTraces: boolean;
 }
 
 export interface RunningWorker {
@@ -214,6 +216,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const traced = workflowTracing === 'auto' ? tracing.enabled : workflowTracing === 'on';
   const code = workflowCode({ traced });
   const { sinks, activityInterceptors } = workerTracingOptions(tracing, { workflowsTraced: traced });
+  const stackTraces = options.tuning?.WORKER_WORKFLOW_STACK_TRACES ?? 'off';
+  setWorkflowStackTraces(stackTraces);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -241,6 +245,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       stickyQueueTimeoutMs: worker.options.stickyQueueScheduleToStartTimeoutMs,
       workflowCode: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled at start',
       workflowTracing: traced,
+      workflowStackTraces: stackTraces === 'on',
     },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

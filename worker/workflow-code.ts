@@ -28,3 +28,13 @@ export function workflowCode(options: { traced: boolean }): WorkflowCode {
   if (fs.existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: options.traced ? WORKFLOW_TRACING_INTERCEPTOR_MODULES : [] };
 }
+
+/**
+ * Whether the workflow threads this process starts from now on record promise stack traces (the `__stack_trace`
+ * query). The SDK records them always; the patch in patches/@temporalio+worker+*.patch makes it skip that when
+ * WORKER_WORKFLOW_STACK_TRACES is `off`. The SDK spawns its workflow threads itself, and a thread reads the
+ * environment it was spawned with, so the setting travels there through this process's environment.
+ */
+export function setWorkflowStackTraces(setting: 'on' | 'off'): void {
+  process.env.WORKER_WORKFLOW_STACK_TRACES = setting;
+}

@@ -7,6 +7,7 @@ import type { PileCommandRecord, PileCommandStateChange } from '../activities/po
 import { startPileCommandWorkflow } from '../api/pile-command-service';
 import type { PileCommand, SessionProgress } from '../domain/pile-command';
 import { ensureSearchAttributes } from '../infra/temporal';
+import { aPileCommandInput } from '../test/support/pile-command-inputs';
 import { createTimeSkippingEnv, workflowBundle } from '../test/support/temporal';
 import { type PileCommandInput, pileCommandAcknowledgedSignal, pileCommandStateQuery, pileCommandWorkflowId } from './pile-command.messages';
 
@@ -60,20 +61,6 @@ class CommandWorld {
   }
 }
 
-function aCommand(overrides: Partial<PileCommandInput> = {}): PileCommandInput {
-  return {
-    commandId: randomUUID(),
-    pileId: 'pile-1',
-    pileCode: 'P-001',
-    type: 'reset',
-    params: {},
-    reason: 'stuck after a fault',
-    requestedBy: { id: 'op-1', name: 'olga', role: 'operator' },
-    policy: { ttlMs: 60_000, resend: { initialMs: 5_000, maxMs: 20_000 }, sessionPollMs: 2_000 },
-    ...overrides,
-  };
-}
-
 async function run<T>(world: CommandWorld, scenario: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `pile-command-test-${randomUUID()}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: world.activities() });
@@ -90,7 +77,7 @@ async function execute(world: CommandWorld, input: PileCommandInput) {
 describe('pile command workflow', () => {
   it('ends accepted when the pile acknowledges the command it was sent, recording each state', async () => {
     const world = new CommandWorld();
-    const input = aCommand({ type: 'configure', params: { maxPowerW: 60_000 } });
+    const input = aPileCommandInput({ type: 'configure', params: { maxPowerW: 60_000 } });
 
     const result = await execute(world, input);
 
@@ -105,7 +92,7 @@ describe('pile command workflow', () => {
     const world = new CommandWorld();
     world.answer = () => ({ refuse: 'invalid_params' });
 
-    const result = await execute(world, aCommand({ type: 'unlock', params: { connectorId: 1 } }));
+    const result = await execute(world, aPileCommandInput({ type: 'unlock', params: { connectorId: 1 } }));
 
     expect(result).toMatchObject({ state: 'rejected', detail: 'invalid_params' });
     expect(world.changes.at(-1)).toMatchObject({ state: 'rejected', detail: 'invalid_params' });
@@ -114,7 +101,7 @@ describe('pile command workflow', () => {
   it('expires after its TTL when the pile never answers, having resent the same command on a backoff', async () => {
     const world = new CommandWorld();
     world.answer = () => 'ignore';
-    const input = aCommand();
+    const input = aPileCommandInput();
 
     const result = await execute(world, input);
 
@@ -130,7 +117,7 @@ describe('pile command workflow', () => {
     const world = new CommandWorld();
     world.forgeFirst = true;
 
-    const result = await execute(world, aCommand());
+    const result = await execute(world, aPileCommandInput());
 
     expect(result).toMatchObject({ state: 'accepted', attempts: 1 });
   });
@@ -139,7 +126,7 @@ describe('pile command workflow', () => {
     const world = new CommandWorld();
     world.answer = () => 'unreachable';
 
-    const result = await execute(world, aCommand({ policy: { ttlMs: 20_000, resend: { initialMs: 5_000, maxMs: 20_000 }, sessionPollMs: 2_000 } }));
+    const result = await execute(world, aPileCommandInput({ policy: { ttlMs: 20_000, resend: { initialMs: 5_000, maxMs: 20_000 }, sessionPollMs: 2_000 } }));
 
     expect(result.state).toBe('failed');
     expect(result.detail).toContain('broker unreachable');
@@ -149,7 +136,7 @@ describe('pile command workflow', () => {
   it('runs a command id once: a second start while it runs joins it, and after it ended starts nothing', async () => {
     const world = new CommandWorld();
     world.answer = () => 'ignore';
-    const input = aCommand();
+    const input = aPileCommandInput();
 
     await run(world, async (taskQueue) => {
       await startPileCommandWorkflow(env.client, taskQueue, input);
@@ -174,7 +161,7 @@ describe('pile command workflow', () => {
     const world = new CommandWorld();
     const sessionId = randomUUID();
     world.sessions.set(sessionId, { status: 'STARTING', started: false });
-    const input = aCommand({ type: 'start', sessionId });
+    const input = aPileCommandInput({ type: 'start', sessionId });
 
     const result = await run(world, async (taskQueue) => {
       await startPileCommandWorkflow(env.client, taskQueue, input);
@@ -194,7 +181,7 @@ describe('pile command workflow', () => {
     const sessionId = randomUUID();
     world.sessions.set(sessionId, { status: 'START_FAILED', endReason: 'START_REFUSED', started: false });
 
-    const result = await execute(world, aCommand({ type: 'start', sessionId }));
+    const result = await execute(world, aPileCommandInput({ type: 'start', sessionId }));
 
     expect(result).toMatchObject({ state: 'rejected', detail: 'session START_FAILED (START_REFUSED) without charging' });
   });
