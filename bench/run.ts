@@ -7,6 +7,7 @@ import { activeSessionsScenario } from './active-sessions';
 import { nearbyStationsScenario } from './nearby-stations';
 import { ocppScenario } from './ocpp';
 import { recoveryScenario } from './recovery';
+import { replayScenario } from './replay';
 import { sessionStartsScenario } from './session-starts';
 import { telemetryScenario } from './telemetry';
 import { statsRollupScenario } from './stats-rollup';
@@ -21,6 +22,7 @@ const SCENARIOS: Record<string, (flags: Flags) => Promise<ScenarioReport>> = {
   'active-sessions': activeSessionsScenario,
   'nearby-stations': nearbyStationsScenario,
   recovery: recoveryScenario,
+  replay: replayScenario,
   'stats-rollup': statsRollupScenario,
   ocpp: ocppScenario,
 };
