@@ -16,8 +16,10 @@ describe('platform guarantees', () => {
       SIM_PILES: '32',
       SIM_TELEMETRY_INTERVAL_MS: '100',
       CHECKPOINT_INTERVAL_SECONDS: '1',
-      START_ACK_TIMEOUT_SECONDS: '2',
-      STOP_ACK_TIMEOUT_SECONDS: '2',
+      // Short enough for the unanswered-command branches to end within the test, long enough for a pile's ack to
+      // arrive while 16 sessions start at once on a slow two-core machine (at 2 s, one was seen to time out there).
+      START_ACK_TIMEOUT_SECONDS: '8',
+      STOP_ACK_TIMEOUT_SECONDS: '8',
     });
     sql = await mysql.createConnection(t.databaseUrl!);
     await Promise.all(t.system.fleet!.pileIds.map((id) => eventually(() => pileStatus(id), (s) => s === 'idle')));
@@ -30,7 +32,7 @@ describe('platform guarantees', () => {
 
   const pileStatus = async (code: string) => (await t.call('GET', `/api/v1/piles/${code}`)).body.pile?.status;
   const session = async (token: string, id: string) => (await t.call('GET', `/api/v1/sessions/${id}`, { token })).body;
-  const ended = (token: string, id: string) => eventually(() => session(token, id), (s) => ['COMPLETED', 'START_FAILED', 'CANCELLED', 'DECLINED'].includes(s.status), 40_000);
+  const ended = (token: string, id: string) => eventually(() => session(token, id), (s) => ['COMPLETED', 'START_FAILED', 'CANCELLED', 'DECLINED'].includes(s.status), 60_000);
 
   async function driverWith(name: string, balanceFen: number) {
     const token = await t.login(name);
