@@ -7,8 +7,8 @@ import { PREBUILT_WORKFLOW_BUNDLES } from '../worker/workflow-code';
 
 /**
  * A process of its own for the replay scenario: replays the recorded session histories `rounds` times with the
- * prebuilt workflow bundle and prints one JSON line (replays, workflow tasks replayed, CPU and wall time). Whether
- * the SDK records promise stack traces comes from WORKER_WORKFLOW_STACK_TRACES in its environment.
+ * prebuilt workflow bundle and prints one JSON line (replays, workflow tasks replayed, CPU and wall time). The
+ * sandbox's settings (stack traces, deadlock timeout on replay) come from its environment (workflowSandboxEnv).
  */
 async function main() {
   const [dir, roundsArg] = process.argv.slice(2);

@@ -214,6 +214,12 @@ export const fragments = {
      * UI's "Stack Trace" tab). Off by default: it is more than half of a worker's replay time (docs/performance.md).
      */
     WORKER_WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
+    /**
+     * Whether workflow code replaying history runs under the SDK's 5 s deadlock timeout too. Off by default: the
+     * timeout costs a thread per call into the workflow sandbox, a third of a worker's replay CPU, and a replay
+     * re-runs steps this code already took; new work and queries keep the timeout either way (docs/performance.md).
+     */
+    WORKER_DEADLOCK_TIMEOUT_ON_REPLAY: z.enum(['on', 'off']).default('off'),
   },
   metrics: {
     /** Port of the Prometheus /metrics endpoint of the worker and the gateway (the API serves it on PORT). */

@@ -41,7 +41,7 @@ import { createPayscoreActivities } from '../activities/payscore-activities';
 import { WalletPayments } from '../db/wallet';
 import { TemporalSessionWorkflows } from './session-sweeper';
 import { TemporalRefundWatch } from '../payments/refund-watch';
-import { setWorkflowStackTraces, workflowCode } from './workflow-code';
+import { type WorkflowSandbox, setWorkflowSandbox, workflowCode } from './workflow-code';
 
 /**
  * The session activities with their production dependencies. `wrapPayments` lets a caller put something in
@@ -199,8 +199,8 @@ export interface WorkerSettings {
   workflowCode: 'prebuilt bundle' | 'bundled at start';
   /** Whether workflows run with the OpenTelemetry interceptors (only when tracing is on). */
   workflowTracing: boolean;
-  /** Whether workflows record promise stack traces for the `__stack_trace` query. */
-  workflowStackTraces: boolean;
+  /** Whether workflows record promise stack traces, and whether replays run under the deadlock timeout. */
+  workflowSandbox: WorkflowSandbox;
 }
 
 export interface RunningWorker {
@@ -216,8 +216,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const traced = workflowTracing === 'auto' ? tracing.enabled : workflowTracing === 'on';
   const code = workflowCode({ traced });
   const { sinks, activityInterceptors } = workerTracingOptions(tracing, { workflowsTraced: traced });
-  const stackTraces = options.tuning?.WORKER_WORKFLOW_STACK_TRACES ?? 'off';
-  setWorkflowStackTraces(stackTraces);
+  const sandbox: WorkflowSandbox = {
+    stackTraces: options.tuning?.WORKER_WORKFLOW_STACK_TRACES ?? 'off',
+    deadlockTimeoutOnReplay: options.tuning?.WORKER_DEADLOCK_TIMEOUT_ON_REPLAY ?? 'off',
+  };
+  setWorkflowSandbox(sandbox);
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -245,7 +248,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       stickyQueueTimeoutMs: worker.options.stickyQueueScheduleToStartTimeoutMs,
       workflowCode: 'workflowBundle' in code ? 'prebuilt bundle' : 'bundled at start',
       workflowTracing: traced,
-      workflowStackTraces: stackTraces === 'on',
+      workflowSandbox: sandbox,
     },
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();

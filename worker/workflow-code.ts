@@ -29,12 +29,27 @@ export function workflowCode(options: { traced: boolean }): WorkflowCode {
   return { workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: options.traced ? WORKFLOW_TRACING_INTERCEPTOR_MODULES : [] };
 }
 
+/** How the SDK runs workflow code in its sandbox; both are settings of the patch in patches/@temporalio+worker+*.patch. */
+export interface WorkflowSandbox {
+  /** `on`: every promise a workflow creates records a stack trace, for the `__stack_trace` query (the SDK's way). */
+  stackTraces: 'on' | 'off';
+  /** `on`: calls of an activation replaying history run under the 5 s deadlock timeout too (the SDK's way). */
+  deadlockTimeoutOnReplay: 'on' | 'off';
+}
+
+/** The sandbox as the SDK ships it, the baseline the benchmarks compare with. */
+export const SDK_DEFAULT_SANDBOX: WorkflowSandbox = { stackTraces: 'on', deadlockTimeoutOnReplay: 'on' };
+
 /**
- * Whether the workflow threads this process starts from now on record promise stack traces (the `__stack_trace`
- * query). The SDK records them always; the patch in patches/@temporalio+worker+*.patch makes it skip that when
- * WORKER_WORKFLOW_STACK_TRACES is `off`. The SDK spawns its workflow threads itself, and a thread reads the
- * environment it was spawned with, so the setting travels there through this process's environment.
+ * Sets how the workflow threads this process starts from now on run workflow code. The SDK spawns its workflow
+ * threads itself, and a thread reads the environment it was spawned with, so the settings travel there through
+ * this process's environment.
  */
-export function setWorkflowStackTraces(setting: 'on' | 'off'): void {
-  process.env.WORKER_WORKFLOW_STACK_TRACES = setting;
+export function setWorkflowSandbox(sandbox: WorkflowSandbox): void {
+  Object.assign(process.env, workflowSandboxEnv(sandbox));
+}
+
+/** The environment variables the patched SDK reads (the same names as the worker's settings). */
+export function workflowSandboxEnv(sandbox: WorkflowSandbox): Record<string, string> {
+  return { WORKER_WORKFLOW_STACK_TRACES: sandbox.stackTraces, WORKER_DEADLOCK_TIMEOUT_ON_REPLAY: sandbox.deadlockTimeoutOnReplay };
 }
