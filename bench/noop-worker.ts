@@ -1,11 +1,11 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { installTemporalRuntime } from '../infra/temporal';
-import { setWorkflowSandbox } from '../worker/workflow-code';
+import { WORKER_DEFAULT_SANDBOX, setWorkflowSandbox } from '../worker/workflow-code';
 
 /** A worker of the no-op workflow only, a process of its own like the platform's worker, with its SDK settings. */
 async function main() {
   installTemporalRuntime('warn');
-  setWorkflowSandbox({ stackTraces: 'off', deadlockTimeoutOnReplay: 'off' }); // the platform worker's defaults
+  setWorkflowSandbox(WORKER_DEFAULT_SANDBOX);
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const worker = await Worker.create({ connection, namespace: 'default', taskQueue: process.env.TEMPORAL_TASK_QUEUE!, workflowsPath: require.resolve('./noop-workflow') });
   process.once('SIGTERM', () => worker.shutdown());

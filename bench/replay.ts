@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { SDK_DEFAULT_SANDBOX, type WorkflowSandbox, workflowSandboxEnv } from '../worker/workflow-code';
+import { SDK_DEFAULT_SANDBOX, WORKER_DEFAULT_SANDBOX, type WorkflowSandbox, workflowSandboxEnv } from '../worker/workflow-code';
 import { startChild } from './lib/child';
 import type { Flags } from './lib/flags';
 import { note, type ScenarioReport } from './lib/report';
@@ -18,7 +18,7 @@ interface ReplayRun {
 const SANDBOXES: { name: string; sandbox: WorkflowSandbox }[] = [
   { name: 'SDK default (stack traces, deadlock timeout on replay)', sandbox: SDK_DEFAULT_SANDBOX },
   { name: 'WORKER_WORKFLOW_STACK_TRACES=off', sandbox: { stackTraces: 'off', deadlockTimeoutOnReplay: 'on' } },
-  { name: '+ WORKER_DEADLOCK_TIMEOUT_ON_REPLAY=off (the worker\'s defaults)', sandbox: { stackTraces: 'off', deadlockTimeoutOnReplay: 'off' } },
+  { name: '+ WORKER_DEADLOCK_TIMEOUT_ON_REPLAY=off (the worker\'s defaults)', sandbox: WORKER_DEFAULT_SANDBOX },
 ];
 
 /**

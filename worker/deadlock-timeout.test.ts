@@ -15,8 +15,8 @@ import { createLocalEnv } from '../test/support/temporal';
 let env: TestWorkflowEnvironment;
 let workers: SandboxWorkers;
 
-/** About 0.3–1 s of CPU: well past the workers' 100 ms timeout, well within a workflow task's 10 s. */
-const ITERATIONS = 600_000_000;
+/** About 1 s of CPU on a quick machine: well past the workers' 100 ms timeout, within a workflow task's 10 s on a slow one. */
+const ITERATIONS = 200_000_000;
 
 beforeAll(async () => {
   env = await createLocalEnv();

@@ -41,7 +41,7 @@ import { createPayscoreActivities } from '../activities/payscore-activities';
 import { WalletPayments } from '../db/wallet';
 import { TemporalSessionWorkflows } from './session-sweeper';
 import { TemporalRefundWatch } from '../payments/refund-watch';
-import { type WorkflowSandbox, setWorkflowSandbox, workflowCode } from './workflow-code';
+import { WORKER_DEFAULT_SANDBOX, type WorkflowSandbox, setWorkflowSandbox, workflowCode } from './workflow-code';
 
 /**
  * The session activities with their production dependencies. `wrapPayments` lets a caller put something in
@@ -217,8 +217,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const code = workflowCode({ traced });
   const { sinks, activityInterceptors } = workerTracingOptions(tracing, { workflowsTraced: traced });
   const sandbox: WorkflowSandbox = {
-    stackTraces: options.tuning?.WORKER_WORKFLOW_STACK_TRACES ?? 'off',
-    deadlockTimeoutOnReplay: options.tuning?.WORKER_DEADLOCK_TIMEOUT_ON_REPLAY ?? 'off',
+    stackTraces: options.tuning?.WORKER_WORKFLOW_STACK_TRACES ?? WORKER_DEFAULT_SANDBOX.stackTraces,
+    deadlockTimeoutOnReplay: options.tuning?.WORKER_DEADLOCK_TIMEOUT_ON_REPLAY ?? WORKER_DEFAULT_SANDBOX.deadlockTimeoutOnReplay,
   };
   setWorkflowSandbox(sandbox);
   const worker = await Worker.create({

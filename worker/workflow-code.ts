@@ -40,6 +40,9 @@ export interface WorkflowSandbox {
 /** The sandbox as the SDK ships it, the baseline the benchmarks compare with. */
 export const SDK_DEFAULT_SANDBOX: WorkflowSandbox = { stackTraces: 'on', deadlockTimeoutOnReplay: 'on' };
 
+/** The worker's sandbox unless configured otherwise (the defaults of WORKER_WORKFLOW_STACK_TRACES and WORKER_DEADLOCK_TIMEOUT_ON_REPLAY). */
+export const WORKER_DEFAULT_SANDBOX: WorkflowSandbox = { stackTraces: 'off', deadlockTimeoutOnReplay: 'off' };
+
 /**
  * Sets how the workflow threads this process starts from now on run workflow code. The SDK spawns its workflow
  * threads itself, and a thread reads the environment it was spawned with, so the settings travel there through
