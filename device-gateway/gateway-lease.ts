@@ -65,3 +65,11 @@ export async function claimGatewayName(hot: HotState, name: string, options: Lea
     },
   };
 }
+
+/**
+ * Gateways whose lease was renewed within `leaseMs`, this one included (at least 1). Each of them hears every pile
+ * in turn through the shared subscription, so work done per pile rather than per message can be split among them.
+ */
+export async function countLiveGateways(hot: HotState, leaseMs: number, now: number): Promise<number> {
+  return Math.max(1, await hot.countScoredAtLeast(hotKeys.gatewaysKnown, now - leaseMs));
+}

@@ -20,6 +20,7 @@ import { RecoverableSessionRecords } from './session-records';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
+import { countLiveGateways } from './gateway-lease';
 import type { PileTopics, UplinkAddress, UplinkKind } from '../device-protocol/topics';
 import { routeMessage, routeUplink } from './routing';
 import { DEFAULT_UPLINK_LOAD_LIMITS, type PileQueueTail, type UplinkLoadLimits, admitUplink, isOverloaded, mayTakeMore } from './uplink-load';
@@ -28,6 +29,11 @@ export interface GatewayOptions {
   /** Shared-subscription group; empty for a broker without shared subscriptions. */
   sharedGroup: string;
   heartbeatTimeoutMs: number;
+  /**
+   * GATEWAY_LEASE_SECONDS of gateways that claim their name (gateway-lease.ts): the live ones share the per-pile
+   * work (presence writes, session-record reads). Unset: this gateway works as if alone.
+   */
+  gatewayLeaseMs?: number;
   sweepIntervalMs?: number;
   /** When it counts as overloaded and how much it may hold; unset: DEFAULT_UPLINK_LOAD_LIMITS. */
   load?: UplinkLoadLimits;
@@ -57,8 +63,16 @@ export async function startGateway(ctx: GatewayContext, connect: ConnectGateway,
   reportConnectionLoss(ctx, mqtt);
   await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
+  const sweep = async () => {
+    if (options.gatewayLeaseMs) {
+      const liveGateways = await countLiveGateways(ctx.hot, options.gatewayLeaseMs, ctx.clock());
+      presence.sharedBy(liveGateways);
+      ctx.sessions.sharedBy(liveGateways);
+    }
+    await presence.sweep();
+  };
   const sweeper = setInterval(() => {
-    presence.sweep().catch((err) => ctx.logger.error({ err }, 'offline sweep failed'));
+    sweep().catch((err) => ctx.logger.error({ err }, 'offline sweep failed'));
   }, options.sweepIntervalMs ?? Math.min(10_000, options.heartbeatTimeoutMs / 3));
 
   return {

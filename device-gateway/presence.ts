@@ -5,7 +5,10 @@ import { type GatewayContext, recordAvailability } from './context';
 /**
  * Heartbeat-timeout detection, for piles whose MQTT connection stays up while the pile stops talking
  * (a dead TCP connection is caught sooner by the broker's keep-alive and the pile's last will).
- * Last-seen times go to a shared sorted set, written at most once per `writeEveryMs` per pile and gateway.
+ * Last-seen times go to a shared sorted set. Each gateway of a shared subscription hears every pile in turn, so a
+ * gateway writes a pile's time at most once per `writeEveryMs` × the live gateways: together they write it about
+ * once per `writeEveryMs`, whatever their number. The interval never exceeds a third of the heartbeat timeout, so
+ * a pile heard by one gateway only is never swept as silent.
  */
 export class PilePresence {
   private readonly lastWritten = new Map<string, number>();
@@ -15,15 +18,21 @@ export class PilePresence {
    * it restarts, while the alarm, in the database, stays open.
    */
   private readonly heardSinceStart = new Set<string>();
+  private liveGateways = 1;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly options: { heartbeatTimeoutMs: number; writeEveryMs?: number },
   ) {}
 
+  /** How many gateways share the subscription now (countLiveGateways); 1 until told. */
+  sharedBy(liveGateways: number): void {
+    this.liveGateways = liveGateways;
+  }
+
   async seen(pile: RegisteredPile): Promise<void> {
     const now = this.ctx.clock();
-    if (now - (this.lastWritten.get(pile.pileId) ?? 0) < (this.options.writeEveryMs ?? 15_000)) return;
+    if (now - (this.lastWritten.get(pile.pileId) ?? 0) < this.writeEveryMs()) return;
     this.lastWritten.set(pile.pileId, now);
     await this.ctx.hot.scoreSet(hotKeys.pilesLastSeen, pile.pileId, now);
     const heardAgain = await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now);
@@ -48,5 +57,10 @@ export class PilePresence {
     }
     this.ctx.metrics.pilesMarkedOffline.inc(marked);
     return marked;
+  }
+
+  private writeEveryMs(): number {
+    const alone = this.options.writeEveryMs ?? 15_000;
+    return Math.max(alone, Math.min(alone * this.liveGateways, this.options.heartbeatTimeoutMs / 3));
   }
 }

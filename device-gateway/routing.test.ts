@@ -5,7 +5,9 @@ import { aTariff } from '../test/support/builders';
 import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { logSink } from '../test/support/log-sink';
 import { checkpointPhaseMs } from './checkpoint-slots';
+import { countLiveGateways } from './gateway-lease';
 import { PilePresence } from './presence';
+import { hotKeys } from '../infra/hot-state/keys';
 import { pileTopics, type UplinkKind } from '../device-protocol/topics';
 import { routeMessage } from './routing';
 
@@ -186,6 +188,44 @@ describe('pile faults and presence', () => {
     await routeMessage(f.ctx, sweeper, topics.uplink(pileId, 'heartbeat'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: now })));
     expect(await f.live.stationPiles(f.stationId)).toEqual({ [pileId]: 'idle' });
     expect((await f.alarms(pileId))[0].clearedAt).not.toBeNull();
+  });
+
+  describe('presence written by gateways that share the subscription', () => {
+    /** Hears a heartbeat of the pile at `at` and tells whether its last-seen time moved to `at`. */
+    async function wroteAt(gateway: PilePresence, at: number) {
+      f.ctx.clock = () => at;
+      await routeMessage(f.ctx, gateway, topics.uplink(pileId, 'heartbeat'), Buffer.from(JSON.stringify({ v: 1, msgId: randomUUID(), ts: at })));
+      return (await f.ctx.hot.membersScoredBelow(hotKeys.pilesLastSeen, at - 1, 10)).length === 0;
+    }
+    /** A gateway told how many are live, as startGateway tells it from the leases in Redis. */
+    async function gatewayAmong(liveNames: number) {
+      for (let i = 0; i < liveNames; i++) await f.ctx.hot.scoreSet(hotKeys.gatewaysKnown, `gateway-${i}`, T0);
+      await f.ctx.hot.scoreSet(hotKeys.gatewaysKnown, 'departed-gateway', T0 - 60_000);
+      const gateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000, writeEveryMs: 15_000 });
+      gateway.sharedBy(await countLiveGateways(f.ctx.hot, 10_000, T0));
+      return gateway;
+    }
+
+    it('writes a pile at most once per interval when it is the only live gateway', async () => {
+      const gateway = await gatewayAmong(1);
+      expect(await wroteAt(gateway, T0)).toBe(true);
+      expect(await wroteAt(gateway, T0 + 10_000)).toBe(false);
+      expect(await wroteAt(gateway, T0 + 16_000)).toBe(true);
+    });
+
+    it('writes a pile half as often when two gateways are live, so together they write it as often as one', async () => {
+      const gateway = await gatewayAmong(2);
+      expect(await wroteAt(gateway, T0)).toBe(true);
+      expect(await wroteAt(gateway, T0 + 16_000)).toBe(false);
+      expect(await wroteAt(gateway, T0 + 31_000)).toBe(true);
+    });
+
+    it('writes a pile at least every third of the heartbeat timeout however many gateways are live', async () => {
+      const gateway = await gatewayAmong(5);
+      expect(await wroteAt(gateway, T0)).toBe(true);
+      expect(await wroteAt(gateway, T0 + 29_000)).toBe(false);
+      expect(await wroteAt(gateway, T0 + 31_000)).toBe(true);
+    });
   });
 
   it('clears an offline alarm raised before a restart once the restarted gateway hears the pile, though the live state of its silence is gone', async () => {

@@ -3,13 +3,16 @@ import type { RecoverableSessionRecords } from './session-records';
 
 /**
  * The gateway's short-lived copy of each charging session's live record (tariff, meter start, last checkpoint),
- * so a telemetry sample costs no Redis read. A copy may lag another gateway's checkpoint by up to `ttlMs`; that
- * is safe: progress priced from an older checkpoint is the same, and the checkpoint slot itself is claimed in
- * Redis. Unknown sessions are remembered briefly too, so stray telemetry does not hammer Redis.
+ * so a telemetry sample costs no Redis read. A copy may lag another gateway's checkpoint by up to `ttlMs` × the
+ * live gateways; that is safe: progress priced from an older checkpoint is the same, and the checkpoint slot itself
+ * is claimed in Redis. Stretching the copy's life with the number of gateways keeps the reads of all of them
+ * together at one per session and `ttlMs`. Unknown sessions are remembered briefly too, so stray telemetry does not
+ * hammer Redis.
  */
 export class SessionRecordCache {
   private readonly entries = new Map<string, { record: SessionLiveRecord | undefined; until: number }>();
   private readonly progressSavedAt = new Map<string, number>();
+  private liveGateways = 1;
 
   constructor(
     private readonly live: Pick<RecoverableSessionRecords, 'session'>,
@@ -22,8 +25,13 @@ export class SessionRecordCache {
     if (cached && cached.until > now) return cached.record;
     const record = await this.live.session(sessionId);
     if (this.entries.size >= (this.options.maxEntries ?? 50_000)) this.evictExpired(now);
-    this.entries.set(sessionId, { record, until: now + (record ? (this.options.ttlMs ?? 10_000) : (this.options.missTtlMs ?? 1_000)) });
+    this.entries.set(sessionId, { record, until: now + this.lifeOf(record) });
     return record;
+  }
+
+  /** How many gateways share the subscription now (countLiveGateways); 1 until told. */
+  sharedBy(liveGateways: number): void {
+    this.liveGateways = liveGateways;
   }
 
   /** This gateway took a checkpoint: its copy moves on with it. */
@@ -32,10 +40,10 @@ export class SessionRecordCache {
     if (cached?.record) cached.record = { ...cached.record, checkpoint };
   }
 
-  /** Whether this session's progress is due to be saved again (at most once per `everyMs` per gateway). */
+  /** Whether this session's progress is due to be saved again: the live gateways together save it about once per `everyMs`. */
   progressDue(sessionId: string, everyMs: number): boolean {
     const now = this.now();
-    if (now - (this.progressSavedAt.get(sessionId) ?? 0) < everyMs) return false;
+    if (now - (this.progressSavedAt.get(sessionId) ?? 0) < everyMs * this.liveGateways) return false;
     if (this.progressSavedAt.size >= (this.options.maxEntries ?? 50_000)) this.progressSavedAt.clear();
     this.progressSavedAt.set(sessionId, now);
     return true;
@@ -44,6 +52,13 @@ export class SessionRecordCache {
   /** The record changed in a way the copy cannot follow (charging started, another gateway's checkpoint). */
   forget(sessionId: string): void {
     this.entries.delete(sessionId);
+  }
+
+  /** A record not charging yet is about to change (its meter start) and keeps the base life, whatever the gateways. */
+  private lifeOf(record: SessionLiveRecord | undefined): number {
+    if (!record) return this.options.missTtlMs ?? 1_000;
+    const ttlMs = this.options.ttlMs ?? 10_000;
+    return record.meterStartWh === undefined ? ttlMs : ttlMs * this.liveGateways;
   }
 
   private now() {

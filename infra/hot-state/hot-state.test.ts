@@ -73,4 +73,13 @@ describe.each([
     await hot.scoreRemove('z', 'early');
     expect(await hot.membersScoredBelow('z', 200, 10)).toEqual(['middle']);
   });
+
+  it('counts members scored at or above a bound', async () => {
+    await hot.scoreSet('z', 'late', 300);
+    await hot.scoreSet('z', 'early', 100);
+    await hot.scoreSet('z', 'middle', 200);
+    expect(await hot.countScoredAtLeast('z', 200)).toBe(2);
+    expect(await hot.countScoredAtLeast('z', 301)).toBe(0);
+    expect(await hot.countScoredAtLeast('nothing', 0)).toBe(0);
+  });
 });

@@ -22,6 +22,8 @@ export interface HotState {
   scoreSet(key: string, member: string, score: number): Promise<void>;
   /** Sorted set: members with a score at or below `maxScore`, lowest first. */
   membersScoredBelow(key: string, maxScore: number, limit: number): Promise<string[]>;
+  /** Sorted set: how many members have a score at or above `minScore`. */
+  countScoredAtLeast(key: string, minScore: number): Promise<number>;
   scoreRemove(key: string, member: string): Promise<void>;
 
   publish(channel: string, message: string): Promise<void>;

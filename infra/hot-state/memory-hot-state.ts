@@ -92,6 +92,10 @@ export class MemoryHotState implements HotState {
       .map(([member]) => member);
   }
 
+  async countScoredAtLeast(key: string, minScore: number) {
+    return [...(this.scores.get(key)?.values() ?? [])].filter((score) => score >= minScore).length;
+  }
+
   async scoreRemove(key: string, member: string) {
     this.scores.get(key)?.delete(member);
   }

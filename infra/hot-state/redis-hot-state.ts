@@ -70,6 +70,10 @@ export class RedisHotState implements HotState {
     return this.commands.zrangebyscore(key, '-inf', maxScore, 'LIMIT', 0, limit);
   }
 
+  async countScoredAtLeast(key: string, minScore: number) {
+    return this.commands.zcount(key, minScore, '+inf');
+  }
+
   async scoreRemove(key: string, member: string) {
     await this.commands.zrem(key, member);
   }
