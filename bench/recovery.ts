@@ -69,7 +69,7 @@ export async function recoveryScenario(flags: Flags): Promise<ScenarioReport> {
     // Noted before the stop phase, which a loaded machine can break (then the report below never prints).
     const whereLines = [
       `sessions taking in a checkpoint again, per 5 s after the kill: ${whereTimeWent.recoveredPer5s.join(' ')}`,
-      `first workflow task started after the kill: +${whereTimeWent.firstTaskStartedAfterKillMs} ms`,
+      `first workflow task started ${formatOffsetFromKill(whereTimeWent.firstTaskStartedAfterKillMs)}`,
       `each session's first task after the kill, scheduled → started (queue and sticky timeout): ${formatDistribution(whereTimeWent.firstTaskWait)}`,
       `same task, started → completed (replay and run): ${formatDistribution(whereTimeWent.firstTaskRun)}`,
       `checkpoints it took in at once (signal backlog): ${formatDistribution(whereTimeWent.checkpointsInFirstTask, 'checkpoints')}`,
@@ -147,4 +147,9 @@ function billIsExact(bill: Bill | undefined, meteredWh: number): boolean {
   if (!bill) return false;
   const linesWh = bill.lines.reduce((sum, line) => sum + line.energyWh, 0);
   return bill.energyWh === meteredWh && linesWh === meteredWh && bill.capturedFen + bill.uncollectedFen === bill.totalFen && bill.capturedFen + bill.releasedFen === bill.heldFen;
+}
+
+/** A time relative to the kill, noted once `kill` returned: a task can start in the milliseconds before (on a surviving worker, or on the killed one as it dies). */
+function formatOffsetFromKill(ms: number): string {
+  return ms >= 0 ? `${ms} ms after the kill` : `${-ms} ms before the kill was noted`;
 }
