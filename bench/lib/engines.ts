@@ -90,7 +90,8 @@ async function startRedis(keep: (name: string, child: Child) => void): Promise<s
 
 async function startTemporal(workDir: string, persistence: TemporalPersistence, keep: (name: string, child: Child) => void): Promise<string> {
   const port = await freePort();
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error'];
+  // The HTTP API otherwise takes the gRPC port + 1000, which another process on a shared machine may hold.
+  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--log-level', 'error'];
   if (persistence === 'sqlite') args.push('--db-filename', path.join(workDir, 'temporal.sqlite'));
   const child = startChild(process.env.TEMPORAL_CLI_PATH ?? 'temporal', args, { raiseFileLimit: true });
   keep('temporal', child);
