@@ -134,11 +134,14 @@ export class SessionService {
   }
 
   private async sendStop(sessionId: string, request: StopChargingRequest): Promise<SessionResource> {
+    let stopping: SessionView;
     try {
-      return sessionResource(await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(stopChargingUpdate, { args: [request] }));
+      stopping = await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).executeUpdate(stopChargingUpdate, { args: [request] });
     } catch (error) {
       throw toDomainError(error);
     }
+    // The driver saw the gateway's progress a moment ago: the answer must not show the older checkpoint instead.
+    return this.withSavedProgress(sessionId, stopping);
   }
 
   async retrySettlement(staff: AuthUser, sessionId: string): Promise<SessionResource> {
@@ -158,8 +161,7 @@ export class SessionService {
     if (!isFinal(record.status)) {
       try {
         this.deps.watchers.polledOver(sessionId);
-        const view = await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery);
-        return sessionResource(withLatestProgress(view, (await this.deps.live.session(sessionId))?.progress));
+        return await this.withSavedProgress(sessionId, await this.deps.temporal.workflow.getHandle(sessionWorkflowId(sessionId)).query(sessionStateQuery));
       } catch {
         // Query unavailable (no worker right now): the stored record is still the truth up to its last transition.
       }
@@ -182,6 +184,10 @@ export class SessionService {
     const record = await this.deps.records.byId(sessionId);
     if (!record || (record.userId !== user.id && !isStaff(user))) throw new DomainError('NOT_FOUND', `no session ${sessionId}`);
     return record;
+  }
+
+  private async withSavedProgress(sessionId: string, view: SessionView): Promise<SessionResource> {
+    return sessionResource(withLatestProgress(view, (await this.deps.live.session(sessionId))?.progress));
   }
 
   private async update(user: AuthUser, sessionId: string, update: typeof startReservedUpdate): Promise<SessionResource> {

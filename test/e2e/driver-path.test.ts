@@ -68,3 +68,29 @@ describe.each<Mode>(['real services', 'embedded'])('a driver charging on a simul
     await eventually(() => t.call('GET', `/api/v1/piles/${pileCode}`), (r) => r.body.pile.status === 'idle');
   }, 120_000);
 });
+
+describe('a driver stopping between two checkpoints (embedded, checkpoints a minute apart)', () => {
+  let t: TestSystem;
+
+  beforeAll(async () => {
+    t = await startTestSystem('embedded', { CHECKPOINT_INTERVAL_SECONDS: '60' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('is answered with no less energy and cost than the progress they last read', async () => {
+    const token = await t.login('driver-stopping');
+    await t.call('POST', '/api/v1/wallet/top-ups', { token, body: { amountFen: 5000 } });
+    await eventually(() => t.call('GET', `/api/v1/piles/${t.stationId}-p02`), (r) => r.body.pile?.status === 'idle');
+    const { body: started } = await t.call('POST', '/api/v1/sessions', { token, body: { pileCode: `${t.stationId}-p02` } });
+    const { body: lastRead } = await eventually(() => t.call('GET', `/api/v1/sessions/${started.sessionId}`, { token }), (r) => r.body.status === 'CHARGING' && r.body.energyWh > 0);
+
+    const stopped = await t.call('POST', `/api/v1/sessions/${started.sessionId}/stop`, { token });
+
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.energyWh).toBeGreaterThanOrEqual(lastRead.energyWh);
+    expect(stopped.body.costFen).toBeGreaterThanOrEqual(lastRead.costFen);
+  }, 120_000);
+});
