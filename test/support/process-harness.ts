@@ -67,7 +67,21 @@ export class RoleProcess {
     private readonly readyWhen: RegExp,
   ) {}
 
+  /**
+   * A METRICS_PORT from freePort lies in the ephemeral range: after a kill -9 another process's outgoing connection
+   * may take it before the restart. The process then refuses to start, as it should; the test gets a fresh port.
+   */
   async start(): Promise<void> {
+    try {
+      await this.startOnce();
+    } catch (error) {
+      if (!/METRICS_PORT \d+ is already in use/.test(this.output)) throw error;
+      this.environment.METRICS_PORT = String(await freePort());
+      await this.startOnce();
+    }
+  }
+
+  private async startOnce(): Promise<void> {
     this.output = '';
     const child = spawn(process.execPath, [entryPoint(this.relative)], { env: { ...process.env, ...this.environment }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
