@@ -31,7 +31,7 @@ export interface GatewayOptions {
   heartbeatTimeoutMs: number;
   /**
    * GATEWAY_LEASE_SECONDS of gateways that claim their name (gateway-lease.ts): the live ones share the per-pile
-   * work (presence writes, session-record reads). Unset: this gateway works as if alone.
+   * work (presence writes, session-record reads, progress saves). Unset: this gateway works as if alone.
    */
   gatewayLeaseMs?: number;
   sweepIntervalMs?: number;
