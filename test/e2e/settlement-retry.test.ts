@@ -55,7 +55,8 @@ describe('a settlement that fails and is retried by support', () => {
     outage.down = false;
     const retries = await Promise.all([1, 2].map(() => t.call('POST', `/api/v1/admin/sessions/${id}/retry-settlement`, { token: support })));
     expect(retries.map((r) => r.status).sort()).toEqual([202, 409]);
-    const done = await eventually(() => t.call('GET', `/api/v1/sessions/${id}`, { token: driver }), (r) => r.body.status === 'COMPLETED');
+    // The workflow's state moves before its transition is recorded: wait for the record too, as session-branches does.
+    const done = await eventually(() => t.call('GET', `/api/v1/sessions/${id}`, { token: driver }), (r) => r.body.status === 'COMPLETED' && r.body.timeline.at(-1)?.to === 'COMPLETED');
     expect((await t.call('POST', `/api/v1/admin/sessions/${id}/retry-settlement`, { token: support })).status).toBe(409);
     const audit = await t.call('GET', `/api/v1/admin/audit?action=session.retry-settlement&target=session:${id}`, { token: support });
     expect(audit.body.entries.map((e: any) => [e.actorName, e.result]).sort()).toEqual([
