@@ -134,8 +134,9 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
         held = true;
         note(`each gateway held to ${gatewayCpu} core by ${throttleMethod}`);
         cleanups.push(async () => throttles.forEach((t) => t.release()));
-        // The first seconds under the quota are a transient (the first windows ran at 44 µs a message against 26–37
-        // after): it is given a window's time before any window is scored.
+        // Held gateways get a window's time before any window is scored: without it the first windows ran at 44 µs a
+        // message against 26–37 later, and failed steps that higher ones then passed. (It helps only in part: a lone
+        // gateway's cost keeps falling for minutes, performance.md, eighth round.)
         await sleep(windowSeconds * 1000);
       }
       await sleep(warmupMs);
