@@ -60,6 +60,30 @@ export function resolveExecutable(explicitPath: string | undefined, name: 'tempo
   return { type: 'cached-download' };
 }
 
+const EPHEMERAL_START_ATTEMPTS = 3;
+
+/**
+ * Starts a Temporal dev or test server through the SDK, again when it did not answer in time. The SDK's core waits
+ * a fixed 5 s for a new server and then kills it; on a loaded machine (two cores, a test suite starting browsers
+ * and servers at once) the CLI can take longer, and a second try is the SDK's failure mode made survivable, not a
+ * hidden fault: any other error is thrown at once.
+ */
+export async function startEphemeralServer<T>(start: () => Promise<T>, attempts = EPHEMERAL_START_ATTEMPTS): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !isEphemeralStartTimeout(error)) throw error;
+    }
+  }
+}
+
+// Not `instanceof Error`: the SDK's native errors can come from another realm (Jest's module sandbox).
+function isEphemeralStartTimeout(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && /ephemeral server at \S+ did not start within/.test(message);
+}
+
 /**
  * The `tls` option of a Temporal connection (the client's Connection and the worker's NativeConnection take the same)
  * from TEMPORAL_TLS_*: the files are read once, here; undefined means plaintext.

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import type { Logger } from '../infra/logger';
-import { resolveExecutable } from '../infra/temporal';
+import { resolveExecutable, startEphemeralServer } from '../infra/temporal';
 import { commandLine, isAlive, listeningPid, parentPid, stopProcess } from './process-ownership';
 
 export interface DevServerOptions {
@@ -99,17 +99,19 @@ function startEnvironment(options: DevServerOptions, dbFilename: string, logger:
   const toolsDir = path.resolve(options.dataDir, 'tools');
   const pipInstalled = path.join(toolsDir, 'bin', 'temporal');
   const start = (executable: EphemeralServerExecutable) =>
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable,
-        dbFilename,
-        namespace: options.namespace,
-        port: options.port || undefined,
-        ui: true,
-        uiPort: options.uiPort || undefined,
-        log: { format: 'pretty', level: 'warn' },
-      },
-    });
+    startEphemeralServer(() =>
+      TestWorkflowEnvironment.createLocal({
+        server: {
+          executable,
+          dbFilename,
+          namespace: options.namespace,
+          port: options.port || undefined,
+          ui: true,
+          uiPort: options.uiPort || undefined,
+          log: { format: 'pretty', level: 'warn' },
+        },
+      }),
+    );
 
   const found = resolveExecutable(options.cliPath, 'temporal');
   if (found.type === 'existing-path') return start(found);
