@@ -21,6 +21,7 @@ import { ensureSearchAttributes } from '../infra/temporal';
 import { chargingSession } from './charging-session';
 import {
   type ChargingSessionInput,
+  type SessionPolicy,
   admissionUpdate,
   cancelReservationUpdate,
   chargingStartedSignal,
@@ -44,6 +45,19 @@ const MINUTE = 60_000;
 /** The pile's clock: 17:00 China time, one hour before the peak → flat band boundary at 18:00. */
 const PILE_T0 = Date.parse('2026-03-02T17:00:00+08:00');
 const METER_T0 = 250_000;
+
+/**
+ * The session's own deadlines sit half a minute off the test pile's one-minute grid. The time-skipping server
+ * refuses a workflow task that cancels a timer which fired while the task ran ("invalid history builder state for
+ * action"; the real server drops the fired event instead), and the run is stranded. A silence deadline on the grid
+ * falls due within milliseconds of a checkpoint, so a session ending at that checkpoint (a stop, an unplug, an idle
+ * report) hit it now and then on a loaded machine once the transition ran inside the workflow task.
+ */
+const OFF_GRID_MS = 30_000;
+
+function aPolicy(overrides: Partial<SessionPolicy> = {}): SessionPolicy {
+  return aSessionPolicy({ pileSilenceTimeoutMs: 5 * MINUTE + OFF_GRID_MS, maxDurationMs: 12 * 60 * MINUTE + OFF_GRID_MS, ...overrides });
+}
 
 let env: TestWorkflowEnvironment;
 
@@ -142,7 +156,7 @@ async function startSession(input: ChargingSessionInput): Promise<Handle> {
 }
 
 function setUp(overrides: Partial<ChargingSessionInput> = {}, pileStartsAt = PILE_T0) {
-  const input = aSessionInput(overrides);
+  const input = aSessionInput({ policy: aPolicy(), ...overrides });
   const world = new ScriptedSessionWorld();
   const pile = new TestPile(world, input.sessionId, pileStartsAt);
   return { input, world, pile };
@@ -247,7 +261,7 @@ describe('charging session workflow', () => {
     });
 
     it('expires by itself after the reservation time', async () => {
-      const { input, world } = setUp({ reserve: true, policy: aSessionPolicy({ reservationMs: 15 * MINUTE }) });
+      const { input, world } = setUp({ reserve: true, policy: aPolicy({ reservationMs: 15 * MINUTE }) });
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
@@ -320,7 +334,7 @@ describe('charging session workflow', () => {
     });
 
     it('ends as start failed after the acknowledgement timeout, and tells the pile to abort', async () => {
-      const { input, world, pile } = setUp({ policy: aSessionPolicy({ startAckTimeoutMs: 45_000 }) });
+      const { input, world, pile } = setUp({ policy: aPolicy({ startAckTimeoutMs: 45_000 }) });
       pile.answersStart = 'ignore';
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
@@ -372,7 +386,7 @@ describe('charging session workflow', () => {
     });
 
     it('stops at the maximum duration', async () => {
-      const { input, world, pile } = setUp({ policy: aSessionPolicy({ maxDurationMs: 30 * MINUTE }) });
+      const { input, world, pile } = setUp({ policy: aPolicy({ maxDurationMs: 30 * MINUTE + OFF_GRID_MS }) });
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
         await handle.executeUpdate(admissionUpdate);
@@ -400,7 +414,7 @@ describe('charging session workflow', () => {
     });
 
     it('ends with the last checkpoint when the pile goes silent', async () => {
-      const { input, world, pile } = setUp({ policy: aSessionPolicy({ pileSilenceTimeoutMs: 5 * MINUTE }) });
+      const { input, world, pile } = setUp();
       pile.answersStop = 'ignore';
       const result = await withWorker(world, async () => {
         const handle = await startSession(input);
@@ -461,7 +475,7 @@ describe('charging session workflow', () => {
   });
 
   it('caps the idle fee at the maximum wait, counted on the pile’s clock, when the connector is never reported free', async () => {
-    const { input, world, pile } = setUp({ tariff: aTariff({ idleFeeFenPerMinute: 50, idleGraceMinutes: 10 }), policy: aSessionPolicy({ idleWaitMaxMs: 60 * MINUTE }) });
+    const { input, world, pile } = setUp({ tariff: aTariff({ idleFeeFenPerMinute: 50, idleGraceMinutes: 10 }), policy: aPolicy({ idleWaitMaxMs: 60 * MINUTE }) });
     const result = await withWorker(world, async () => {
       const handle = await startSession(input);
       await handle.executeUpdate(admissionUpdate);
@@ -648,7 +662,7 @@ describe('charging session workflow', () => {
 
   describe('history', () => {
     it('stays bounded over a 12-hour session with a checkpoint every minute', async () => {
-      const { input, world, pile } = setUp({ policy: aSessionPolicy({ maxDurationMs: 12 * 3_600_000 }) });
+      const { input, world, pile } = setUp();
       world.balanceFen = 1_000_000;
       input.policy.preauth.maxHoldFen = 1_000_000;
       const { result, events } = await withWorker(world, async () => {
@@ -697,7 +711,7 @@ describe('charging session workflow on a real Temporal server', () => {
   });
 
   it('continues as new with its meter and money intact when history grows past the limit', async () => {
-    const { input, world, pile } = setUp({ policy: aSessionPolicy({ historyEventLimit: 60 }) });
+    const { input, world, pile } = setUp({ policy: aPolicy({ historyEventLimit: 60 }) });
     const result = await withWorker(world, async () => {
       const handle = await startSession(input);
       const firstRunId = (await handle.describe()).runId;
@@ -836,7 +850,7 @@ describe('paid with WeChat Pay Score', () => {
   });
 
   it('completes the order with the last checkpoint when the pile goes silent', async () => {
-    const { input, world, pile } = await setUpPayscore({ policy: aSessionPolicy({ pileSilenceTimeoutMs: 5 * MINUTE }) });
+    const { input, world, pile } = await setUpPayscore();
     pile.answersStop = 'ignore';
     const result = await withWorker(world, async () => {
       const handle = await startSession(input);
@@ -924,7 +938,7 @@ describe('the bill is the pile\'s plausible meter', () => {
   });
 
   it('bills the final meter a pile reports after falling silent', async () => {
-    const { input, world, pile } = setUp({ policy: aSessionPolicy({ pileSilenceTimeoutMs: 5 * MINUTE }) });
+    const { input, world, pile } = setUp();
     pile.answersStop = 'ignore';
     const result = await withWorker(world, async () => {
       const handle = await startSession(input);
