@@ -45,6 +45,10 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
   if (ceilingBy !== 'p99' && ceilingBy !== 'throughput') throw new Error(`--ceiling-by is p99 or throughput (got ${ceilingBy})`);
   // --gateway-cpu S: each gateway may use only S of a core throughout (its ceiling then shows apart from the machine's).
   const gatewayCpu = flags.number('gateway-cpu', 0);
+  // --quota-settle-seconds S: how long the held gateways run before the first scored window (default: one window). A
+  // lone gateway's cost per message keeps falling for minutes (performance.md, eighth round), so ceilings compared
+  // between runs need the same, longer settling.
+  const quotaSettleSeconds = flags.number('quota-settle-seconds', findCeiling ? stepSeconds : seconds);
   if (overloadFactor > 0 && gatewayCpu > 0) throw new Error('--overload and --gateway-cpu both throttle the gateways: use one of them');
   let throttleMethod: ThrottleMethod | 'none' = 'none';
   const warmupMs = flags.smoke ? 500 : 5000;
@@ -134,10 +138,9 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
         held = true;
         note(`each gateway held to ${gatewayCpu} core by ${throttleMethod}`);
         cleanups.push(async () => throttles.forEach((t) => t.release()));
-        // Held gateways get a window's time before any window is scored: without it the first windows ran at 44 µs a
-        // message against 26–37 later, and failed steps that higher ones then passed. (It helps only in part: a lone
-        // gateway's cost keeps falling for minutes, performance.md, eighth round.)
-        await sleep(windowSeconds * 1000);
+        // Held gateways get time before any window is scored: without it the first windows ran at 44 µs a message
+        // against 26–37 later, and failed steps that higher ones then passed.
+        await sleep(quotaSettleSeconds * 1000);
       }
       await sleep(warmupMs);
       return measureWindow(count, windowSeconds);
@@ -202,7 +205,7 @@ export async function telemetryScenario(flags: Flags): Promise<ScenarioReport> {
     }
     const overload = overloadFactor > 0 ? await overloadStep() : undefined;
     return report(
-      { piles, seconds, follow, watchers: plans.length, checkpointSeconds, gateways: gatewayCount, gatewayCpu: gatewayCpu || 'unlimited', throttleMethod, ceilingBy, engines: engines.describe() },
+      { piles, seconds, follow, watchers: plans.length, checkpointSeconds, gateways: gatewayCount, gatewayCpu: gatewayCpu || 'unlimited', quotaSettleSeconds: gatewayCpu > 0 ? quotaSettleSeconds : 'none', throttleMethod, ceilingBy, engines: engines.describe() },
       baseline,
       baselineResources,
       main,
