@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Connection } from '@temporalio/client';
+import { listeningPid } from '../../system/process-ownership';
 import { type Child, freePort, startChild, waitForPort } from './child';
 
 export type TemporalPersistence = 'memory' | 'sqlite';
@@ -15,7 +16,7 @@ export interface Engines {
   mysqlUrl: string;
   temporalAddress: string;
   temporalPersistence: TemporalPersistence;
-  /** Engine processes this run started, for CPU/RSS figures. */
+  /** Engine processes this run started, and the shared MariaDB server when it runs on this machine, for CPU/RSS figures. */
   pids: Record<string, number>;
   describe(): Record<string, string>;
   stop(): Promise<void>;
@@ -44,6 +45,8 @@ export async function startEngines(options: { temporal: TemporalPersistence }): 
     const temporalAddress = await startTemporal(workDir, options.temporal, keep);
     const database = await createBenchDatabase();
     stops.push(database.drop);
+    const mariadb = localDatabasePid(database.url);
+    if (mariadb !== undefined) pids.mariadb = mariadb;
     return {
       mqttUrl,
       redisUrl,
@@ -55,7 +58,7 @@ export async function startEngines(options: { temporal: TemporalPersistence }): 
         broker: process.env.BENCH_MQTT_URL ? `Mosquitto at ${mqttUrl}` : 'Mosquitto (own instance, no persistence)',
         redis: process.env.BENCH_REDIS_URL ? `Redis at ${redisUrl}` : 'Redis (own instance, no persistence)',
         temporal: `temporal server start-dev, ${options.temporal === 'memory' ? 'in memory' : 'SQLite file'}`,
-        database: 'MariaDB (fresh database)',
+        database: `MariaDB (fresh database${mariadb === undefined ? '' : '; its CPU is the shared server\'s, other clients included'})`,
       }),
       stop,
     };
@@ -122,6 +125,13 @@ export async function createBenchDatabase(): Promise<{ url: string; drop(): Prom
       await connection.end();
     },
   };
+}
+
+/** The pid of the MariaDB server behind `databaseUrl` when it listens on this machine (undefined elsewhere). */
+function localDatabasePid(databaseUrl: string): number | undefined {
+  const url = new URL(databaseUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return undefined;
+  return listeningPid(Number(url.port || 3306));
 }
 
 function binary(name: string, usual: string): string {
