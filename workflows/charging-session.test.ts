@@ -51,7 +51,8 @@ const METER_T0 = 250_000;
  * refuses a workflow task that cancels a timer which fired while the task ran ("invalid history builder state for
  * action"; the real server drops the fired event instead), and the run is stranded. A silence deadline on the grid
  * falls due within milliseconds of a checkpoint, so a session ending at that checkpoint (a stop, an unplug, an idle
- * report) hit it now and then on a loaded machine once the transition ran inside the workflow task.
+ * report) can cancel it in the task it fires during: seen now and then on a loaded machine with the transition run
+ * as a local activity (performance.md, ninth round), possible without, in the task after the transition.
  */
 const OFF_GRID_MS = 30_000;
 
