@@ -68,12 +68,12 @@ const EPHEMERAL_START_ATTEMPTS = 3;
  * and servers at once) the CLI can take longer, and a second try is the SDK's failure mode made survivable, not a
  * hidden fault: any other error is thrown at once.
  */
-export async function startEphemeralServer<T>(start: () => Promise<T>, attempts = EPHEMERAL_START_ATTEMPTS): Promise<T> {
+export async function startEphemeralServer<T>(start: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await start();
     } catch (error) {
-      if (attempt >= attempts || !isEphemeralStartTimeout(error)) throw error;
+      if (attempt >= EPHEMERAL_START_ATTEMPTS || !isEphemeralStartTimeout(error)) throw error;
     }
   }
 }
