@@ -11,7 +11,7 @@ import type { HotState } from '../infra/hot-state';
 import { FairKeyedQueue } from '../infra/fair-keyed-queue';
 import { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
-import type { MqttClient, OnMessageCallback } from '../infra/mqtt';
+import type { MessageTaker, MqttClient, TakenMessage as TakenMqttMessage } from '../infra/mqtt';
 import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
 import { SessionRecordCache } from './session-cache';
@@ -39,8 +39,8 @@ export interface GatewayOptions {
   load?: UplinkLoadLimits;
 }
 
-/** Opens the gateway's MQTT connection with `onMessage` listening from the start. */
-export type ConnectGateway = (onMessage: OnMessageCallback) => Promise<MqttClient>;
+/** Opens the gateway's MQTT connection with `take` taking its messages from the start. */
+export type ConnectGateway = (take: MessageTaker) => Promise<MqttClient>;
 
 export interface RunningGateway {
   mqtt: MqttClient;
@@ -58,8 +58,7 @@ export async function startGateway(ctx: GatewayContext, connect: ConnectGateway,
   const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
   await ctx.watched.start();
   const uplinks = new UplinkConsumer(ctx, presence, options.load);
-  const mqtt = await connect(uplinks.onMessage);
-  uplinks.applyBackpressure(mqtt);
+  const mqtt = await connect(uplinks.take);
   reportConnectionLoss(ctx, mqtt);
   await mqtt.subscribeAsync(ctx.topics.gatewaySubscriptions(options.sharedGroup), { qos: 1 });
 
@@ -94,9 +93,10 @@ export async function startGateway(ctx: GatewayContext, connect: ConnectGateway,
 
 /**
  * Routes the pile messages of one or more MQTT connections (its own, adopted ones); one pile's in arrival order,
- * at most `maxHandling` at once with the piles served in turn. Bounded under overload (uplink-load.ts): a pile's
- * newer telemetry sample replaces its older one still waiting, and past `maxPending` messages the connections are
- * not read until some finish (the broker holds the rest).
+ * at most `maxHandling` at once with the piles served in turn. A QoS 1 message (status, event, ack) is acknowledged
+ * to the broker only once handled, so what a crashed gateway held is delivered again to whoever takes its session.
+ * Bounded under overload (uplink-load.ts): a pile's newer telemetry sample replaces its older one still waiting,
+ * and past `maxPending` messages the connections are not read until some finish (the broker holds the rest).
  */
 export class UplinkConsumer {
   private readonly queue: FairKeyedQueue<TakenMessage>;
@@ -111,21 +111,33 @@ export class UplinkConsumer {
     this.queue = new FairKeyedQueue(limits.maxHandling, this.handle, this.finished);
   }
 
-  /** The listener of every connection whose messages this gateway handles. */
-  readonly onMessage: OnMessageCallback = (topic, payload) => {
+  /**
+   * Takes the messages of every connection whose messages this gateway handles. mqtt.js reads a connection's next
+   * packet only once `readNext` is called: holding it is the backpressure that bounds what the gateway takes in
+   * (the broker keeps QoS 1 messages meanwhile).
+   */
+  readonly take: MessageTaker = (message, readNext) => {
+    this.admit(message);
+    if (mayTakeMore(this.pending, this.limits)) readNext();
+    else this.blockedReads.push(readNext);
+  };
+
+  private admit({ topic, payload, settle }: TakenMqttMessage) {
     const address = this.ctx.topics.parseUplink(topic);
     const pileId = address?.pileId ?? '';
     const tail = this.queue.waitingTail(pileId);
     const admitted = address && tail?.address ? admitUplink(address.kind, waitingKind(tail.address.kind)) : 'enqueue';
-    if (admitted !== 'enqueue') {
-      // Either way one of the two messages goes unhandled: the waiting one replaced, or the arriving one dropped.
-      this.ctx.metrics.countShed(admitted === 'replace_waiting' ? tail!.address!.kind : address!.kind);
-      if (admitted === 'replace_waiting') Object.assign(tail!, { address, payload, takenAt: performance.now() });
+    if (admitted === 'enqueue') {
+      this.queue.push(pileId, { topic, address, payload, takenAt: performance.now(), settle });
+      this.updateLoad();
       return;
     }
-    this.queue.push(pileId, { topic, address, payload, takenAt: performance.now() });
-    this.updateLoad();
-  };
+    // Either way one of the two messages goes unhandled: the waiting one replaced, or the arriving one dropped.
+    this.ctx.metrics.countShed(admitted === 'replace_waiting' ? tail!.address!.kind : address!.kind);
+    if (admitted === 'drop') return settle();
+    tail!.settle();
+    Object.assign(tail!, { address, payload, takenAt: performance.now(), settle });
+  }
 
   /** Routing never rejects. */
   private readonly handle = (message: TakenMessage): Promise<unknown> => {
@@ -135,18 +147,11 @@ export class UplinkConsumer {
     return routeUplink(this.ctx, this.presence, address, payload);
   };
 
-  private readonly finished = () => this.updateLoad();
-
-  /**
-   * mqtt.js reads a connection's next packet only once its `handleMessage` calls back: holding it is the
-   * backpressure that bounds what the gateway takes in (the broker keeps QoS 1 messages meanwhile).
-   */
-  applyBackpressure(client: MqttClient): void {
-    client.handleMessage = (_packet, callback) => {
-      if (mayTakeMore(this.pending, this.limits)) callback();
-      else this.blockedReads.push(() => callback());
-    };
-  }
+  /** Whatever its outcome the message is acknowledged: one that failed after its retries would fail again. */
+  private readonly finished = (message: TakenMessage) => {
+    message.settle();
+    this.updateLoad();
+  };
 
   drain(): Promise<void> {
     return this.queue.drain();
@@ -179,6 +184,8 @@ interface TakenMessage {
   address: UplinkAddress | undefined;
   payload: Buffer;
   takenAt: number;
+  /** Acknowledges it to the broker (QoS 1), once handled or replaced. */
+  settle(): void;
 }
 
 /** A gateway that loses its broker connection says so loudly: another process under its client id takes it over. */

@@ -3,7 +3,7 @@ import { createDatabase } from '../db/database';
 import { fragments, loadConfig } from '../infra/config';
 import { createHotState } from '../infra/hot-state';
 import { createLogger } from '../infra/logger';
-import { connectMqtt, type OnMessageCallback } from '../infra/mqtt';
+import { type MessageTaker, connectMqtt } from '../infra/mqtt';
 import { runMain, serveMetrics } from '../infra/process';
 import { installTracing } from '../infra/tracing';
 import { connectClient, temporalTls } from '../infra/temporal';
@@ -32,12 +32,13 @@ runMain('gateway', async () => {
   const stopMetrics = await serveMetrics(metrics, env.METRICS_PORT);
   const db = createDatabase({ mysqlUrl: env.MYSQL_URL, dataDir: env.DATA_DIR });
   const temporal = await connectClient({ address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, tls: temporalTls(env) });
-  const connectAs = (name: string, onMessage: OnMessageCallback) =>
-    connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE, onMessage });
+  const connectAs = (name: string, take: MessageTaker) =>
+    connectMqtt(env.MQTT_URL, mqttCredentials(env.PILE_MASTER_KEY, { role: 'gateway', name }), { persistent: env.GATEWAY_PERSISTENT_SESSION, caFile: env.MQTT_CA_FILE, take });
   const topics = pileTopics(env.MQTT_TOPIC_PREFIX);
   const ctx = buildGatewayContext({ db, hot, temporal, logger, metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000, taskQueue: env.TEMPORAL_TASK_QUEUE, alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000 });
-  const gateway = await startGateway(ctx, (onMessage) => connectAs(env.GATEWAY_CLIENT_ID, onMessage), { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, gatewayLeaseMs: leaseMs, load: uplinkLoadLimits(env.GATEWAY_OVERLOADED_AT, env.GATEWAY_MAX_PENDING_MESSAGES, env.GATEWAY_MAX_HANDLING) });
-  // What this gateway may have taken but not handled before it last stopped: the piles' latest statuses say it.
+  const gateway = await startGateway(ctx, (take) => connectAs(env.GATEWAY_CLIENT_ID, take), { sharedGroup: env.GATEWAY_SHARED_GROUP, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, gatewayLeaseMs: leaseMs, load: uplinkLoadLimits(env.GATEWAY_OVERLOADED_AT, env.GATEWAY_MAX_PENDING_MESSAGES, env.GATEWAY_MAX_HANDLING) });
+  // The broker redelivers what this gateway had taken and not handled before it stopped; what the broker itself
+  // lost meanwhile (a crash between its saves), the piles' latest statuses say.
   await replayRetainedStatuses(gateway.mqtt, topics);
   const departed = new DepartedGateways(ctx, gateway.uplinks, { ownName: env.GATEWAY_CLIENT_ID, leaseMs, sharedGroup: env.GATEWAY_SHARED_GROUP, connectAs });
   let adopting: Promise<unknown> = Promise.resolve();

@@ -1,4 +1,4 @@
-import type { MqttClient, OnMessageCallback } from '../infra/mqtt';
+import type { MessageTaker, MqttClient } from '../infra/mqtt';
 import { hotKeys } from '../infra/hot-state/keys';
 import type { PileTopics } from '../device-protocol/topics';
 import type { GatewayContext } from './context';
@@ -10,7 +10,7 @@ export interface AdoptionOptions {
   leaseMs: number;
   sharedGroup: string;
   /** Opens the persistent MQTT session of a gateway name (its credentials derive from the master key). */
-  connectAs: (name: string, onMessage: OnMessageCallback) => Promise<MqttClient>;
+  connectAs: (name: string, take: MessageTaker) => Promise<MqttClient>;
   /** The broker has delivered what a session held once no message came for this long. */
   quietMs?: number;
 }
@@ -19,9 +19,10 @@ export interface AdoptionOptions {
  * Nothing a pile sends waits for a gateway that is gone. Mosquitto keeps queueing a departed gateway's share of the
  * shared subscription in its persistent session (and keeps the messages it was sent but never acknowledged); a live
  * gateway notices the departure when the name's lease lapses (or is handed over by a clean stop), takes the name's
- * lease, opens that session under the name, handles everything it holds, unsubscribes it from the group so nothing
- * more is queued there, and replays the piles' retained statuses: a message the departed gateway had acknowledged
- * but not yet handled is repaired by the pile's latest status (connector freed, idle at its meter).
+ * lease, opens that session under the name, unsubscribes it from the group so nothing more is queued there, handles
+ * everything it holds (gateways acknowledge a QoS 1 message only once handled, so that includes what the departed
+ * one had taken and not finished), and replays the piles' retained statuses: what the broker itself lost (a crash
+ * between its saves) is repaired by each pile's latest status (connector freed, idle at its meter).
  */
 export class DepartedGateways {
   private readonly quietMs: number;
@@ -56,18 +57,37 @@ export class DepartedGateways {
   }
 
   private async adopt(name: string): Promise<void> {
-    const client = await this.options.connectAs(name, this.uplinks.onMessage);
-    this.uplinks.applyBackpressure(client);
+    const client = await this.options.connectAs(name, this.uplinks.take);
     try {
       await client.unsubscribeAsync(this.ctx.topics.gatewaySubscriptions(this.options.sharedGroup));
-      await untilQuiet(client, this.quietMs);
+      await this.handleUntilQuiet(client);
       await replayRetainedStatuses(client, this.ctx.topics);
+      await this.uplinks.drain();
     } finally {
       await client.endAsync();
     }
-    await this.uplinks.drain();
     this.ctx.metrics.adoptedSessions.inc();
     this.ctx.logger.warn({ gateway: name }, 'adopted the MQTT session of a departed gateway: its pile messages are handled here');
+  }
+
+  /**
+   * Handles what the session holds until the broker has nothing more for it. The broker sends a few QoS 1 messages
+   * at a time and the next ones only as these are acknowledged, i.e. handled: done once a whole quiet period after
+   * everything taken was handled brought nothing.
+   */
+  private async handleUntilQuiet(client: MqttClient): Promise<void> {
+    let received: boolean;
+    const noteReceived = () => (received = true);
+    client.on('message', noteReceived);
+    try {
+      do {
+        received = false;
+        await untilQuiet(client, this.quietMs);
+        await this.uplinks.drain();
+      } while (received);
+    } finally {
+      client.off('message', noteReceived);
+    }
   }
 }
 

@@ -16,8 +16,8 @@ export class FairKeyedQueue<T> {
     private readonly concurrency: number,
     /** Handles one item; its failure is the caller's to report, it never stops the key's later items. */
     private readonly work: (item: T) => Promise<unknown>,
-    /** Called after each item has finished, successfully or not. */
-    private readonly settled: () => void = () => undefined,
+    /** Called with each item once it has finished, successfully or not. */
+    private readonly settled: (item: T) => void = () => undefined,
   ) {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
   }
@@ -61,7 +61,7 @@ export class FairKeyedQueue<T> {
       this.queued--;
       backlog.running = true;
       this.active++;
-      const finished = () => this.finish(key, backlog);
+      const finished = () => this.finish(key, backlog, item);
       let handled: Promise<unknown>;
       try {
         handled = this.work(item);
@@ -72,13 +72,13 @@ export class FairKeyedQueue<T> {
     }
   }
 
-  private finish(key: string, backlog: { waiting: T[]; running: boolean }): void {
+  private finish(key: string, backlog: { waiting: T[]; running: boolean }, item: T): void {
     this.active--;
     backlog.running = false;
     if (backlog.waiting.length) this.ready.add(key);
     else this.backlogs.delete(key);
     this.pump();
-    this.settled();
+    this.settled(item);
     if (!this.active && !this.queued) for (const resolve of this.idle.splice(0)) resolve();
   }
 }

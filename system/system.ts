@@ -152,7 +152,7 @@ export async function startSystem(
     const gatewayContext = buildGatewayContext({ db, hot, temporal, logger: logger.child({ component: 'gateway' }), metrics, topics, checkpointIntervalMs: env.CHECKPOINT_INTERVAL_SECONDS * 1000, taskQueue: env.TEMPORAL_TASK_QUEUE, alarmQuietMs: env.ALARM_QUIET_SECONDS * 1000 });
     const gateway = await startGateway(
       gatewayContext,
-      (onMessage) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, onMessage }),
+      (take) => connectMqtt(mqttUrl, mqttCredentials(secrets.pileMasterKey, { role: 'gateway', name: env.GATEWAY_CLIENT_ID }), { persistent: env.GATEWAY_PERSISTENT_SESSION, take }),
       { sharedGroup, heartbeatTimeoutMs: env.PILE_HEARTBEAT_TIMEOUT_SECONDS * 1000, load: uplinkLoadLimits(env.GATEWAY_OVERLOADED_AT, env.GATEWAY_MAX_PENDING_MESSAGES, env.GATEWAY_MAX_HANDLING) },
     );
     stops.push(() => gateway.stop());

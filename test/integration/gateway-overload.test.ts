@@ -35,7 +35,7 @@ beforeAll(async () => {
   const ctx = { ...f.ctx, clock: () => T0 + 2 * SAMPLES * 1000 };
   gateway = await startGateway(
     ctx,
-    (onMessage) => connectMqtt(broker.url, mqttCredentials(masterKey, { role: 'gateway', name: 'overload-gateway' }), { onMessage }),
+    (take) => connectMqtt(broker.url, mqttCredentials(masterKey, { role: 'gateway', name: 'overload-gateway' }), { take }),
     { sharedGroup: 'evcp-gateway', heartbeatTimeoutMs: 90_000, load: uplinkLoadLimits(20, 100_000, 2) },
   );
   piles = await Promise.all(
@@ -112,4 +112,23 @@ it('counts nothing as shed when each sample is handled before the next arrives',
     await waitFor(async () => (await handled()) > before);
   }
   expect(await metricValue('evcp_gateway_shed_messages_total')).toBe(shedBefore);
+});
+
+it('acknowledges every QoS 1 message it takes, the samples it sheds as well', async () => {
+  const pileId = f.pileIds[1];
+  const sessionId = 'overload-qos1-samples';
+  await f.live.sessionOpened({ sessionId, userId: 'u1', pileId, stationId: f.stationId, workflowId: 'wf', status: 'AUTHORIZING', limits: {}, tariff: aTariff(), at: T0 });
+  await f.live.chargingStarted(sessionId, meterAt(0), T0);
+  const shedBefore = await metricValue('evcp_gateway_shed_messages_total', { kind: 'telemetry' });
+  let pubacks = 0;
+  gateway.mqtt.on('packetsend', (packet) => packet.cmd === 'puback' && pubacks++);
+  const samples = 100;
+  const sends = Array.from({ length: samples }, (_, i) => {
+    const sample = { v: 1, msgId: `qos1-${i}`, ts: T0 + i * 1000, sessionId, voltageV: 400, currentA: 90, powerW: 36_000, energyRegisterWh: meterAt(i), temperatureC: 30 };
+    return piles[1].publishAsync(topics.uplink(pileId, 'telemetry'), JSON.stringify(sample), { qos: 1 });
+  });
+  await Promise.all(sends);
+  await waitFor(() => pubacks === samples);
+  expect(pubacks).toBe(samples);
+  expect(await metricValue('evcp_gateway_shed_messages_total', { kind: 'telemetry' })).toBeGreaterThan(shedBefore);
 });

@@ -26,7 +26,11 @@ it('has received every retained status once the replay returns, while piles keep
   const chatter = setInterval(() => void connections[0].publishAsync(topics.uplink(piles[0], 'status'), 'live', { qos: 0 }), 2);
   const received = new Set<string>();
   const gateway = await connectMqtt(broker.url, mqttCredentials(masterKey, { role: 'gateway', name: 'replay-gateway' }), {
-    onMessage: (_topic, payload) => received.add(payload.toString()),
+    take: ({ payload, settle }, readNext) => {
+      received.add(payload.toString());
+      settle();
+      readNext();
+    },
   });
   try {
     await replayRetainedStatuses(gateway, topics);
