@@ -678,6 +678,24 @@ describe('charging session workflow', () => {
       expect(events).toBeLessThan(5000);
     }, 240_000);
 
+    it('records its transitions and commands the pile within its workflow tasks, not through the task queue', async () => {
+      const { input, world, pile } = setUp();
+      const events = await withWorker(world, async () => {
+        const handle = await startSession(input);
+        await handle.executeUpdate(admissionUpdate);
+        await pile.charge(handle, 5, 30_000);
+        await handle.executeUpdate(stopChargingUpdate, { args: [{}] });
+        await handle.result();
+        return (await handle.fetchHistory()).events ?? [];
+      });
+      const throughTheQueue = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      const local = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+      expect(throughTheQueue).toEqual(['admitSession', 'releasePile', 'captureSettlement']);
+      expect(world.commands.map((c) => c.type)).toEqual(['start', 'stop']);
+      expect(world.transitions.map((t) => t.to)).toEqual(['STARTING', 'CHARGING', 'STOPPING', 'SETTLING', 'COMPLETED']);
+      // STARTING is written by the admission; every later transition and both commands are local.
+      expect(local).toHaveLength(4 + 2);
+    });
   });
 });
 

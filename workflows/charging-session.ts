@@ -9,6 +9,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   sleep,
   upsertSearchAttributes,
@@ -28,11 +29,23 @@ import { WakeUpTimer } from './wake-up-timer';
  * Bookkeeping, money release and pile commands must eventually happen: retried until they succeed. When the
  * workflow is cancelled, a running activity is waited for, so the clean-up knows whether a hold or a claim exists.
  */
-const io = proxyActivities<SessionActivities>({
+const untilDone = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+} as const;
+const io = proxyActivities<SessionActivities>(untilDone);
+/** The same, run by the worker inside the workflow task that asks for it: no round trip through the task queue. */
+const localIo = proxyLocalActivities<SessionActivities>(untilDone);
+
+/**
+ * Where the steps of a start and a stop run (the transition records and the pile commands): as local activities,
+ * which saves a workflow task and an activity task each. Histories recorded before they were local replay as
+ * they ran (the patch marker).
+ */
+function stepIo() {
+  return patched('local-transitions-and-commands') ? localIo : io;
+}
 
 /** Capture gives up after a few attempts and hands the session to support (SETTLEMENT_FAILED). */
 const settlement = proxyActivities<SessionActivities>({
@@ -131,7 +144,7 @@ async function transition(s: SessionState, to: SessionStatus, reason?: string) {
   const { from, seq } = s.movedTo(to);
   upsertSearchAttributes([{ key: sessionSearchAttributes.status, value: to }]);
   // The state has moved: its record is written even when a cancellation arrives meanwhile.
-  await CancellationScope.nonCancellable(() => io.recordTransition({ ...s.identity, seq, from, to, reason, at: Date.now(), record: s.record() }));
+  await CancellationScope.nonCancellable(() => stepIo().recordTransition({ ...s.identity, seq, from, to, reason, at: Date.now(), record: s.record() }));
 }
 
 /** Ends a session that never charged: gives back the hold and the pile, then records the outcome. */
@@ -155,7 +168,7 @@ async function commandPile(s: SessionState, step: CommandStep, ackTimeoutMs: num
   const { sessionId, pileId } = s.input;
   const commandId = commandIdOf(s, step);
   const nonce = s.nonceFor(commandId, () => drawCommandNonce(commandId));
-  await io.sendPileCommand({ commandId, nonce, pileId, sessionId, type: step === 'start' ? 'start' : 'stop', ttlSeconds: Math.ceil(ackTimeoutMs / 1000) });
+  await stepIo().sendPileCommand({ commandId, nonce, pileId, sessionId, type: step === 'start' ? 'start' : 'stop', ttlSeconds: Math.ceil(ackTimeoutMs / 1000) });
   s.commandSent(commandId);
   return commandId;
 }
