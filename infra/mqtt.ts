@@ -87,7 +87,7 @@ export function takeMessages(client: MqttClient, take: MessageTaker): void {
     const { topic, qos, messageId } = packet;
     const payload = packet.payload as Buffer;
     if (qos !== 1 || messageId === undefined) {
-      take({ topic, payload, settle: () => undefined }, () => callback());
+      take({ topic, payload, settle: nothingToAcknowledge }, () => callback());
       return;
     }
     const stream = client.stream;
@@ -104,3 +104,5 @@ export function takeMessages(client: MqttClient, take: MessageTaker): void {
 }
 
 const ACK_DEFERRED = new Error('PUBACK deferred until the message is settled (takeMessages)');
+/** The `settle` of a QoS 0 message: one function for all, not one per telemetry sample. */
+const nothingToAcknowledge = () => undefined;
