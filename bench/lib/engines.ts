@@ -5,7 +5,7 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Connection } from '@temporalio/client';
 import { listeningPid } from '../../system/process-ownership';
-import { type Child, freePort, startChild, waitForPort } from './child';
+import { type Child, freePort, startChild, startOnFreePorts, waitForPort } from './child';
 
 export type TemporalPersistence = 'memory' | 'sqlite';
 
@@ -69,37 +69,39 @@ export async function startEngines(options: { temporal: TemporalPersistence }): 
 }
 
 async function startMosquitto(workDir: string, keep: (name: string, child: Child) => void): Promise<string> {
-  const port = await freePort();
-  const config = path.join(workDir, 'mosquitto.conf');
-  // The per-client queue of ops/mosquitto/mosquitto.conf: with the default (1,000) a gateway that falls behind has
-  // QoS 1 events dropped by the broker before it could shed or hold anything itself.
-  const queue = ['max_queued_messages 20000', 'max_queued_bytes 16777216'];
-  fs.writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...queue, 'log_dest stderr', 'log_type error', 'connection_messages false', ''].join('\n'));
-  const child = startChild(binary('mosquitto', '/usr/sbin/mosquitto'), ['-c', config], { raiseFileLimit: true });
-  keep('broker', child);
-  await waitForPort(port, 10_000, child);
-  return `mqtt://127.0.0.1:${port}`;
+  return startOnFreePorts(async () => {
+    const port = await freePort();
+    const config = path.join(workDir, 'mosquitto.conf');
+    // The per-client queue of ops/mosquitto/mosquitto.conf: with the default (1,000) a gateway that falls behind has
+    // QoS 1 events dropped by the broker before it could shed or hold anything itself.
+    const queue = ['max_queued_messages 20000', 'max_queued_bytes 16777216'];
+    fs.writeFileSync(config, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', ...queue, 'log_dest stderr', 'log_type error', 'connection_messages false', ''].join('\n'));
+    const child = startChild(binary('mosquitto', '/usr/sbin/mosquitto'), ['-c', config], { raiseFileLimit: true });
+    await listening(child, port, 10_000, 'broker', keep);
+    return `mqtt://127.0.0.1:${port}`;
+  });
 }
 
 async function startRedis(keep: (name: string, child: Child) => void): Promise<string> {
-  const port = await freePort();
-  const child = startChild(binary('redis-server', '/usr/bin/redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], {
-    raiseFileLimit: true,
+  return startOnFreePorts(async () => {
+    const port = await freePort();
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'];
+    const child = startChild(binary('redis-server', '/usr/bin/redis-server'), args, { raiseFileLimit: true });
+    await listening(child, port, 10_000, 'redis', keep);
+    return `redis://127.0.0.1:${port}`;
   });
-  keep('redis', child);
-  await waitForPort(port, 10_000, child);
-  return `redis://127.0.0.1:${port}`;
 }
 
 async function startTemporal(workDir: string, persistence: TemporalPersistence, keep: (name: string, child: Child) => void): Promise<string> {
-  const port = await freePort();
-  // The HTTP API otherwise takes the gRPC port + 1000, which another process on a shared machine may hold.
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--log-level', 'error'];
-  if (persistence === 'sqlite') args.push('--db-filename', path.join(workDir, 'temporal.sqlite'));
-  const child = startChild(process.env.TEMPORAL_CLI_PATH ?? 'temporal', args, { raiseFileLimit: true });
-  keep('temporal', child);
-  await waitForPort(port, 60_000, child);
-  const address = `127.0.0.1:${port}`;
+  const address = await startOnFreePorts(async () => {
+    const port = await freePort();
+    // The HTTP API otherwise takes the gRPC port + 1000, which another process on a shared machine may hold.
+    const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(await freePort()), '--log-level', 'error'];
+    if (persistence === 'sqlite') args.push('--db-filename', path.join(workDir, `temporal-${port}.sqlite`));
+    const child = startChild(process.env.TEMPORAL_CLI_PATH ?? 'temporal', args, { raiseFileLimit: true });
+    await listening(child, port, 60_000, 'temporal', keep);
+    return `127.0.0.1:${port}`;
+  });
   const connection = await Connection.connect({ address });
   try {
     await untilResolves(() => connection.workflowService.describeNamespace({ namespace: 'default' }), 30_000);
@@ -107,6 +109,17 @@ async function startTemporal(workDir: string, persistence: TemporalPersistence, 
     await connection.close();
   }
   return address;
+}
+
+/** Waits for `child` to listen on `port`, then keeps it as `name`; stops it when it does not. */
+async function listening(child: Child, port: number, timeoutMs: number, name: string, keep: (name: string, child: Child) => void): Promise<void> {
+  try {
+    await waitForPort(port, timeoutMs, child);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  keep(name, child);
 }
 
 export async function createBenchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {

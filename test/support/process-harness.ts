@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { freePort } from '../../bench/lib/child';
 import { TEST_MQTT_URL, TEST_REDIS_URL, testRedisPrefix } from './services';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -14,13 +14,7 @@ export function entryPoint(relative: string): string {
   return file;
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 export function runToCompletion(relative: string, env: Record<string, string>): void {
   const result = spawnSync(process.execPath, [entryPoint(relative)], { env: { ...process.env, ...env }, encoding: 'utf8' });
@@ -68,8 +62,8 @@ export class RoleProcess {
   ) {}
 
   /**
-   * A METRICS_PORT from freePort lies in the ephemeral range: after a kill -9 another process's outgoing connection
-   * may take it before the restart. The process then refuses to start, as it should; the test gets a fresh port.
+   * Another process may take a METRICS_PORT from freePort between a kill -9 and the restart. The process then
+   * refuses to start, as it should; the test gets a fresh port.
    */
   async start(): Promise<void> {
     try {

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { canConnect } from '../../bench/lib/child';
 import { freePort } from './process-harness';
 import { readYaml } from './yaml';
 
@@ -194,17 +194,6 @@ async function listening(nginx: ChildProcess, port: number, output: () => string
   })();
   exited.catch(() => undefined);
   await Promise.race([connected, exited]);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
