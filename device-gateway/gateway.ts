@@ -217,7 +217,7 @@ export function buildGatewayContext(deps: {
   return {
     live,
     records,
-    sessions: new SessionRecordCache(records),
+    sessions: new SessionRecordCache(records, { chargingTtlMs: deps.checkpointIntervalMs }),
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),

@@ -5,7 +5,7 @@ import { SessionRecordCache } from './session-cache';
 const T0 = Date.parse('2026-03-02T10:00:00+08:00');
 
 /** The cache over a store of records that counts how often it is read. */
-function cacheOver(records: Record<string, SessionLiveRecord>) {
+function cacheOver(records: Record<string, SessionLiveRecord>, options: { chargingTtlMs?: number } = {}) {
   let now = T0;
   const reads: string[] = [];
   const cache = new SessionRecordCache(
@@ -15,7 +15,7 @@ function cacheOver(records: Record<string, SessionLiveRecord>) {
         return records[sessionId];
       },
     },
-    { ttlMs: 10_000, missTtlMs: 1_000, clock: () => now },
+    { ttlMs: 10_000, missTtlMs: 1_000, clock: () => now, ...options },
   );
   const readsAt = async (at: number, sessionId: string) => {
     now = at;
@@ -61,6 +61,15 @@ describe('the gateway copy of session records', () => {
     cache.sharedBy(3);
     expect(await readsAt(T0, 's1')).toBe(1);
     expect(await readsAt(T0 + 10_000, 's1')).toBe(1);
+  });
+
+  it('keeps a charging session for the charging ttl, and one not charging yet for the base ttl', async () => {
+    const { readsAt } = cacheOver({ charging: session('charging', { meterStartWh: 0, startedAt: T0 }), starting: session('starting', { status: 'STARTING' }) }, { chargingTtlMs: 60_000 });
+    expect(await readsAt(T0, 'charging')).toBe(1);
+    expect(await readsAt(T0, 'starting')).toBe(1);
+    expect(await readsAt(T0 + 10_000, 'starting')).toBe(1);
+    expect(await readsAt(T0 + 59_000, 'charging')).toBe(0);
+    expect(await readsAt(T0 + 60_000, 'charging')).toBe(1);
   });
 
   it('remembers an unknown session for the miss ttl only', async () => {

@@ -3,11 +3,13 @@ import type { RecoverableSessionRecords } from './session-records';
 
 /**
  * The gateway's short-lived copy of each charging session's live record (tariff, meter start, last checkpoint),
- * so a telemetry sample costs no Redis read. A copy may lag another gateway's checkpoint by up to `ttlMs` × the
- * live gateways; that is safe: progress priced from an older checkpoint is the same, and the checkpoint slot itself
- * is claimed in Redis. Stretching the copy's life with the number of gateways keeps the reads of all of them
- * together at one per session and `ttlMs`. Unknown sessions are remembered briefly too, so stray telemetry does not
- * hammer Redis.
+ * so a telemetry sample costs no Redis read. While a session charges, only its checkpoint changes: this gateway's
+ * own checkpoints move the copy on, and a newer one taken by another gateway shows when this gateway's claim of the
+ * same checkpoint slot fails (meter-readings.ts forgets the copy then); progress priced from the older checkpoint is
+ * the same. So a charging session's copy lives `chargingTtlMs` (the checkpoint interval in the gateway) and a
+ * session not charging yet, whose meter start another gateway may record, the base `ttlMs`. Stretching a charging
+ * copy's life with the number of gateways keeps the reads of all of them together at one per session and
+ * `chargingTtlMs`. Unknown sessions are remembered briefly too, so stray telemetry does not hammer Redis.
  */
 export class SessionRecordCache {
   private readonly entries = new Map<string, { record: SessionLiveRecord | undefined; until: number }>();
@@ -16,7 +18,7 @@ export class SessionRecordCache {
 
   constructor(
     private readonly live: Pick<RecoverableSessionRecords, 'session'>,
-    private readonly options: { ttlMs?: number; missTtlMs?: number; maxEntries?: number; clock?: () => number } = {},
+    private readonly options: { ttlMs?: number; chargingTtlMs?: number; missTtlMs?: number; maxEntries?: number; clock?: () => number } = {},
   ) {}
 
   async get(sessionId: string): Promise<SessionLiveRecord | undefined> {
@@ -58,7 +60,7 @@ export class SessionRecordCache {
   private lifeOf(record: SessionLiveRecord | undefined): number {
     if (!record) return this.options.missTtlMs ?? 1_000;
     const ttlMs = this.options.ttlMs ?? 10_000;
-    return record.meterStartWh === undefined ? ttlMs : ttlMs * this.liveGateways;
+    return record.meterStartWh === undefined ? ttlMs : (this.options.chargingTtlMs ?? ttlMs) * this.liveGateways;
   }
 
   private now() {

@@ -89,7 +89,7 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const ctx: GatewayContext = {
     live,
     records,
-    sessions: new SessionRecordCache(records),
+    sessions: new SessionRecordCache(records, { chargingTtlMs: options.checkpointIntervalMs ?? 60_000 }),
     watched: new WatchedSessions(live),
     hot,
     signals,
