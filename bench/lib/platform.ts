@@ -74,6 +74,8 @@ export class Platform {
         LOG_LEVEL: 'info',
         ...this.env,
         ...env,
+        // BENCH_GATEWAY_NODE_OPTIONS: Node/V8 flags for the gateways only (e.g. a GC setting under test).
+        ...(role === 'gateway' && process.env.BENCH_GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_GATEWAY_NODE_OPTIONS } : {}),
       },
       raiseFileLimit: true,
     });
