@@ -1,9 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { Registry } from 'prom-client';
 import { ConfigError } from './config';
 import type { Logger } from './logger';
 
 export type Stop = () => Promise<void>;
+
+/** The path the shell would run for `name`, or undefined when it is not on PATH. */
+export function commandOnPath(name: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Codes of errors that belong to one network connection: a reset, a broken pipe, a bad WebSocket frame. */
 const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Client, Connection, type TLSConfig, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -10,6 +9,7 @@ import { sessionWorkflowId } from '../workflows/charging-session.messages';
 import { pileCommandSearchAttributes, sessionSearchAttributes } from '../workflows/search-attributes';
 import { type TemporalTlsEnv, temporalTlsFiles } from './config';
 import type { Logger } from './logger';
+import { commandOnPath } from './process';
 import { tracingClientInterceptors } from './tracing';
 
 let runtimeInstalled = false;
@@ -51,13 +51,8 @@ function sessionOfWorkflow(workflowId: unknown): { sessionId?: string } {
  */
 export function resolveExecutable(explicitPath: string | undefined, name: 'temporal' | 'temporal-test-server'): EphemeralServerExecutable {
   if (explicitPath) return { type: 'existing-path', path: explicitPath };
-  try {
-    const found = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-    if (found) return { type: 'existing-path', path: found };
-  } catch {
-    // not on PATH
-  }
-  return { type: 'cached-download' };
+  const found = commandOnPath(name);
+  return found ? { type: 'existing-path', path: found } : { type: 'cached-download' };
 }
 
 const EPHEMERAL_START_ATTEMPTS = 3;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -36,35 +36,22 @@ describe('the embedded Temporal dev server', () => {
     }
   });
 
+  it('is out of reach of a Ctrl-C to the launcher: the launcher stops it, after what talks to it', async () => {
+    const { launcher, serverPid } = await startLauncher(freshDataDir(), { ignoreSigint: true });
+    try {
+      process.kill(-launcher.pid!, 'SIGINT'); // what a terminal sends its foreground process group on Ctrl-C
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(isAlive(serverPid)).toBe(true);
+    } finally {
+      launcher.kill('SIGTERM'); // exits the launcher, whose exit hook kills its server
+      await new Promise((resolve) => launcher.once('exit', resolve));
+    }
+    expect(isAlive(serverPid)).toBe(false);
+  });
+
   it('stops the server a killed launcher left behind before starting its own', async () => {
     const dataDir = freshDataDir();
-    const outputFile = path.join(dataDir, 'launcher.log');
-    const launcher = spawn(
-      process.execPath,
-      [
-        '-e',
-        `require(${JSON.stringify(path.resolve(__dirname, '../dist/system/temporal-dev-server.js'))})
-          .startDevServer({ dataDir: ${JSON.stringify(dataDir)}, namespace: 'default', port: 0, uiPort: 0 }, { warn() {}, info() {}, error() {} })
-          .then((s) => console.log('PID ' + s.pid));
-        setInterval(() => undefined, 1000); // a launcher that runs until it is killed`,
-      ],
-      // Output to a file, as a terminal would keep it: an orphan writing to a pipe nobody reads would die of SIGPIPE.
-      { stdio: ['ignore', fs.openSync(outputFile, 'w'), fs.openSync(outputFile, 'a')] },
-    );
-    const leftover = await new Promise<number>((resolve, reject) => {
-      const poll = setInterval(() => {
-        const pid = /PID (\d+)/.exec(fs.readFileSync(outputFile, 'utf8'))?.[1];
-        if (pid) {
-          clearInterval(poll);
-          resolve(Number(pid));
-        }
-      }, 50);
-      launcher.once('exit', (code) => {
-        clearInterval(poll);
-        reject(new Error(`launcher exited early (${code}): ${fs.readFileSync(outputFile, 'utf8')}`));
-      });
-    });
-    launcher.removeAllListeners('exit');
+    const { launcher, serverPid: leftover } = await startLauncher(dataDir);
     launcher.kill('SIGKILL');
     await new Promise((resolve) => launcher.once('exit', resolve));
     expect(isAlive(leftover)).toBe(true); // orphaned, still holding the SQLite file and its ports
@@ -78,3 +65,39 @@ describe('the embedded Temporal dev server', () => {
     }
   });
 });
+
+/**
+ * A launcher in a process of its own and in a process group of its own, as a terminal runs a foreground job, that
+ * runs until it is killed. With `ignoreSigint` it survives a SIGINT and exits on SIGTERM.
+ */
+async function startLauncher(dataDir: string, options: { ignoreSigint?: boolean } = {}): Promise<{ launcher: ChildProcess; serverPid: number }> {
+  const outputFile = path.join(dataDir, 'launcher.log');
+  const launcher = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require(${JSON.stringify(path.resolve(__dirname, '../dist/system/temporal-dev-server.js'))})
+        .startDevServer({ dataDir: ${JSON.stringify(dataDir)}, namespace: 'default', port: 0, uiPort: 0 }, { warn() {}, info() {}, error() {} })
+        .then((s) => console.log('PID ' + s.pid));
+      ${options.ignoreSigint ? "process.on('SIGINT', () => undefined); process.on('SIGTERM', () => process.exit(0));" : ''}
+      setInterval(() => undefined, 1000);`,
+    ],
+    // Output to a file, as a terminal would keep it: an orphan writing to a pipe nobody reads would die of SIGPIPE.
+    { stdio: ['ignore', fs.openSync(outputFile, 'w'), fs.openSync(outputFile, 'a')], detached: true },
+  );
+  const serverPid = await new Promise<number>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const pid = /PID (\d+)/.exec(fs.readFileSync(outputFile, 'utf8'))?.[1];
+      if (pid) {
+        clearInterval(poll);
+        launcher.removeAllListeners('exit');
+        resolve(Number(pid));
+      }
+    }, 50);
+    launcher.once('exit', (code) => {
+      clearInterval(poll);
+      reject(new Error(`launcher exited early (${code}): ${fs.readFileSync(outputFile, 'utf8')}`));
+    });
+  });
+  return { launcher, serverPid };
+}

