@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
@@ -20,7 +21,15 @@ export interface VerifiedToken extends AuthUser {
 }
 
 export class TokenService {
-  constructor(private readonly options: { secret: string; ttlSeconds?: number; staffTtlSeconds?: number }) {}
+  /**
+   * The HMAC key, made once: given the secret as a string, jsonwebtoken would try to parse it as a public key
+   * (a thrown error) and then build a secret key on every signature and every verification.
+   */
+  private readonly key: KeyObject;
+
+  constructor(private readonly options: { secret: string; ttlSeconds?: number; staffTtlSeconds?: number }) {
+    this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
+  }
 
   /** A driver's token; see `issueStaff` for staff. */
   issue(user: AuthUser): string {
@@ -38,12 +47,12 @@ export class TokenService {
   }
 
   private sign(payload: object, subject: string, expiresIn: number): string {
-    return jwt.sign(payload, this.options.secret, { algorithm: 'HS256', subject, expiresIn });
+    return jwt.sign(payload, this.key, { algorithm: 'HS256', subject, expiresIn });
   }
 
   verify(token: string): VerifiedToken {
     try {
-      const decoded = claims.parse(jwt.verify(token, this.options.secret, { algorithms: ['HS256'] }));
+      const decoded = claims.parse(jwt.verify(token, this.key, { algorithms: ['HS256'] }));
       return { id: decoded.sub, name: decoded.name, role: decoded.role, tokenVersion: decoded.ver };
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'missing, invalid or expired token');
