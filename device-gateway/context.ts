@@ -6,6 +6,7 @@ import type { LiveState } from '../live/live-state';
 import type { Logger } from '../infra/logger';
 import type { GatewayMetrics } from './metrics';
 import type { PileTopics } from '../device-protocol/topics';
+import type { SubscriptionShare } from './gateway-lease';
 import type { SessionRecordCache } from './session-cache';
 import type { RecoverableSessionRecords } from './session-records';
 import type { SessionSignals } from './session-signals';
@@ -21,6 +22,8 @@ export interface GatewayContext {
   records: RecoverableSessionRecords;
   /** Charging sessions' live records, read through `records` on the telemetry path. */
   sessions: SessionRecordCache;
+  /** How many gateways share the MQTT subscription; the cache above and the MQTT presence spread per-pile work by it. */
+  share: SubscriptionShare;
   /** Sessions someone is watching: only they get live progress. */
   watched: WatchedSessions;
   hot: HotState;

@@ -67,6 +67,14 @@ export async function claimGatewayName(hot: HotState, name: string, options: Lea
 }
 
 /**
+ * How many gateways share the MQTT subscription, as this gateway last counted them (countLiveGateways); 1 until
+ * counted. Work done per pile rather than per message (presence writes, checkpoint reads) is spread by it.
+ */
+export class SubscriptionShare {
+  liveGateways = 1;
+}
+
+/**
  * Gateways whose lease was renewed within `leaseMs`, this one included (at least 1). Each of them hears every pile
  * in turn through the shared subscription, so work done per pile rather than per message can be split among them.
  */

@@ -20,7 +20,7 @@ import { RecoverableSessionRecords } from './session-records';
 import { WatchedSessions } from './watched-sessions';
 import { TemporalSessionSignals } from './session-signals';
 import { PilePresence } from './presence';
-import { countLiveGateways } from './gateway-lease';
+import { countLiveGateways, SubscriptionShare } from './gateway-lease';
 import type { PileTopics, UplinkAddress, UplinkKind } from '../device-protocol/topics';
 import { routeMessage, routeUplink } from './routing';
 import { DEFAULT_UPLINK_LOAD_LIMITS, type PileQueueTail, type UplinkLoadLimits, admitUplink, isOverloaded, mayTakeMore } from './uplink-load';
@@ -55,7 +55,7 @@ export interface RunningGateway {
  * arrival order; different piles are handled concurrently, up to `GATEWAY_MAX_HANDLING` at once.
  */
 export async function startGateway(ctx: GatewayContext, connect: ConnectGateway, options: GatewayOptions): Promise<RunningGateway> {
-  const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs });
+  const presence = new PilePresence(ctx, { heartbeatTimeoutMs: options.heartbeatTimeoutMs, share: ctx.share });
   await ctx.watched.start();
   const uplinks = new UplinkConsumer(ctx, presence, options.load);
   const mqtt = await connect(uplinks.take);
@@ -64,9 +64,7 @@ export async function startGateway(ctx: GatewayContext, connect: ConnectGateway,
 
   const sweep = async () => {
     if (options.gatewayLeaseMs) {
-      const liveGateways = await countLiveGateways(ctx.hot, options.gatewayLeaseMs, ctx.clock());
-      presence.sharedBy(liveGateways);
-      ctx.sessions.sharedBy(liveGateways);
+      ctx.share.liveGateways = await countLiveGateways(ctx.hot, options.gatewayLeaseMs, ctx.clock());
     }
     await presence.sweep();
   };
@@ -214,10 +212,12 @@ export function buildGatewayContext(deps: {
 }): GatewayContext {
   const live = new LiveState(deps.hot);
   const records = new RecoverableSessionRecords(live, new SessionRecords(deps.db));
+  const share = new SubscriptionShare();
   return {
     live,
     records,
-    sessions: new SessionRecordCache(records, { chargingTtlMs: deps.checkpointIntervalMs }),
+    sessions: new SessionRecordCache(records, { chargingTtlMs: deps.checkpointIntervalMs, share }),
+    share,
     watched: new WatchedSessions(live),
     hot: deps.hot,
     signals: new TemporalSessionSignals(deps.temporal),

@@ -1,6 +1,7 @@
 import type { RegisteredPile } from '../db/pile-registry';
 import { hotKeys } from '../infra/hot-state/keys';
 import { type GatewayContext, recordAvailability } from './context';
+import { SubscriptionShare } from './gateway-lease';
 
 /**
  * Heartbeat-timeout detection, for piles whose MQTT connection stays up while the pile stops talking
@@ -18,16 +19,14 @@ export class PilePresence {
    * it restarts, while the alarm, in the database, stays open.
    */
   private readonly heardSinceStart = new Set<string>();
-  private liveGateways = 1;
+  private readonly share: SubscriptionShare;
 
+  /** `share`: the MQTT gateways' count (startGateway); unset, as for OCPP's own connections: heard by this one only. */
   constructor(
     private readonly ctx: GatewayContext,
-    private readonly options: { heartbeatTimeoutMs: number; writeEveryMs?: number },
-  ) {}
-
-  /** How many gateways share the subscription now (countLiveGateways); 1 until told. */
-  sharedBy(liveGateways: number): void {
-    this.liveGateways = liveGateways;
+    private readonly options: { heartbeatTimeoutMs: number; writeEveryMs?: number; share?: SubscriptionShare },
+  ) {
+    this.share = options.share ?? new SubscriptionShare();
   }
 
   async seen(pile: RegisteredPile): Promise<void> {
@@ -61,6 +60,6 @@ export class PilePresence {
 
   private writeEveryMs(): number {
     const alone = this.options.writeEveryMs ?? 15_000;
-    return Math.max(alone, Math.min(alone * this.liveGateways, this.options.heartbeatTimeoutMs / 3));
+    return Math.max(alone, Math.min(alone * this.share.liveGateways, this.options.heartbeatTimeoutMs / 3));
   }
 }

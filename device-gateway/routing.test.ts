@@ -5,7 +5,7 @@ import { aTariff } from '../test/support/builders';
 import { type GatewayFixture, gatewayFixture } from '../test/support/gateway-harness';
 import { logSink } from '../test/support/log-sink';
 import { checkpointPhaseMs } from './checkpoint-slots';
-import { countLiveGateways } from './gateway-lease';
+import { countLiveGateways, SubscriptionShare } from './gateway-lease';
 import { PilePresence } from './presence';
 import { hotKeys } from '../infra/hot-state/keys';
 import { pileTopics, type UplinkKind } from '../device-protocol/topics';
@@ -201,9 +201,9 @@ describe('pile faults and presence', () => {
     async function gatewayAmong(liveNames: number) {
       for (let i = 0; i < liveNames; i++) await f.ctx.hot.scoreSet(hotKeys.gatewaysKnown, `gateway-${i}`, T0);
       await f.ctx.hot.scoreSet(hotKeys.gatewaysKnown, 'departed-gateway', T0 - 60_000);
-      const gateway = new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000, writeEveryMs: 15_000 });
-      gateway.sharedBy(await countLiveGateways(f.ctx.hot, 10_000, T0));
-      return gateway;
+      const share = new SubscriptionShare();
+      share.liveGateways = await countLiveGateways(f.ctx.hot, 10_000, T0);
+      return new PilePresence(f.ctx, { heartbeatTimeoutMs: 90_000, writeEveryMs: 15_000, share });
     }
 
     it('writes a pile at most once per interval when it is the only live gateway', async () => {

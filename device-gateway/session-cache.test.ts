@@ -1,5 +1,6 @@
 import { aTariff } from '../test/support/builders';
 import type { SessionLiveRecord } from '../live/live-state';
+import { SubscriptionShare } from './gateway-lease';
 import { SessionRecordCache } from './session-cache';
 
 const T0 = Date.parse('2026-03-02T10:00:00+08:00');
@@ -8,6 +9,7 @@ const T0 = Date.parse('2026-03-02T10:00:00+08:00');
 function cacheOver(records: Record<string, SessionLiveRecord>, options: { chargingTtlMs?: number } = {}) {
   let now = T0;
   const reads: string[] = [];
+  const share = new SubscriptionShare();
   const cache = new SessionRecordCache(
     {
       async session(sessionId: string) {
@@ -15,7 +17,7 @@ function cacheOver(records: Record<string, SessionLiveRecord>, options: { chargi
         return records[sessionId];
       },
     },
-    { ttlMs: 10_000, missTtlMs: 1_000, clock: () => now, ...options },
+    { ttlMs: 10_000, missTtlMs: 1_000, clock: () => now, share, ...options },
   );
   const readsAt = async (at: number, sessionId: string) => {
     now = at;
@@ -27,7 +29,7 @@ function cacheOver(records: Record<string, SessionLiveRecord>, options: { chargi
     now = time;
     return cache;
   };
-  return { cache, readsAt, at };
+  return { cache, share, readsAt, at };
 }
 
 const session = (sessionId: string, fields: Partial<SessionLiveRecord> = {}): SessionLiveRecord => ({
@@ -49,16 +51,16 @@ describe('the gateway copy of session records', () => {
   });
 
   it('keeps a charging session twice as long when two gateways share the piles, so together they read it as often as one', async () => {
-    const { cache, readsAt } = cacheOver({ s1: session('s1', { meterStartWh: 0, startedAt: T0 }) });
-    cache.sharedBy(2);
+    const { share, readsAt } = cacheOver({ s1: session('s1', { meterStartWh: 0, startedAt: T0 }) });
+    share.liveGateways = 2;
     expect(await readsAt(T0, 's1')).toBe(1);
     expect(await readsAt(T0 + 19_000, 's1')).toBe(0);
     expect(await readsAt(T0 + 20_000, 's1')).toBe(1);
   });
 
   it('keeps a session that is not charging yet for the base ttl only, however many gateways share the piles', async () => {
-    const { cache, readsAt } = cacheOver({ s1: session('s1', { status: 'STARTING' }) });
-    cache.sharedBy(3);
+    const { share, readsAt } = cacheOver({ s1: session('s1', { status: 'STARTING' }) });
+    share.liveGateways = 3;
     expect(await readsAt(T0, 's1')).toBe(1);
     expect(await readsAt(T0 + 10_000, 's1')).toBe(1);
   });
@@ -73,24 +75,24 @@ describe('the gateway copy of session records', () => {
   });
 
   it('remembers an unknown session for the miss ttl only', async () => {
-    const { cache, readsAt } = cacheOver({});
-    cache.sharedBy(2);
+    const { share, readsAt } = cacheOver({});
+    share.liveGateways = 2;
     expect(await readsAt(T0, 'stray')).toBe(1);
     expect(await readsAt(T0 + 500, 'stray')).toBe(0);
     expect(await readsAt(T0 + 1_000, 'stray')).toBe(1);
   });
 
   it('reads a session again at once after another gateway took its checkpoint', async () => {
-    const { cache, readsAt } = cacheOver({ s1: session('s1', { meterStartWh: 0, startedAt: T0 }) });
-    cache.sharedBy(2);
+    const { cache, share, readsAt } = cacheOver({ s1: session('s1', { meterStartWh: 0, startedAt: T0 }) });
+    share.liveGateways = 2;
     expect(await readsAt(T0, 's1')).toBe(1);
     cache.forget('s1');
     expect(await readsAt(T0 + 1_000, 's1')).toBe(1);
   });
 
   it('saves a session progress half as often when two gateways share the piles', async () => {
-    const { cache, at } = cacheOver({});
-    cache.sharedBy(2);
+    const { share, at } = cacheOver({});
+    share.liveGateways = 2;
     expect(at(T0).progressDue('s1', 5_000)).toBe(true);
     expect(at(T0 + 9_000).progressDue('s1', 5_000)).toBe(false);
     expect(at(T0 + 10_000).progressDue('s1', 5_000)).toBe(true);

@@ -1,4 +1,5 @@
 import type { LiveCheckpoint, SessionLiveRecord } from '../live/live-state';
+import { SubscriptionShare } from './gateway-lease';
 import type { RecoverableSessionRecords } from './session-records';
 
 /**
@@ -14,12 +15,14 @@ import type { RecoverableSessionRecords } from './session-records';
 export class SessionRecordCache {
   private readonly entries = new Map<string, { record: SessionLiveRecord | undefined; until: number }>();
   private readonly progressSavedAt = new Map<string, number>();
-  private liveGateways = 1;
+  private readonly share: SubscriptionShare;
 
   constructor(
     private readonly live: Pick<RecoverableSessionRecords, 'session'>,
-    private readonly options: { ttlMs?: number; chargingTtlMs?: number; missTtlMs?: number; maxEntries?: number; clock?: () => number } = {},
-  ) {}
+    private readonly options: { ttlMs?: number; chargingTtlMs?: number; missTtlMs?: number; maxEntries?: number; clock?: () => number; share?: SubscriptionShare } = {},
+  ) {
+    this.share = options.share ?? new SubscriptionShare();
+  }
 
   async get(sessionId: string): Promise<SessionLiveRecord | undefined> {
     const now = this.now();
@@ -31,11 +34,6 @@ export class SessionRecordCache {
     return record;
   }
 
-  /** How many gateways share the subscription now (countLiveGateways); 1 until told. */
-  sharedBy(liveGateways: number): void {
-    this.liveGateways = liveGateways;
-  }
-
   /** This gateway took a checkpoint: its copy moves on with it. */
   checkpointTaken(sessionId: string, checkpoint: LiveCheckpoint): void {
     const cached = this.entries.get(sessionId);
@@ -45,7 +43,7 @@ export class SessionRecordCache {
   /** Whether this session's progress is due to be saved again: the live gateways together save it about once per `everyMs`. */
   progressDue(sessionId: string, everyMs: number): boolean {
     const now = this.now();
-    if (now - (this.progressSavedAt.get(sessionId) ?? 0) < everyMs * this.liveGateways) return false;
+    if (now - (this.progressSavedAt.get(sessionId) ?? 0) < everyMs * this.share.liveGateways) return false;
     if (this.progressSavedAt.size >= (this.options.maxEntries ?? 50_000)) this.progressSavedAt.clear();
     this.progressSavedAt.set(sessionId, now);
     return true;
@@ -60,7 +58,7 @@ export class SessionRecordCache {
   private lifeOf(record: SessionLiveRecord | undefined): number {
     if (!record) return this.options.missTtlMs ?? 1_000;
     const ttlMs = this.options.ttlMs ?? 10_000;
-    return record.meterStartWh === undefined ? ttlMs : (this.options.chargingTtlMs ?? ttlMs) * this.liveGateways;
+    return record.meterStartWh === undefined ? ttlMs : (this.options.chargingTtlMs ?? ttlMs) * this.share.liveGateways;
   }
 
   private now() {

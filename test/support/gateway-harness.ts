@@ -8,6 +8,7 @@ import { PileRegistry } from '../../db/pile-registry';
 import { PileStatusHistory } from '../../db/pile-status-history';
 import type { GatewayContext } from '../../device-gateway/context';
 import { createGatewayMetrics } from '../../device-gateway/metrics';
+import { SubscriptionShare } from '../../device-gateway/gateway-lease';
 import { SessionRecordCache } from '../../device-gateway/session-cache';
 import { SessionRecords } from '../../db/session-records';
 import { RecoverableSessionRecords } from '../../device-gateway/session-records';
@@ -86,10 +87,12 @@ export async function gatewayFixture(options: { pileCount?: number; checkpointIn
   const metrics = new Registry();
   const alarms = new AlarmLog(db);
   const records = new RecoverableSessionRecords(live, new SessionRecords(db));
+  const share = new SubscriptionShare();
   const ctx: GatewayContext = {
     live,
     records,
-    sessions: new SessionRecordCache(records, { chargingTtlMs: options.checkpointIntervalMs ?? 60_000 }),
+    sessions: new SessionRecordCache(records, { chargingTtlMs: options.checkpointIntervalMs ?? 60_000, share }),
+    share,
     watched: new WatchedSessions(live),
     hot,
     signals,
