@@ -33,8 +33,7 @@ export class PilePresence {
     const now = this.ctx.clock();
     if (now - (this.lastWritten.get(pile.pileId) ?? 0) < this.writeEveryMs()) return;
     this.lastWritten.set(pile.pileId, now);
-    await this.ctx.hot.scoreSet(hotKeys.pilesLastSeen, pile.pileId, now);
-    const heardAgain = await this.ctx.live.pileHeardAgain(pile.pileId, pile.stationId, now);
+    const heardAgain = await this.ctx.live.pileHeard(pile.pileId, pile.stationId, now);
     if (heardAgain) await recordAvailability(this.ctx, pile.pileId, 'offline', (await this.ctx.live.pileDevice(pile.pileId)).state ?? 'idle', new Date(now));
     if (heardAgain || !this.heardSinceStart.has(pile.pileId)) await this.ctx.alarms.clear(pile.pileId, 'offline', new Date(now));
     this.heardSinceStart.add(pile.pileId);

@@ -197,11 +197,14 @@ export class LiveState implements SessionLiveUpdates {
     return true;
   }
 
-  /** Heard from a pile again after it fell silent (without reconnecting): restore what it was doing. */
-  async pileHeardAgain(pileId: string, stationId: string, at: number): Promise<boolean> {
-    const h = await this.hot.hashGetAll(hotKeys.pileDevice(pileId));
-    if (h.state !== 'offline' || !h.stateBeforeSilence) return false;
-    await this.hot.hashSet(hotKeys.pileDevice(pileId), { state: h.stateBeforeSilence, at: String(at), stateBeforeSilence: '' });
+  /**
+   * Heard from a pile: its last-seen time moves to `at`, and when it had fallen silent (without reconnecting), what
+   * it was doing is restored. True when it was restored.
+   */
+  async pileHeard(pileId: string, stationId: string, at: number): Promise<boolean> {
+    const [state, stateBeforeSilence] = await this.hot.scoreSetThenHashGet(hotKeys.pilesLastSeen, pileId, at, hotKeys.pileDevice(pileId), ['state', 'stateBeforeSilence']);
+    if (state !== 'offline' || !stateBeforeSilence) return false;
+    await this.hot.hashSet(hotKeys.pileDevice(pileId), { state: stateBeforeSilence, at: String(at), stateBeforeSilence: '' });
     await this.refreshPileStatus(pileId, stationId, at);
     return true;
   }

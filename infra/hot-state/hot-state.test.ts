@@ -82,4 +82,14 @@ describe.each([
     expect(await hot.countScoredAtLeast('z', 301)).toBe(0);
     expect(await hot.countScoredAtLeast('nothing', 0)).toBe(0);
   });
+
+  it('moves a member to a score and reads fields of a hash in one call, absent fields and hashes as undefined', async () => {
+    await hot.scoreSet('z', 'pile-1', 100);
+    await hot.hashSet('h', { state: 'offline', stateBeforeSilence: 'charging', at: '5' });
+    expect(await hot.scoreSetThenHashGet('z', 'pile-1', 250, 'h', ['state', 'missing', 'stateBeforeSilence'])).toEqual(['offline', undefined, 'charging']);
+    expect(await hot.membersScoredBelow('z', 200, 10)).toEqual([]);
+    expect(await hot.countScoredAtLeast('z', 250)).toBe(1);
+    expect(await hot.scoreSetThenHashGet('z', 'pile-2', 300, 'no-such-hash', ['state'])).toEqual([undefined]);
+    expect(await hot.countScoredAtLeast('z', 250)).toBe(2);
+  });
 });

@@ -25,6 +25,11 @@ export interface HotState {
   /** Sorted set: how many members have a score at or above `minScore`. */
   countScoredAtLeast(key: string, minScore: number): Promise<number>;
   scoreRemove(key: string, member: string): Promise<void>;
+  /**
+   * scoreSet, then the named fields of hash `hashKey` (undefined where absent), in one round trip and one command:
+   * the gateway does both for every pile every few seconds.
+   */
+  scoreSetThenHashGet(key: string, member: string, score: number, hashKey: string, fields: readonly string[]): Promise<(string | undefined)[]>;
 
   publish(channel: string, message: string): Promise<void>;
   /** Resolves once the subscription is active; the returned function unsubscribes this listener. */

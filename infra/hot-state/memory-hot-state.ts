@@ -84,6 +84,12 @@ export class MemoryHotState implements HotState {
     set.set(member, score);
   }
 
+  async scoreSetThenHashGet(key: string, member: string, score: number, hashKey: string, fields: readonly string[]) {
+    await this.scoreSet(key, member, score);
+    const hash = this.live(hashKey)?.value;
+    return fields.map((field) => (hash instanceof Map ? hash.get(field) : undefined));
+  }
+
   async membersScoredBelow(key: string, maxScore: number, limit: number) {
     return [...(this.scores.get(key) ?? [])]
       .filter(([, score]) => score <= maxScore)

@@ -5,9 +5,15 @@ import { type GeoHit, type GeoPosition, type HotState } from './hot-state';
 /** Compare-and-act on one key in one step, so a lease that changed hands is never touched by its former holder. */
 const EXTEND_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 const DELETE_IF_HELD = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const SCORE_SET_THEN_HASH_GET = "redis.call('zadd', KEYS[1], ARGV[1], ARGV[2]) return redis.call('hmget', KEYS[2], unpack(ARGV, 3))";
+
+/** Scripts run by EVALSHA (ioredis loads them once): `defineCommand` adds each as a method of the client. */
+interface ScriptCommands {
+  scoreSetThenHashGet(scoreKey: string, hashKey: string, score: number, member: string, ...fields: string[]): Promise<(string | null)[]>;
+}
 
 export class RedisHotState implements HotState {
-  private readonly commands: Redis;
+  private readonly commands: Redis & ScriptCommands;
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
 
@@ -15,7 +21,9 @@ export class RedisHotState implements HotState {
   constructor(url: string, options: { keyPrefix?: string } = {}) {
     // Auto-pipelining sends every command issued in the same tick in one write: the gateway issues thousands a
     // second, and one socket write per command was its largest cost (benchmarks: docs/performance.md).
-    this.commands = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, keyPrefix: options.keyPrefix || undefined, enableAutoPipelining: true });
+    const commands = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 3, keyPrefix: options.keyPrefix || undefined, enableAutoPipelining: true });
+    commands.defineCommand('scoreSetThenHashGet', { numberOfKeys: 2, lua: SCORE_SET_THEN_HASH_GET });
+    this.commands = commands as Redis & ScriptCommands;
     this.subscriber = new Redis(url, { lazyConnect: false });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
@@ -64,6 +72,11 @@ export class RedisHotState implements HotState {
 
   async scoreSet(key: string, member: string, score: number) {
     await this.commands.zadd(key, score, member);
+  }
+
+  async scoreSetThenHashGet(key: string, member: string, score: number, hashKey: string, fields: readonly string[]) {
+    const values = await this.commands.scoreSetThenHashGet(key, hashKey, score, member, ...fields);
+    return values.map((value) => value ?? undefined);
   }
 
   async membersScoredBelow(key: string, maxScore: number, limit: number) {
