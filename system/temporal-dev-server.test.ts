@@ -36,7 +36,7 @@ describe('the embedded Temporal dev server', () => {
     }
   });
 
-  it('is out of reach of a Ctrl-C to the launcher: the launcher stops it, after what talks to it', async () => {
+  it('is out of reach of a Ctrl-C to the launcher\'s process group, and gone when the launcher exits', async () => {
     const { launcher, serverPid } = await startLauncher(freshDataDir(), { ignoreSigint: true });
     try {
       process.kill(-launcher.pid!, 'SIGINT'); // what a terminal sends its foreground process group on Ctrl-C

@@ -27,7 +27,7 @@ export interface HotState {
   scoreRemove(key: string, member: string): Promise<void>;
   /**
    * scoreSet, then the named fields of hash `hashKey` (undefined where absent), in one round trip and one command:
-   * the gateway does both for every pile every few seconds.
+   * the gateway does both for every pile it hears, once every 15 s or so.
    */
   scoreSetThenHashGet(key: string, member: string, score: number, hashKey: string, fields: readonly string[]): Promise<(string | undefined)[]>;
 
