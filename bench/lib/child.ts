@@ -97,10 +97,18 @@ export async function freePort(): Promise<number> {
   const [low, high] = PICKABLE_PORTS;
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the check: two calls side by side must not both take it
     if (await canListen(port)) return port;
   }
   throw new Error(`no free port found between ${low} and ${high} in 100 tries`);
 }
+
+/**
+ * Ports this process has handed out, never handed out again: the bench smoke starts its scenarios side by side, and
+ * two of them could pick the same free port before either bound it (CI once failed so: "PORT … is already in use").
+ */
+const handedOut = new Set<number>();
 
 const PICKABLE_PORTS = ((): [number, number] => {
   const ephemeralStart = Number(readFileSyncOrEmpty('/proc/sys/net/ipv4/ip_local_port_range').split(/\s+/)[0]) || 32_768;

@@ -28,6 +28,11 @@ test('picks ports below the kernel ephemeral range, where no outgoing connection
   for (const port of ports) expect(port).toBeLessThan(ephemeralStart);
 });
 
+test('never hands out one port twice in a process, even to picks made side by side before anything binds', async () => {
+  const ports = await Promise.all(Array.from({ length: 1000 }, () => freePort()));
+  expect(new Set(ports).size).toBe(ports.length);
+});
+
 test('a server that finds its port taken is started again on a fresh one', async () => {
   const taken = await freePort();
   const squatter = await occupy(taken);
